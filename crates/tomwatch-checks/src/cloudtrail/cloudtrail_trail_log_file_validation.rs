@@ -1,0 +1,53 @@
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::{Finding, Severity};
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "cloudtrail_trail_log_file_validation",
+        control: "TOM-LOG",
+        severity: Severity::Medium,
+        title: "CloudTrail trails validate their log files",
+        resource_type: "AWS::CloudTrail::Trail",
+        remediation: "aws cloudtrail update-trail --name <trail> --enable-log-file-validation",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.cloudtrail.trails,
+        "arn:aws:cloudtrail:{region}:{account}:trail/*",
+        |_, trail| {
+            let verdict = if trail.log_file_validation {
+                Verdict::pass(format!("trail {} validates its log files", trail.name))
+            } else {
+                Verdict::fail(format!("trail {} does not validate its log files", trail.name))
+            };
+            (trail.arn.clone(), verdict)
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{run_on_trails, trail};
+    use super::*;
+    use tomwatch_model::Status;
+
+    #[test]
+    fn verdict_per_trail() {
+        let mut unvalidated = trail("unvalidated");
+        unvalidated.log_file_validation = false;
+        let findings = run_on_trails(&CHECK, Ok(vec![unvalidated, trail("validated")]));
+        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Fail, Status::Pass]);
+    }
+
+    #[test]
+    fn unlistable_trails_are_unknown() {
+        let findings = run_on_trails(&CHECK, Err(()));
+        assert_eq!(findings[0].status, Status::Unknown);
+        assert_eq!(findings[0].resource_id, "arn:aws:cloudtrail:eu-central-1:111111111111:trail/*");
+    }
+}

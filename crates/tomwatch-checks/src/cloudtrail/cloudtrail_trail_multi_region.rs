@@ -1,0 +1,53 @@
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::{Finding, Severity};
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "cloudtrail_trail_multi_region",
+        control: "TOM-LOG",
+        severity: Severity::Medium,
+        title: "CloudTrail trails record every region",
+        resource_type: "AWS::CloudTrail::Trail",
+        remediation: "aws cloudtrail update-trail --name <trail> --is-multi-region-trail",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.cloudtrail.trails,
+        "arn:aws:cloudtrail:{region}:{account}:trail/*",
+        |_, trail| {
+            let verdict = if trail.is_multi_region {
+                Verdict::pass(format!("trail {} records all regions", trail.name))
+            } else {
+                Verdict::fail(format!("trail {} records only {}", trail.name, trail.home_region))
+            };
+            (trail.arn.clone(), verdict)
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{run_on_trails, trail};
+    use super::*;
+    use tomwatch_model::Status;
+
+    #[test]
+    fn verdict_per_trail() {
+        let mut single = trail("single");
+        single.is_multi_region = false;
+        let findings = run_on_trails(&CHECK, Ok(vec![trail("multi"), single]));
+        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Pass, Status::Fail]);
+        assert_eq!(findings[1].message, "trail single records only eu-central-1");
+    }
+
+    #[test]
+    fn unlistable_trails_are_unknown() {
+        let findings = run_on_trails(&CHECK, Err(()));
+        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Unknown]);
+    }
+}

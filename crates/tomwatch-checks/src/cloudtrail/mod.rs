@@ -1,0 +1,31 @@
+pub mod cloudtrail_account_multi_region_trail;
+pub mod cloudtrail_trail_log_file_validation;
+pub mod cloudtrail_trail_multi_region;
+
+#[cfg(test)]
+mod fixtures {
+    use crate::check::Check;
+    use crate::testing::*;
+    use tomwatch_model::inventory::{Trail, TrailStatus};
+    use tomwatch_model::Finding;
+
+    /// A multi-region, validated, logging trail homed in eu-central-1.
+    pub fn trail(name: &str) -> Trail {
+        Trail {
+            arn: format!("arn:aws:cloudtrail:eu-central-1:{ACCOUNT}:trail/{name}"),
+            name: name.into(),
+            home_region: "eu-central-1".into(),
+            is_multi_region: true,
+            log_file_validation: true,
+            kms_key_id: None,
+            status: Ok(TrailStatus { is_logging: true }),
+        }
+    }
+
+    pub fn run_on_trails(check: &Check, trails: Result<Vec<Trail>, ()>) -> Vec<Finding> {
+        let mut account = account(&["eu-central-1"]);
+        region_mut(&mut account, "eu-central-1").cloudtrail.trails =
+            trails.map_err(|()| denied("cloudtrail", "DescribeTrails", "eu-central-1"));
+        run(check, &account)
+    }
+}

@@ -1,0 +1,129 @@
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::inventory::IpPermission;
+use tomwatch_model::{Finding, Severity};
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "ec2_security_group_world_ingress_web_only",
+        control: "TOM-NET",
+        severity: Severity::Critical,
+        title: "Security groups admit the internet only to web ports (80/443)",
+        resource_type: "AWS::EC2::SecurityGroup",
+        remediation: "Replace 0.0.0.0/0 and ::/0 sources with the VPN's or load balancer's CIDR or security group; keep world access only for TCP 80/443 on public entry points.",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    let allowed = &ctx.params.world_open_ports;
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.ec2.security_groups,
+        "arn:aws:ec2:{region}:{account}:security-group/*",
+        |_, group| {
+            let offending: Vec<String> = group
+                .ingress
+                .iter()
+                .filter(|rule| rule.is_open_to_world() && !only_allowed_ports(rule, allowed))
+                .map(describe)
+                .collect();
+            let verdict = if offending.is_empty() {
+                Verdict::pass(format!("{} ({}) admits the internet to no port beyond {allowed:?}", group.group_id, group.group_name))
+            } else {
+                Verdict::fail(format!("{} ({}) is open to the internet on {}", group.group_id, group.group_name, offending.join(", ")))
+            };
+            (group.arn.clone(), verdict)
+        },
+    )
+}
+
+/// A world-open rule is acceptable only when it is TCP or UDP and every port it opens is allowed.
+fn only_allowed_ports(rule: &IpPermission, allowed: &[u16]) -> bool {
+    let ported = matches!(rule.protocol.as_str(), "tcp" | "udp" | "6" | "17");
+    match (ported, rule.from_port, rule.to_port) {
+        (true, Some(from), Some(to)) if from <= to && to - from < 65536 => {
+            (from..=to).all(|port| u16::try_from(port).is_ok_and(|p| allowed.contains(&p)))
+        }
+        _ => false,
+    }
+}
+
+fn describe(rule: &IpPermission) -> String {
+    match (rule.protocol.as_str(), rule.from_port, rule.to_port) {
+        ("-1", _, _) => "all traffic".to_string(),
+        (protocol, Some(from), Some(to)) if from == to => format!("{protocol}/{from}"),
+        (protocol, Some(from), Some(to)) => format!("{protocol}/{from}-{to}"),
+        (protocol, _, _) => format!("{protocol}/all ports"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use tomwatch_model::inventory::SecurityGroup;
+    use tomwatch_model::Status;
+
+    fn rule(protocol: &str, ports: Option<(i32, i32)>, v4: &str) -> IpPermission {
+        IpPermission {
+            protocol: protocol.into(),
+            from_port: ports.map(|p| p.0),
+            to_port: ports.map(|p| p.1),
+            ipv4_ranges: vec![v4.into()],
+            ipv6_ranges: vec![],
+        }
+    }
+
+    fn verdict_of(rules: Vec<IpPermission>) -> Finding {
+        let mut account = account(&["eu-central-1"]);
+        region_mut(&mut account, "eu-central-1").ec2.security_groups = Ok(vec![SecurityGroup {
+            arn: format!("arn:aws:ec2:eu-central-1:{ACCOUNT}:security-group/sg-1"),
+            group_id: "sg-1".into(),
+            group_name: "web".into(),
+            vpc_id: Some("vpc-1".into()),
+            is_default: false,
+            ingress: rules,
+        }]);
+        only(run(&CHECK, &account)).0.clone()
+    }
+
+    #[test]
+    fn web_ports_from_the_world_and_ssh_from_the_vpn_pass() {
+        let finding = verdict_of(vec![
+            rule("tcp", Some((443, 443)), "0.0.0.0/0"),
+            rule("tcp", Some((80, 80)), "0.0.0.0/0"),
+            rule("tcp", Some((22, 22)), "10.8.0.0/16"),
+        ]);
+        assert_eq!(finding.status, Status::Pass, "{}", finding.message);
+    }
+
+    #[test]
+    fn ssh_all_traffic_and_wide_ranges_from_the_world_fail() {
+        for (bad, described) in [
+            (rule("tcp", Some((22, 22)), "0.0.0.0/0"), "tcp/22"),
+            (rule("-1", None, "0.0.0.0/0"), "all traffic"),
+            (rule("tcp", Some((80, 443)), "0.0.0.0/0"), "tcp/80-443"),
+            (rule("icmp", Some((-1, -1)), "0.0.0.0/0"), "icmp/-1"),
+        ] {
+            let finding = verdict_of(vec![bad]);
+            assert_eq!(finding.status, Status::Fail, "{described}");
+            assert!(finding.message.contains(described), "{}", finding.message);
+        }
+    }
+
+    #[test]
+    fn ipv6_world_counts_as_world() {
+        let mut v6 = rule("tcp", Some((3389, 3389)), "10.0.0.0/8");
+        v6.ipv6_ranges = vec!["::/0".into()];
+        assert_eq!(verdict_of(vec![v6]).status, Status::Fail);
+    }
+
+    #[test]
+    fn unlistable_groups_are_unknown() {
+        let mut account = account(&["eu-central-1"]);
+        region_mut(&mut account, "eu-central-1").ec2.security_groups =
+            Err(denied("ec2", "DescribeSecurityGroups", "eu-central-1"));
+        assert_eq!(only(run(&CHECK, &account)).1, Status::Unknown);
+    }
+}

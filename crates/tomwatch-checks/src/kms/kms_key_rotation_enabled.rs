@@ -1,0 +1,98 @@
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::inventory::KmsKey;
+use tomwatch_model::{Finding, Severity};
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "kms_key_rotation_enabled",
+        control: "TOM-ENC-REST",
+        severity: Severity::Medium,
+        title: "Customer-managed KMS keys rotate automatically",
+        resource_type: "AWS::KMS::Key",
+        remediation: "aws kms enable-key-rotation --key-id <key> (optionally with --rotation-period-in-days).",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    CHECK.meta.per_region_item(ctx, |r| &r.kms.keys, "arn:aws:kms:{region}:{account}:key/*", |_, key| {
+        (key.arn.clone(), judge(key))
+    })
+}
+
+fn judge(key: &KmsKey) -> Verdict {
+    let details = match &key.details {
+        Ok(details) => details,
+        Err(error) => return Verdict::unknown(error),
+    };
+    if !details.rotation_applies() {
+        return Verdict::not_applicable(format!(
+            "key {} is {} {} {} ({}): automatic rotation does not apply",
+            key.key_id,
+            details.key_manager.to_lowercase(),
+            details.key_spec,
+            details.origin,
+            details.key_state
+        ));
+    }
+    match &key.rotation_enabled {
+        Some(Ok(true)) => Verdict::pass(format!("key {} rotates automatically", key.key_id)),
+        Some(Ok(false)) => Verdict::fail(format!("key {} does not rotate automatically", key.key_id)),
+        Some(Err(error)) => Verdict::unknown(error),
+        // The collector asks for every key where rotation applies; a missing answer means it
+        // could not ask, which is not evidence either way.
+        None => Verdict::not_applicable(format!("rotation status of key {} was not collected", key.key_id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use tomwatch_model::inventory::KmsKeyDetails;
+    use tomwatch_model::{Collected, Status};
+
+    fn key(manager: &str, spec: &str, rotation: Option<Collected<bool>>) -> KmsKey {
+        KmsKey {
+            arn: format!("arn:aws:kms:eu-central-1:{ACCOUNT}:key/k1"),
+            key_id: "k1".into(),
+            details: Ok(KmsKeyDetails {
+                key_manager: manager.into(),
+                key_state: "Enabled".into(),
+                key_spec: spec.into(),
+                origin: "AWS_KMS".into(),
+            }),
+            rotation_enabled: rotation,
+        }
+    }
+
+    #[test]
+    fn customer_keys_pass_with_rotation_and_fail_without() {
+        assert_eq!(judge(&key("CUSTOMER", "SYMMETRIC_DEFAULT", Some(Ok(true)))).status, Status::Pass);
+        assert_eq!(judge(&key("CUSTOMER", "SYMMETRIC_DEFAULT", Some(Ok(false)))).status, Status::Fail);
+    }
+
+    #[test]
+    fn aws_managed_and_asymmetric_keys_are_not_applicable() {
+        assert_eq!(judge(&key("AWS", "SYMMETRIC_DEFAULT", None)).status, Status::NotApplicable);
+        assert_eq!(judge(&key("CUSTOMER", "RSA_2048", None)).status, Status::NotApplicable);
+    }
+
+    #[test]
+    fn unreadable_rotation_or_details_are_unknown() {
+        let denied_rotation = Some(Err(denied("kms", "GetKeyRotationStatus", "eu-central-1")));
+        assert_eq!(judge(&key("CUSTOMER", "SYMMETRIC_DEFAULT", denied_rotation)).status, Status::Unknown);
+        let mut k = key("CUSTOMER", "SYMMETRIC_DEFAULT", None);
+        k.details = Err(denied("kms", "DescribeKey", "eu-central-1"));
+        assert_eq!(judge(&k).status, Status::Unknown);
+    }
+
+    #[test]
+    fn findings_carry_the_key_arn() {
+        let mut account = account(&["eu-central-1"]);
+        region_mut(&mut account, "eu-central-1").kms.keys = Ok(vec![key("CUSTOMER", "SYMMETRIC_DEFAULT", Some(Ok(false)))]);
+        let (finding, status) = only(run(&CHECK, &account));
+        assert_eq!((finding.resource_id.as_str(), status), (format!("arn:aws:kms:eu-central-1:{ACCOUNT}:key/k1").as_str(), Status::Fail));
+    }
+}

@@ -1,0 +1,1 @@
+pub mod kms_key_rotation_enabled;

@@ -1,0 +1,84 @@
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// Tunable thresholds of the baseline. Defaults are the TOM document's promises.
+#[derive(Debug, Clone)]
+pub struct Parameters {
+    pub allowed_regions: RegionPolicy,
+    /// Ports that may be open to 0.0.0.0/0 or ::/0 (public web traffic).
+    pub world_open_ports: Vec<u16>,
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters {
+            allowed_regions: RegionPolicy::new(&["eu-*".to_string()]).expect("the built-in region pattern is valid"),
+            world_open_ports: vec![80, 443],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterError(pub String);
+
+impl std::fmt::Display for ParameterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ParameterError {}
+
+/// Which regions workloads may live in, as glob patterns (`eu-*`, `eu-central-1`).
+#[derive(Debug, Clone)]
+pub struct RegionPolicy {
+    patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl RegionPolicy {
+    pub fn new(patterns: &[String]) -> Result<Self, ParameterError> {
+        if patterns.is_empty() {
+            return Err(ParameterError("allowed_regions needs at least one region or pattern".into()));
+        }
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            let glob = Glob::new(pattern)
+                .map_err(|e| ParameterError(format!("allowed_regions: '{pattern}' is not a valid pattern: {e}")))?;
+            builder.add(glob);
+        }
+        let set = builder
+            .build()
+            .map_err(|e| ParameterError(format!("allowed_regions: {e}")))?;
+        Ok(RegionPolicy { patterns: patterns.to_vec(), set })
+    }
+
+    pub fn allows(&self, region: &str) -> bool {
+        self.set.is_match(region)
+    }
+
+    /// The patterns, for messages: "allowed: eu-*".
+    pub fn describe(&self) -> String {
+        self.patterns.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_allows_every_eu_region_and_nothing_else() {
+        let policy = Parameters::default().allowed_regions;
+        assert!(policy.allows("eu-central-1"));
+        assert!(policy.allows("eu-south-2"));
+        assert!(!policy.allows("us-east-1"));
+        assert!(!policy.allows("me-central-1"));
+    }
+
+    #[test]
+    fn empty_and_malformed_patterns_are_rejected_with_the_reason() {
+        assert!(RegionPolicy::new(&[]).is_err());
+        let error = RegionPolicy::new(&["eu-[".to_string()]).unwrap_err();
+        assert!(error.0.contains("eu-["), "{error}");
+    }
+}

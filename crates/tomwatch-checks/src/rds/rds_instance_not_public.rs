@@ -1,0 +1,47 @@
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::{Finding, Severity};
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "rds_instance_not_public",
+        control: "TOM-NET",
+        severity: Severity::Critical,
+        title: "RDS instances are not publicly accessible",
+        resource_type: "AWS::RDS::DBInstance",
+        remediation: "Modify the instance with --no-publicly-accessible and place it in private subnets only.",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    CHECK.meta.per_region_item(ctx, |r| &r.rds.instances, "arn:aws:rds:{region}:{account}:db:*", |_, db| {
+        let verdict = if db.publicly_accessible {
+            Verdict::fail(format!("database {} is publicly accessible", db.identifier))
+        } else {
+            Verdict::pass(format!("database {} is not publicly accessible", db.identifier))
+        };
+        (db.arn.clone(), verdict)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use tomwatch_model::Status;
+
+    #[test]
+    fn public_fails_private_passes() {
+        let findings = run_on_rds(&CHECK, Ok(vec![rds_instance("pub", true, true), rds_instance("priv", true, false)]));
+        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Fail, Status::Pass]);
+        assert_eq!(findings[0].message, "database pub is publicly accessible");
+    }
+
+    #[test]
+    fn unlistable_databases_are_unknown() {
+        let (finding, status) = only(run_on_rds(&CHECK, Err(())));
+        assert_eq!(status, Status::Unknown);
+        assert!(finding.message.contains("DescribeDBInstances"));
+    }
+}

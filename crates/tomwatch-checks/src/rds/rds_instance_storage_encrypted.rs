@@ -1,0 +1,53 @@
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::{Finding, Severity};
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "rds_instance_storage_encrypted",
+        control: "TOM-ENC-REST",
+        severity: Severity::High,
+        title: "RDS instance storage is encrypted with KMS",
+        resource_type: "AWS::RDS::DBInstance",
+        remediation: "Encryption cannot be switched on in place: copy a snapshot with a KMS key, restore it as a new instance and cut over.",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    CHECK.meta.per_region_item(ctx, |r| &r.rds.instances, "arn:aws:rds:{region}:{account}:db:*", |_, db| {
+        let verdict = if db.storage_encrypted {
+            Verdict::pass(format!("database {} storage is encrypted", db.identifier))
+        } else {
+            Verdict::fail(format!("database {} storage is not encrypted", db.identifier))
+        };
+        (db.arn.clone(), verdict)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use tomwatch_model::Status;
+
+    #[test]
+    fn verdict_per_instance() {
+        let findings = run_on_rds(
+            &CHECK,
+            Ok(vec![rds_instance("enc", true, false), rds_instance("plain", false, false)]),
+        );
+        assert_eq!(
+            statuses(&findings),
+            vec![
+                (format!("arn:aws:rds:eu-central-1:{ACCOUNT}:db:enc"), Status::Pass),
+                (format!("arn:aws:rds:eu-central-1:{ACCOUNT}:db:plain"), Status::Fail),
+            ]
+        );
+    }
+
+    #[test]
+    fn unlistable_databases_are_unknown() {
+        assert_eq!(only(run_on_rds(&CHECK, Err(()))).1, Status::Unknown);
+    }
+}

@@ -1,0 +1,75 @@
+use crate::check::{Check, EvalContext};
+use crate::{cloudtrail, ec2, kms, rds, s3};
+use tomwatch_model::Finding;
+
+/// Every check tomwatch knows, in a stable order.
+static CHECKS: &[Check] = &[
+    ec2::ec2_instance_allowed_region::CHECK,
+    ec2::ec2_volume_allowed_region::CHECK,
+    rds::rds_instance_allowed_region::CHECK,
+    s3::s3_bucket_allowed_region::CHECK,
+    s3::s3_bucket_default_encryption_kms::CHECK,
+    rds::rds_instance_storage_encrypted::CHECK,
+    ec2::ec2_volume_encrypted::CHECK,
+    kms::kms_key_rotation_enabled::CHECK,
+    ec2::ec2_security_group_world_ingress_web_only::CHECK,
+    rds::rds_instance_not_public::CHECK,
+    cloudtrail::cloudtrail_account_multi_region_trail::CHECK,
+    cloudtrail::cloudtrail_trail_multi_region::CHECK,
+    cloudtrail::cloudtrail_trail_log_file_validation::CHECK,
+];
+
+pub fn all_checks() -> &'static [Check] {
+    CHECKS
+}
+
+pub fn find_check(id: &str) -> Option<&'static Check> {
+    CHECKS.iter().find(|c| c.meta.id == id)
+}
+
+/// Runs the given checks on one account's inventory.
+pub fn evaluate_account<'c>(checks: impl IntoIterator<Item = &'c Check>, ctx: &EvalContext) -> Vec<Finding> {
+    checks.into_iter().flat_map(|check| (check.evaluate)(ctx)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls;
+    use std::collections::HashSet;
+
+    /// The registry's meta-test: what Prowler and Cloud Custodian enforce with theirs.
+    #[test]
+    fn every_check_is_unique_complete_and_in_a_known_control() {
+        let mut ids = HashSet::new();
+        for check in all_checks() {
+            let meta = &check.meta;
+            assert!(ids.insert(meta.id), "duplicate check id {}", meta.id);
+            assert!(
+                meta.id.split('_').count() >= 3 && meta.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{} is not <service>_<resource>_<property>",
+                meta.id
+            );
+            assert!(controls::find(meta.control).is_some(), "{} names unknown control {}", meta.id, meta.control);
+            assert!(!meta.title.is_empty() && !meta.remediation.is_empty(), "{} lacks title or remediation", meta.id);
+            assert!(meta.resource_type.starts_with("AWS::"), "{} resource type {}", meta.id, meta.resource_type);
+        }
+        for control in controls::ALL {
+            assert!(
+                all_checks().iter().any(|c| c.meta.control == control.id),
+                "control {} has no check",
+                control.id
+            );
+        }
+    }
+
+    #[test]
+    fn check_ids_equal_their_module_file_names() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        for check in all_checks() {
+            let service = check.meta.id.split('_').next().unwrap_or_default();
+            let path = format!("{root}/{service}/{}.rs", check.meta.id);
+            assert!(std::path::Path::new(&path).exists(), "{} should live in {path}", check.meta.id);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+pub mod s3_bucket_allowed_region;
+pub mod s3_bucket_default_encryption_kms;
+
+use crate::check::{CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::inventory::S3Bucket;
+use tomwatch_model::{Finding, GLOBAL_REGION};
+
+/// Evaluates `judge` on every bucket of the account; buckets are listed account-wide and each
+/// finding carries the bucket's own region where it is known.
+fn per_bucket(meta: &CheckMeta, ctx: &EvalContext, judge: impl Fn(&S3Bucket) -> Verdict) -> Vec<Finding> {
+    match &ctx.account.s3.buckets {
+        Ok(buckets) => buckets
+            .iter()
+            .map(|bucket| {
+                let region = bucket.region.as_deref().unwrap_or(GLOBAL_REGION);
+                meta.finding(ctx, region, bucket.arn.clone(), judge(bucket))
+            })
+            .collect(),
+        Err(error) => vec![meta.finding(ctx, GLOBAL_REGION, "arn:aws:s3:::*".into(), Verdict::unknown(error))],
+    }
+}
+
+#[cfg(test)]
+mod fixtures {
+    use crate::testing::*;
+    use tomwatch_model::inventory::{BucketEncryption, S3Bucket};
+    use tomwatch_model::Collected;
+
+    pub fn bucket(name: &str, region: &str, sse: Option<&str>) -> S3Bucket {
+        S3Bucket {
+            arn: format!("arn:aws:s3:::{name}"),
+            name: name.into(),
+            region: Ok(region.into()),
+            encryption: Ok(sse.map(|algorithm| BucketEncryption {
+                sse_algorithm: algorithm.into(),
+                kms_key_id: algorithm.starts_with("aws:kms").then(|| "alias/data".into()),
+            })),
+        }
+    }
+
+    pub fn denied_for_bucket<T>(operation: &'static str) -> Collected<T> {
+        Err(denied("s3", operation, "eu-central-1"))
+    }
+}

@@ -1,0 +1,68 @@
+use super::per_bucket;
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::{Finding, Severity};
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "s3_bucket_default_encryption_kms",
+        control: "TOM-ENC-REST",
+        severity: Severity::High,
+        title: "S3 buckets encrypt by default with SSE-KMS",
+        resource_type: "AWS::S3::Bucket",
+        remediation: "put-bucket-encryption with SSEAlgorithm aws:kms and a customer-managed key (enable the bucket key to limit KMS cost).",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    per_bucket(&CHECK.meta, ctx, |bucket| match &bucket.encryption {
+        Ok(Some(sse)) if sse.is_kms() => {
+            let key = sse.kms_key_id.as_deref().unwrap_or("the AWS managed key aws/s3");
+            Verdict::pass(format!("bucket {} encrypts by default with {} ({key})", bucket.name, sse.sse_algorithm))
+        }
+        Ok(Some(sse)) => Verdict::fail(format!(
+            "bucket {} encrypts by default with {}, not SSE-KMS",
+            bucket.name, sse.sse_algorithm
+        )),
+        Ok(None) => Verdict::fail(format!("bucket {} has no default encryption", bucket.name)),
+        Err(error) => Verdict::unknown(error),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::*;
+    use crate::testing::*;
+    use tomwatch_model::Status;
+
+    #[test]
+    fn kms_passes_aes256_and_none_fail() {
+        let mut account = account(&["eu-central-1"]);
+        account.s3.buckets = Ok(vec![
+            bucket("kms", "eu-central-1", Some("aws:kms")),
+            bucket("dsse", "eu-central-1", Some("aws:kms:dsse")),
+            bucket("sse-s3", "eu-central-1", Some("AES256")),
+            bucket("bare", "eu-central-1", None),
+        ]);
+        let findings = run(&CHECK, &account);
+        assert_eq!(
+            findings.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Pass, Status::Fail, Status::Fail]
+        );
+        assert!(findings[2].message.contains("AES256, not SSE-KMS"));
+        assert!(findings[3].message.contains("no default encryption"));
+    }
+
+    #[test]
+    fn denied_get_bucket_encryption_is_unknown_not_fail() {
+        let mut account = account(&["eu-central-1"]);
+        let mut b = bucket("locked", "eu-central-1", None);
+        b.encryption = denied_for_bucket("GetBucketEncryption");
+        account.s3.buckets = Ok(vec![b]);
+        let (finding, status) = only(run(&CHECK, &account));
+        assert_eq!(status, Status::Unknown);
+        assert!(finding.message.contains("GetBucketEncryption failed (access_denied)"), "{}", finding.message);
+    }
+}

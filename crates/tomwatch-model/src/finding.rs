@@ -1,0 +1,77 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The verdict of one check on one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    // Declaration order is the display order: what needs action first.
+    Fail,
+    Unknown,
+    Pass,
+    NotApplicable,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Fail, Status::Unknown, Status::Pass, Status::NotApplicable];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Unknown => "UNKNOWN",
+            Status::NotApplicable => "NOT_APPLICABLE",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    // Declaration order is the display order: most severe first.
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One (check, resource) verdict. Every evaluated pair produces one, not only failures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub check_id: &'static str,
+    pub control: &'static str,
+    pub status: Status,
+    pub severity: Severity,
+    pub account_id: String,
+    /// The resource's region, or `global` for account-wide findings.
+    pub region: String,
+    /// CloudFormation-style type, e.g. `AWS::S3::Bucket`.
+    pub resource_type: &'static str,
+    /// The ARN where AWS defines one; for an UNKNOWN whose resources could not even be listed,
+    /// a wildcard ARN naming the scope that could not be seen.
+    pub resource_id: String,
+    pub message: String,
+}

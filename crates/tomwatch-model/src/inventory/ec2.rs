@@ -1,0 +1,67 @@
+use super::Tags;
+use crate::{Collected, CollectionError};
+
+#[derive(Debug, Clone)]
+pub struct Ec2Inventory {
+    pub instances: Collected<Vec<Ec2Instance>>,
+    pub volumes: Collected<Vec<EbsVolume>>,
+    pub security_groups: Collected<Vec<SecurityGroup>>,
+}
+
+impl Ec2Inventory {
+    pub fn failed(error: CollectionError) -> Self {
+        Ec2Inventory {
+            instances: Err(error.clone()),
+            volumes: Err(error.clone()),
+            security_groups: Err(error),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ec2Instance {
+    pub arn: String,
+    pub instance_id: String,
+    /// `pending`, `running`, `stopped`, ... (terminated instances are not collected).
+    pub state: String,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EbsVolume {
+    pub arn: String,
+    pub volume_id: String,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityGroup {
+    pub arn: String,
+    pub group_id: String,
+    pub group_name: String,
+    pub vpc_id: Option<String>,
+    /// The group AWS creates with every VPC (named `default`).
+    pub is_default: bool,
+    pub ingress: Vec<IpPermission>,
+}
+
+/// One ingress rule, flattened to what least-privilege checks need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpPermission {
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` for all traffic.
+    pub protocol: String,
+    /// Inclusive port range; `None` where the protocol has no ports (all traffic, ICMP).
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub ipv4_ranges: Vec<String>,
+    pub ipv6_ranges: Vec<String>,
+}
+
+impl IpPermission {
+    /// True when the rule admits the whole internet (0.0.0.0/0 or ::/0).
+    pub fn is_open_to_world(&self) -> bool {
+        self.ipv4_ranges.iter().any(|c| c == "0.0.0.0/0") || self.ipv6_ranges.iter().any(|c| c == "::/0")
+    }
+}

@@ -1,0 +1,53 @@
+use crate::{Collected, CollectionError};
+
+#[derive(Debug, Clone)]
+pub struct KmsInventory {
+    pub keys: Collected<Vec<KmsKey>>,
+}
+
+impl KmsInventory {
+    pub fn failed(error: CollectionError) -> Self {
+        KmsInventory { keys: Err(error) }
+    }
+}
+
+/// A key from `ListKeys`; its details need per-key calls that can fail on their own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KmsKey {
+    pub arn: String,
+    pub key_id: String,
+    pub details: Collected<KmsKeyDetails>,
+    /// Automatic rotation status; `None` exactly when [`KmsKeyDetails::rotation_applies`] is false
+    /// (the collector does not ask where AWS has no such setting).
+    pub rotation_enabled: Option<Collected<bool>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KmsKeyDetails {
+    /// `AWS` or `CUSTOMER`.
+    pub key_manager: String,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, ...
+    pub key_state: String,
+    /// `SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`, ...
+    pub key_spec: String,
+    /// `AWS_KMS`, `EXTERNAL`, `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
+    pub origin: String,
+}
+
+impl KmsKeyDetails {
+    pub fn is_customer_managed(&self) -> bool {
+        self.key_manager == "CUSTOMER"
+    }
+
+    /// AWS supports automatic rotation only for symmetric keys with KMS-generated material.
+    pub fn supports_automatic_rotation(&self) -> bool {
+        self.key_spec == "SYMMETRIC_DEFAULT" && self.origin == "AWS_KMS"
+    }
+
+    /// Whether the TOM rotation promise applies: a live customer-managed key that AWS can rotate.
+    pub fn rotation_applies(&self) -> bool {
+        self.is_customer_managed()
+            && self.supports_automatic_rotation()
+            && !matches!(self.key_state.as_str(), "PendingDeletion" | "PendingReplicaDeletion")
+    }
+}

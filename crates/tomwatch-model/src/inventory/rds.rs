@@ -1,0 +1,22 @@
+use crate::{Collected, CollectionError};
+
+#[derive(Debug, Clone)]
+pub struct RdsInventory {
+    pub instances: Collected<Vec<RdsInstance>>,
+}
+
+impl RdsInventory {
+    pub fn failed(error: CollectionError) -> Self {
+        RdsInventory { instances: Err(error) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RdsInstance {
+    pub arn: String,
+    pub identifier: String,
+    pub engine: String,
+    pub storage_encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub publicly_accessible: bool,
+}

@@ -1,0 +1,35 @@
+use crate::{Collected, CollectionError};
+
+#[derive(Debug, Clone)]
+pub struct S3Inventory {
+    pub buckets: Collected<Vec<S3Bucket>>,
+}
+
+impl S3Inventory {
+    pub fn failed(error: CollectionError) -> Self {
+        S3Inventory { buckets: Err(error) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct S3Bucket {
+    pub arn: String,
+    pub name: String,
+    /// The bucket's location constraint, normalised (`us-east-1` for the legacy empty value).
+    pub region: Collected<String>,
+    /// `None` when the bucket has no default-encryption configuration at all.
+    pub encryption: Collected<Option<BucketEncryption>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketEncryption {
+    /// `AES256`, `aws:kms` or `aws:kms:dsse`.
+    pub sse_algorithm: String,
+    pub kms_key_id: Option<String>,
+}
+
+impl BucketEncryption {
+    pub fn is_kms(&self) -> bool {
+        self.sse_algorithm.starts_with("aws:kms")
+    }
+}

@@ -1,0 +1,15 @@
+//! Plain data shared by every tomwatch crate.
+//!
+//! Nothing here talks to AWS or evaluates anything: the collectors (`tomwatch-aws`) fill these
+//! types, the checks (`tomwatch-checks`) read them, the engine and the exporter move them around.
+
+mod error;
+mod finding;
+pub mod inventory;
+
+pub use error::{Collected, CollectionError, ErrorKind, Scope};
+pub use finding::{Finding, Severity, Status};
+pub use inventory::{AccountInventory, RegionInventory, ServiceKind};
+
+/// The pseudo-region of account-wide findings and of services without regions.
+pub const GLOBAL_REGION: &str = "global";

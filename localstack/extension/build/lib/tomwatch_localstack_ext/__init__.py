@@ -1,0 +1,1 @@
+"""LocalStack providers for services that only LocalStack Pro ships, backed by the bundled moto."""
