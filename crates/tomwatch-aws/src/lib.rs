@@ -1,1 +1,25 @@
+//! The only crate that talks to AWS.
+//!
+//! It builds SDK clients, assumes roles, calls the APIs and turns responses into
+//! `tomwatch-model` types. Every failed call becomes a scoped [`CollectionError`] with a
+//! classified [`ErrorKind`]; nothing here decides PASS or FAIL.
+//!
+//! [`CollectionError`]: tomwatch_model::CollectionError
+//! [`ErrorKind`]: tomwatch_model::ErrorKind
 
+mod caller;
+mod classify;
+mod cloudtrail;
+mod ec2;
+mod kms;
+pub mod permissions;
+mod rds;
+mod s3;
+mod session;
+mod stats;
+
+pub use classify::classify;
+pub use session::{
+    AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, Identity,
+};
+pub use stats::{ApiStats, OperationStats};

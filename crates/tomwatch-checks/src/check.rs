@@ -32,7 +32,13 @@ pub struct EvalContext<'a> {
 }
 
 impl CheckMeta {
-    pub fn finding(&self, ctx: &EvalContext, region: &str, resource_id: String, verdict: Verdict) -> Finding {
+    pub fn finding(
+        &self,
+        ctx: &EvalContext,
+        region: &str,
+        resource_id: String,
+        verdict: Verdict,
+    ) -> Finding {
         Finding {
             check_id: self.id,
             control: self.control,
@@ -60,7 +66,12 @@ impl CheckMeta {
             Ok(regions) => regions,
             Err(error) => {
                 let id = scope_wildcard(ctx, "*", wildcard);
-                return vec![self.finding(ctx, tomwatch_model::GLOBAL_REGION, id, Verdict::unknown(error))];
+                return vec![self.finding(
+                    ctx,
+                    tomwatch_model::GLOBAL_REGION,
+                    id,
+                    Verdict::unknown(error),
+                )];
             }
         };
         let mut findings = Vec::new();
@@ -89,7 +100,9 @@ impl CheckMeta {
 /// `arn:aws:ec2:eu-central-1:111111111111:instance/*`-style name for "everything of this type here".
 fn scope_wildcard(ctx: &EvalContext, region: &str, wildcard: &str) -> String {
     // `wildcard` is a template with `{region}` and `{account}` placeholders.
-    wildcard.replace("{region}", region).replace("{account}", &ctx.account.account_id)
+    wildcard
+        .replace("{region}", region)
+        .replace("{account}", &ctx.account.account_id)
 }
 
 /// The verdict of TOM-REGION for a resource that lives in `region`.
@@ -98,6 +111,9 @@ pub fn region_verdict(ctx: &EvalContext, what: &str, region: &str) -> Verdict {
     if policy.allows(region) {
         Verdict::pass(format!("{what} is in {region}, an allowed region"))
     } else {
-        Verdict::fail(format!("{what} is in {region}, outside the allowed regions ({})", policy.describe()))
+        Verdict::fail(format!(
+            "{what} is in {region}, outside the allowed regions ({})",
+            policy.describe()
+        ))
     }
 }

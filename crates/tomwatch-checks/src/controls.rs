@@ -8,10 +8,22 @@ pub struct Control {
 }
 
 pub const ALL: &[Control] = &[
-    Control { id: "TOM-REGION", title: "Infrastructure only in EU regions" },
-    Control { id: "TOM-ENC-REST", title: "Encryption at rest with KMS" },
-    Control { id: "TOM-NET", title: "Network isolation and least-privilege security groups" },
-    Control { id: "TOM-LOG", title: "Audit trail of user activity and system events" },
+    Control {
+        id: "TOM-REGION",
+        title: "Infrastructure only in EU regions",
+    },
+    Control {
+        id: "TOM-ENC-REST",
+        title: "Encryption at rest with KMS",
+    },
+    Control {
+        id: "TOM-NET",
+        title: "Network isolation and least-privilege security groups",
+    },
+    Control {
+        id: "TOM-LOG",
+        title: "Audit trail of user activity and system events",
+    },
 ];
 
 pub fn find(id: &str) -> Option<&'static Control> {

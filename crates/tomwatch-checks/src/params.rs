@@ -11,7 +11,8 @@ pub struct Parameters {
 impl Default for Parameters {
     fn default() -> Self {
         Parameters {
-            allowed_regions: RegionPolicy::new(&["eu-*".to_string()]).expect("the built-in region pattern is valid"),
+            allowed_regions: RegionPolicy::new(&["eu-*".to_string()])
+                .expect("the built-in region pattern is valid"),
             world_open_ports: vec![80, 443],
         }
     }
@@ -38,18 +39,26 @@ pub struct RegionPolicy {
 impl RegionPolicy {
     pub fn new(patterns: &[String]) -> Result<Self, ParameterError> {
         if patterns.is_empty() {
-            return Err(ParameterError("allowed_regions needs at least one region or pattern".into()));
+            return Err(ParameterError(
+                "allowed_regions needs at least one region or pattern".into(),
+            ));
         }
         let mut builder = GlobSetBuilder::new();
         for pattern in patterns {
-            let glob = Glob::new(pattern)
-                .map_err(|e| ParameterError(format!("allowed_regions: '{pattern}' is not a valid pattern: {e}")))?;
+            let glob = Glob::new(pattern).map_err(|e| {
+                ParameterError(format!(
+                    "allowed_regions: '{pattern}' is not a valid pattern: {e}"
+                ))
+            })?;
             builder.add(glob);
         }
         let set = builder
             .build()
             .map_err(|e| ParameterError(format!("allowed_regions: {e}")))?;
-        Ok(RegionPolicy { patterns: patterns.to_vec(), set })
+        Ok(RegionPolicy {
+            patterns: patterns.to_vec(),
+            set,
+        })
     }
 
     pub fn allows(&self, region: &str) -> bool {

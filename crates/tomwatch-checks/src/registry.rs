@@ -28,8 +28,14 @@ pub fn find_check(id: &str) -> Option<&'static Check> {
 }
 
 /// Runs the given checks on one account's inventory.
-pub fn evaluate_account<'c>(checks: impl IntoIterator<Item = &'c Check>, ctx: &EvalContext) -> Vec<Finding> {
-    checks.into_iter().flat_map(|check| (check.evaluate)(ctx)).collect()
+pub fn evaluate_account<'c>(
+    checks: impl IntoIterator<Item = &'c Check>,
+    ctx: &EvalContext,
+) -> Vec<Finding> {
+    checks
+        .into_iter()
+        .flat_map(|check| (check.evaluate)(ctx))
+        .collect()
 }
 
 #[cfg(test)]
@@ -46,13 +52,31 @@ mod tests {
             let meta = &check.meta;
             assert!(ids.insert(meta.id), "duplicate check id {}", meta.id);
             assert!(
-                meta.id.split('_').count() >= 3 && meta.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                meta.id.split('_').count() >= 3
+                    && meta
+                        .id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
                 "{} is not <service>_<resource>_<property>",
                 meta.id
             );
-            assert!(controls::find(meta.control).is_some(), "{} names unknown control {}", meta.id, meta.control);
-            assert!(!meta.title.is_empty() && !meta.remediation.is_empty(), "{} lacks title or remediation", meta.id);
-            assert!(meta.resource_type.starts_with("AWS::"), "{} resource type {}", meta.id, meta.resource_type);
+            assert!(
+                controls::find(meta.control).is_some(),
+                "{} names unknown control {}",
+                meta.id,
+                meta.control
+            );
+            assert!(
+                !meta.title.is_empty() && !meta.remediation.is_empty(),
+                "{} lacks title or remediation",
+                meta.id
+            );
+            assert!(
+                meta.resource_type.starts_with("AWS::"),
+                "{} resource type {}",
+                meta.id,
+                meta.resource_type
+            );
         }
         for control in controls::ALL {
             assert!(
@@ -69,7 +93,11 @@ mod tests {
         for check in all_checks() {
             let service = check.meta.id.split('_').next().unwrap_or_default();
             let path = format!("{root}/{service}/{}.rs", check.meta.id);
-            assert!(std::path::Path::new(&path).exists(), "{} should live in {path}", check.meta.id);
+            assert!(
+                std::path::Path::new(&path).exists(),
+                "{} should live in {path}",
+                check.meta.id
+            );
         }
     }
 }

@@ -4,7 +4,9 @@ use crate::check::{Check, EvalContext};
 use crate::params::Parameters;
 use std::collections::BTreeMap;
 use tomwatch_model::inventory::*;
-use tomwatch_model::{AccountInventory, CollectionError, ErrorKind, Finding, RegionInventory, Scope, Status};
+use tomwatch_model::{
+    AccountInventory, CollectionError, ErrorKind, Finding, RegionInventory, Scope, Status,
+};
 
 pub const ACCOUNT: &str = "111111111111";
 
@@ -13,16 +15,27 @@ pub fn account(regions: &[&str]) -> AccountInventory {
     AccountInventory {
         account_id: ACCOUNT.into(),
         environment: Some("production".into()),
-        regions: Ok(regions.iter().map(|r| (r.to_string(), empty_region(r))).collect::<BTreeMap<_, _>>()),
-        s3: S3Inventory { buckets: Ok(vec![]) },
+        regions: Ok(regions
+            .iter()
+            .map(|r| (r.to_string(), empty_region(r)))
+            .collect::<BTreeMap<_, _>>()),
+        s3: S3Inventory {
+            buckets: Ok(vec![]),
+        },
     }
 }
 
 pub fn empty_region(region: &str) -> RegionInventory {
     RegionInventory {
         region: region.into(),
-        ec2: Ec2Inventory { instances: Ok(vec![]), volumes: Ok(vec![]), security_groups: Ok(vec![]) },
-        rds: RdsInventory { instances: Ok(vec![]) },
+        ec2: Ec2Inventory {
+            instances: Ok(vec![]),
+            volumes: Ok(vec![]),
+            security_groups: Ok(vec![]),
+        },
+        rds: RdsInventory {
+            instances: Ok(vec![]),
+        },
         kms: KmsInventory { keys: Ok(vec![]) },
         cloudtrail: CloudTrailInventory { trails: Ok(vec![]) },
     }
@@ -39,7 +52,11 @@ pub fn region_mut<'a>(account: &'a mut AccountInventory, region: &str) -> &'a mu
 
 pub fn denied(service: &'static str, operation: &'static str, region: &str) -> CollectionError {
     CollectionError {
-        scope: Scope { account_id: ACCOUNT.into(), region: region.into(), service },
+        scope: Scope {
+            account_id: ACCOUNT.into(),
+            region: region.into(),
+            service,
+        },
         operation,
         kind: ErrorKind::AccessDenied,
         message: format!("User is not authorized to perform: {service}:{operation}"),
@@ -48,19 +65,29 @@ pub fn denied(service: &'static str, operation: &'static str, region: &str) -> C
 
 pub fn run(check: &Check, account: &AccountInventory) -> Vec<Finding> {
     let params = Parameters::default();
-    (check.evaluate)(&EvalContext { account, params: &params })
+    (check.evaluate)(&EvalContext {
+        account,
+        params: &params,
+    })
 }
 
 /// The single finding of a run, with its status; panics with the findings otherwise.
 pub fn only(findings: Vec<Finding>) -> (Finding, Status) {
-    assert_eq!(findings.len(), 1, "expected exactly one finding, got {findings:#?}");
+    assert_eq!(
+        findings.len(),
+        1,
+        "expected exactly one finding, got {findings:#?}"
+    );
     let finding = findings.into_iter().next().expect("length checked");
     let status = finding.status;
     (finding, status)
 }
 
 pub fn statuses(findings: &[Finding]) -> Vec<(String, Status)> {
-    findings.iter().map(|f| (f.resource_id.clone(), f.status)).collect()
+    findings
+        .iter()
+        .map(|f| (f.resource_id.clone(), f.status))
+        .collect()
 }
 
 pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool) -> RdsInstance {

@@ -9,15 +9,24 @@ pub struct Verdict {
 
 impl Verdict {
     pub fn pass(message: impl Into<String>) -> Self {
-        Verdict { status: Status::Pass, message: message.into() }
+        Verdict {
+            status: Status::Pass,
+            message: message.into(),
+        }
     }
 
     pub fn fail(message: impl Into<String>) -> Self {
-        Verdict { status: Status::Fail, message: message.into() }
+        Verdict {
+            status: Status::Fail,
+            message: message.into(),
+        }
     }
 
     pub fn not_applicable(message: impl Into<String>) -> Self {
-        Verdict { status: Status::NotApplicable, message: message.into() }
+        Verdict {
+            status: Status::NotApplicable,
+            message: message.into(),
+        }
     }
 
     /// The only way to say UNKNOWN: always with the error that made the value unknowable.

@@ -13,7 +13,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Fail, Status::Unknown, Status::Pass, Status::NotApplicable];
+    pub const ALL: [Status; 4] = [
+        Status::Fail,
+        Status::Unknown,
+        Status::Pass,
+        Status::NotApplicable,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

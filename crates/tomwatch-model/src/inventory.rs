@@ -10,7 +10,7 @@ mod rds;
 mod s3;
 
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailStatus};
-pub use ec2::{Ec2Inventory, Ec2Instance, EbsVolume, IpPermission, SecurityGroup};
+pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, SecurityGroup};
 pub use kms::{KmsInventory, KmsKey, KmsKeyDetails};
 pub use rds::{RdsInstance, RdsInventory};
 pub use s3::{BucketEncryption, S3Bucket, S3Inventory};
@@ -67,7 +67,11 @@ pub struct AccountInventory {
 
 impl AccountInventory {
     /// An account of which nothing could be seen, e.g. because AssumeRole failed.
-    pub fn unreachable(account_id: &str, environment: Option<String>, error: CollectionError) -> Self {
+    pub fn unreachable(
+        account_id: &str,
+        environment: Option<String>,
+        error: CollectionError,
+    ) -> Self {
         AccountInventory {
             account_id: account_id.to_string(),
             environment,
@@ -102,3 +106,89 @@ impl RegionInventory {
 
 /// Tags as AWS returns them: key to value.
 pub type Tags = BTreeMap<String, String>;
+
+impl AccountInventory {
+    /// Every collection error in this inventory, each once, in a stable order.
+    pub fn errors(&self) -> Vec<CollectionError> {
+        let mut out = Vec::new();
+        match &self.regions {
+            Ok(regions) => regions.values().for_each(|r| r.errors_into(&mut out)),
+            Err(error) => out.push(error.clone()),
+        }
+        self.s3.errors_into(&mut out);
+        let mut unique: Vec<CollectionError> = Vec::with_capacity(out.len());
+        for error in out {
+            if !unique.contains(&error) {
+                unique.push(error);
+            }
+        }
+        unique
+    }
+}
+
+impl RegionInventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        self.ec2.errors_into(out);
+        self.rds.errors_into(out);
+        self.kms.errors_into(out);
+        self.cloudtrail.errors_into(out);
+    }
+}
+
+/// Pushes the error of a failed collection, or walks the collected items for nested errors.
+fn walk<T>(
+    collected: &Collected<Vec<T>>,
+    out: &mut Vec<CollectionError>,
+    nested: impl Fn(&T, &mut Vec<CollectionError>),
+) {
+    match collected {
+        Ok(items) => items.iter().for_each(|item| nested(item, out)),
+        Err(error) => out.push(error.clone()),
+    }
+}
+
+fn push_err<T>(collected: &Collected<T>, out: &mut Vec<CollectionError>) {
+    if let Err(error) = collected {
+        out.push(error.clone());
+    }
+}
+
+impl Ec2Inventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        walk(&self.instances, out, |_, _| {});
+        walk(&self.volumes, out, |_, _| {});
+        walk(&self.security_groups, out, |_, _| {});
+    }
+}
+
+impl RdsInventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        walk(&self.instances, out, |_, _| {});
+    }
+}
+
+impl KmsInventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        walk(&self.keys, out, |key, out| {
+            push_err(&key.details, out);
+            if let Some(rotation) = &key.rotation_enabled {
+                push_err(rotation, out);
+            }
+        });
+    }
+}
+
+impl CloudTrailInventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        walk(&self.trails, out, |trail, out| push_err(&trail.status, out));
+    }
+}
+
+impl S3Inventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        walk(&self.buckets, out, |bucket, out| {
+            push_err(&bucket.region, out);
+            push_err(&bucket.encryption, out);
+        });
+    }
+}

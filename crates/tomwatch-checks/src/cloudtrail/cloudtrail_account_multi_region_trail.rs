@@ -34,11 +34,16 @@ fn judge(ctx: &EvalContext) -> Verdict {
             }
         }
     }
-    let candidates = seen.iter().filter(|t| t.is_multi_region && t.log_file_validation);
+    let candidates = seen
+        .iter()
+        .filter(|t| t.is_multi_region && t.log_file_validation);
     for trail in candidates {
         match &trail.status {
             Ok(status) if status.is_logging => {
-                return Verdict::pass(format!("trail {} is multi-region, logging and validates log files", trail.name));
+                return Verdict::pass(format!(
+                    "trail {} is multi-region, logging and validates log files",
+                    trail.name
+                ));
             }
             Ok(_) => {}
             Err(error) => {
@@ -76,7 +81,9 @@ mod tests {
             is_multi_region: multi,
             log_file_validation: validated,
             kms_key_id: None,
-            status: Ok(TrailStatus { is_logging: logging }),
+            status: Ok(TrailStatus {
+                is_logging: logging,
+            }),
         }
     }
 
@@ -101,8 +108,16 @@ mod tests {
     #[test]
     fn missing_stopped_single_region_or_unvalidated_trails_fail() {
         assert_eq!(verdict(vec![], false).status, Status::Fail);
-        for weak in [trail("a", false, true, true), trail("b", true, false, true), trail("c", true, true, false)] {
-            assert_eq!(verdict(vec![weak.clone()], false).status, Status::Fail, "{weak:?}");
+        for weak in [
+            trail("a", false, true, true),
+            trail("b", true, false, true),
+            trail("c", true, true, false),
+        ] {
+            assert_eq!(
+                verdict(vec![weak.clone()], false).status,
+                Status::Fail,
+                "{weak:?}"
+            );
         }
     }
 
@@ -110,7 +125,11 @@ mod tests {
     fn absence_with_a_blind_region_is_unknown() {
         let finding = verdict(vec![trail("weak", false, false, true)], true);
         assert_eq!(finding.status, Status::Unknown);
-        assert!(finding.message.contains("DescribeTrails"), "{}", finding.message);
+        assert!(
+            finding.message.contains("DescribeTrails"),
+            "{}",
+            finding.message
+        );
     }
 
     #[test]

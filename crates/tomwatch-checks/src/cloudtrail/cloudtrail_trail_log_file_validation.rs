@@ -23,7 +23,10 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             let verdict = if trail.log_file_validation {
                 Verdict::pass(format!("trail {} validates its log files", trail.name))
             } else {
-                Verdict::fail(format!("trail {} does not validate its log files", trail.name))
+                Verdict::fail(format!(
+                    "trail {} does not validate its log files",
+                    trail.name
+                ))
             };
             (trail.arn.clone(), verdict)
         },
@@ -41,13 +44,19 @@ mod tests {
         let mut unvalidated = trail("unvalidated");
         unvalidated.log_file_validation = false;
         let findings = run_on_trails(&CHECK, Ok(vec![unvalidated, trail("validated")]));
-        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Fail, Status::Pass]);
+        assert_eq!(
+            findings.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Fail, Status::Pass]
+        );
     }
 
     #[test]
     fn unlistable_trails_are_unknown() {
         let findings = run_on_trails(&CHECK, Err(()));
         assert_eq!(findings[0].status, Status::Unknown);
-        assert_eq!(findings[0].resource_id, "arn:aws:cloudtrail:eu-central-1:111111111111:trail/*");
+        assert_eq!(
+            findings[0].resource_id,
+            "arn:aws:cloudtrail:eu-central-1:111111111111:trail/*"
+        );
     }
 }

@@ -23,7 +23,10 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             let verdict = if trail.is_multi_region {
                 Verdict::pass(format!("trail {} records all regions", trail.name))
             } else {
-                Verdict::fail(format!("trail {} records only {}", trail.name, trail.home_region))
+                Verdict::fail(format!(
+                    "trail {} records only {}",
+                    trail.name, trail.home_region
+                ))
             };
             (trail.arn.clone(), verdict)
         },
@@ -41,13 +44,22 @@ mod tests {
         let mut single = trail("single");
         single.is_multi_region = false;
         let findings = run_on_trails(&CHECK, Ok(vec![trail("multi"), single]));
-        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Pass, Status::Fail]);
-        assert_eq!(findings[1].message, "trail single records only eu-central-1");
+        assert_eq!(
+            findings.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            findings[1].message,
+            "trail single records only eu-central-1"
+        );
     }
 
     #[test]
     fn unlistable_trails_are_unknown() {
         let findings = run_on_trails(&CHECK, Err(()));
-        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Unknown]);
+        assert_eq!(
+            findings.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Unknown]
+        );
     }
 }

@@ -44,27 +44,45 @@ mod tests {
     #[test]
     fn eu_instance_passes_and_us_instance_fails() {
         let mut account = account(&["eu-central-1", "us-east-1"]);
-        region_mut(&mut account, "eu-central-1").ec2.instances = Ok(vec![instance("eu-central-1", "i-eu")]);
-        region_mut(&mut account, "us-east-1").ec2.instances = Ok(vec![instance("us-east-1", "i-us")]);
+        region_mut(&mut account, "eu-central-1").ec2.instances =
+            Ok(vec![instance("eu-central-1", "i-eu")]);
+        region_mut(&mut account, "us-east-1").ec2.instances =
+            Ok(vec![instance("us-east-1", "i-us")]);
         let findings = run(&CHECK, &account);
         assert_eq!(
             statuses(&findings),
             vec![
-                (format!("arn:aws:ec2:eu-central-1:{ACCOUNT}:instance/i-eu"), Status::Pass),
-                (format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-us"), Status::Fail),
+                (
+                    format!("arn:aws:ec2:eu-central-1:{ACCOUNT}:instance/i-eu"),
+                    Status::Pass
+                ),
+                (
+                    format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-us"),
+                    Status::Fail
+                ),
             ]
         );
-        assert!(findings[1].message.contains("outside the allowed regions (eu-*)"));
+        assert!(findings[1]
+            .message
+            .contains("outside the allowed regions (eu-*)"));
     }
 
     #[test]
     fn region_whose_instances_could_not_be_listed_is_unknown() {
         let mut account = account(&["us-east-1"]);
-        region_mut(&mut account, "us-east-1").ec2.instances = Err(denied("ec2", "DescribeInstances", "us-east-1"));
+        region_mut(&mut account, "us-east-1").ec2.instances =
+            Err(denied("ec2", "DescribeInstances", "us-east-1"));
         let (finding, status) = only(run(&CHECK, &account));
         assert_eq!(status, Status::Unknown);
-        assert_eq!(finding.resource_id, format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/*"));
-        assert!(finding.message.contains("DescribeInstances"), "{}", finding.message);
+        assert_eq!(
+            finding.resource_id,
+            format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/*")
+        );
+        assert!(
+            finding.message.contains("DescribeInstances"),
+            "{}",
+            finding.message
+        );
     }
 
     #[test]
@@ -73,6 +91,9 @@ mod tests {
         account.regions = Err(denied("ec2", "DescribeRegions", "eu-central-1"));
         let (finding, status) = only(run(&CHECK, &account));
         assert_eq!(status, Status::Unknown);
-        assert_eq!(finding.resource_id, format!("arn:aws:ec2:*:{ACCOUNT}:instance/*"));
+        assert_eq!(
+            finding.resource_id,
+            format!("arn:aws:ec2:*:{ACCOUNT}:instance/*")
+        );
     }
 }

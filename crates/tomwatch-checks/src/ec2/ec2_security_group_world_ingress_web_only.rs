@@ -29,9 +29,17 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
                 .map(describe)
                 .collect();
             let verdict = if offending.is_empty() {
-                Verdict::pass(format!("{} ({}) admits the internet to no port beyond {allowed:?}", group.group_id, group.group_name))
+                Verdict::pass(format!(
+                    "{} ({}) admits the internet to no port beyond {allowed:?}",
+                    group.group_id, group.group_name
+                ))
             } else {
-                Verdict::fail(format!("{} ({}) is open to the internet on {}", group.group_id, group.group_name, offending.join(", ")))
+                Verdict::fail(format!(
+                    "{} ({}) is open to the internet on {}",
+                    group.group_id,
+                    group.group_name,
+                    offending.join(", ")
+                ))
             };
             (group.arn.clone(), verdict)
         },

@@ -18,7 +18,12 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
         ctx,
         |r| &r.ec2.volumes,
         "arn:aws:ec2:{region}:{account}:volume/*",
-        |region, volume| (volume.arn.clone(), region_verdict(ctx, &format!("volume {}", volume.volume_id), region)),
+        |region, volume| {
+            (
+                volume.arn.clone(),
+                region_verdict(ctx, &format!("volume {}", volume.volume_id), region),
+            )
+        },
     )
 }
 
@@ -41,7 +46,10 @@ mod tests {
 
     #[test]
     fn verdict_follows_the_volume_region() {
-        for (region, expected) in [("eu-west-1", Status::Pass), ("ap-southeast-2", Status::Fail)] {
+        for (region, expected) in [
+            ("eu-west-1", Status::Pass),
+            ("ap-southeast-2", Status::Fail),
+        ] {
             let mut account = account(&[region]);
             region_mut(&mut account, region).ec2.volumes = Ok(vec![volume(region)]);
             assert_eq!(only(run(&CHECK, &account)).1, expected, "{region}");
@@ -51,7 +59,8 @@ mod tests {
     #[test]
     fn unlistable_volumes_are_unknown() {
         let mut account = account(&["eu-west-1"]);
-        region_mut(&mut account, "eu-west-1").ec2.volumes = Err(denied("ec2", "DescribeVolumes", "eu-west-1"));
+        region_mut(&mut account, "eu-west-1").ec2.volumes =
+            Err(denied("ec2", "DescribeVolumes", "eu-west-1"));
         assert_eq!(only(run(&CHECK, &account)).1, Status::Unknown);
     }
 }

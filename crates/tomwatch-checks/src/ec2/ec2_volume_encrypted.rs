@@ -15,15 +15,26 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(ctx, |r| &r.ec2.volumes, "arn:aws:ec2:{region}:{account}:volume/*", |_, volume| {
-        let verdict = if volume.encrypted {
-            let key = volume.kms_key_id.as_deref().unwrap_or("the default EBS key");
-            Verdict::pass(format!("volume {} is encrypted with {key}", volume.volume_id))
-        } else {
-            Verdict::fail(format!("volume {} is not encrypted", volume.volume_id))
-        };
-        (volume.arn.clone(), verdict)
-    })
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.ec2.volumes,
+        "arn:aws:ec2:{region}:{account}:volume/*",
+        |_, volume| {
+            let verdict = if volume.encrypted {
+                let key = volume
+                    .kms_key_id
+                    .as_deref()
+                    .unwrap_or("the default EBS key");
+                Verdict::pass(format!(
+                    "volume {} is encrypted with {key}",
+                    volume.volume_id
+                ))
+            } else {
+                Verdict::fail(format!("volume {} is not encrypted", volume.volume_id))
+            };
+            (volume.arn.clone(), verdict)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -51,7 +62,10 @@ mod tests {
     #[test]
     fn encrypted_passes_unencrypted_fails() {
         let findings = with_volumes(vec![("vol-enc", true), ("vol-plain", false)]);
-        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Pass, Status::Fail]);
+        assert_eq!(
+            findings.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Fail]
+        );
         assert!(findings[1].message.contains("vol-plain is not encrypted"));
     }
 
@@ -63,7 +77,8 @@ mod tests {
     #[test]
     fn denied_describe_volumes_is_unknown() {
         let mut account = account(&["eu-central-1"]);
-        region_mut(&mut account, "eu-central-1").ec2.volumes = Err(denied("ec2", "DescribeVolumes", "eu-central-1"));
+        region_mut(&mut account, "eu-central-1").ec2.volumes =
+            Err(denied("ec2", "DescribeVolumes", "eu-central-1"));
         assert_eq!(only(run(&CHECK, &account)).1, Status::Unknown);
     }
 }

@@ -16,9 +16,12 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(ctx, |r| &r.kms.keys, "arn:aws:kms:{region}:{account}:key/*", |_, key| {
-        (key.arn.clone(), judge(key))
-    })
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.kms.keys,
+        "arn:aws:kms:{region}:{account}:key/*",
+        |_, key| (key.arn.clone(), judge(key)),
+    )
 }
 
 fn judge(key: &KmsKey) -> Verdict {
@@ -38,11 +41,16 @@ fn judge(key: &KmsKey) -> Verdict {
     }
     match &key.rotation_enabled {
         Some(Ok(true)) => Verdict::pass(format!("key {} rotates automatically", key.key_id)),
-        Some(Ok(false)) => Verdict::fail(format!("key {} does not rotate automatically", key.key_id)),
+        Some(Ok(false)) => {
+            Verdict::fail(format!("key {} does not rotate automatically", key.key_id))
+        }
         Some(Err(error)) => Verdict::unknown(error),
         // The collector asks for every key where rotation applies; a missing answer means it
         // could not ask, which is not evidence either way.
-        None => Verdict::not_applicable(format!("rotation status of key {} was not collected", key.key_id)),
+        None => Verdict::not_applicable(format!(
+            "rotation status of key {} was not collected",
+            key.key_id
+        )),
     }
 }
 
@@ -69,20 +77,35 @@ mod tests {
 
     #[test]
     fn customer_keys_pass_with_rotation_and_fail_without() {
-        assert_eq!(judge(&key("CUSTOMER", "SYMMETRIC_DEFAULT", Some(Ok(true)))).status, Status::Pass);
-        assert_eq!(judge(&key("CUSTOMER", "SYMMETRIC_DEFAULT", Some(Ok(false)))).status, Status::Fail);
+        assert_eq!(
+            judge(&key("CUSTOMER", "SYMMETRIC_DEFAULT", Some(Ok(true)))).status,
+            Status::Pass
+        );
+        assert_eq!(
+            judge(&key("CUSTOMER", "SYMMETRIC_DEFAULT", Some(Ok(false)))).status,
+            Status::Fail
+        );
     }
 
     #[test]
     fn aws_managed_and_asymmetric_keys_are_not_applicable() {
-        assert_eq!(judge(&key("AWS", "SYMMETRIC_DEFAULT", None)).status, Status::NotApplicable);
-        assert_eq!(judge(&key("CUSTOMER", "RSA_2048", None)).status, Status::NotApplicable);
+        assert_eq!(
+            judge(&key("AWS", "SYMMETRIC_DEFAULT", None)).status,
+            Status::NotApplicable
+        );
+        assert_eq!(
+            judge(&key("CUSTOMER", "RSA_2048", None)).status,
+            Status::NotApplicable
+        );
     }
 
     #[test]
     fn unreadable_rotation_or_details_are_unknown() {
         let denied_rotation = Some(Err(denied("kms", "GetKeyRotationStatus", "eu-central-1")));
-        assert_eq!(judge(&key("CUSTOMER", "SYMMETRIC_DEFAULT", denied_rotation)).status, Status::Unknown);
+        assert_eq!(
+            judge(&key("CUSTOMER", "SYMMETRIC_DEFAULT", denied_rotation)).status,
+            Status::Unknown
+        );
         let mut k = key("CUSTOMER", "SYMMETRIC_DEFAULT", None);
         k.details = Err(denied("kms", "DescribeKey", "eu-central-1"));
         assert_eq!(judge(&k).status, Status::Unknown);
@@ -91,8 +114,15 @@ mod tests {
     #[test]
     fn findings_carry_the_key_arn() {
         let mut account = account(&["eu-central-1"]);
-        region_mut(&mut account, "eu-central-1").kms.keys = Ok(vec![key("CUSTOMER", "SYMMETRIC_DEFAULT", Some(Ok(false)))]);
+        region_mut(&mut account, "eu-central-1").kms.keys =
+            Ok(vec![key("CUSTOMER", "SYMMETRIC_DEFAULT", Some(Ok(false)))]);
         let (finding, status) = only(run(&CHECK, &account));
-        assert_eq!((finding.resource_id.as_str(), status), (format!("arn:aws:kms:eu-central-1:{ACCOUNT}:key/k1").as_str(), Status::Fail));
+        assert_eq!(
+            (finding.resource_id.as_str(), status),
+            (
+                format!("arn:aws:kms:eu-central-1:{ACCOUNT}:key/k1").as_str(),
+                Status::Fail
+            )
+        );
     }
 }

@@ -14,9 +14,17 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(ctx, |r| &r.rds.instances, "arn:aws:rds:{region}:{account}:db:*", |region, db| {
-        (db.arn.clone(), region_verdict(ctx, &format!("database {}", db.identifier), region))
-    })
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.rds.instances,
+        "arn:aws:rds:{region}:{account}:db:*",
+        |region, db| {
+            (
+                db.arn.clone(),
+                region_verdict(ctx, &format!("database {}", db.identifier), region),
+            )
+        },
+    )
 }
 
 #[cfg(test)]
@@ -39,7 +47,11 @@ mod tests {
         region_mut(&mut account, "us-west-2").rds.instances = Ok(vec![db]);
         let (finding, status) = only(run(&CHECK, &account));
         assert_eq!(status, Status::Fail);
-        assert!(finding.message.contains("database leak is in us-west-2"), "{}", finding.message);
+        assert!(
+            finding.message.contains("database leak is in us-west-2"),
+            "{}",
+            finding.message
+        );
     }
 
     #[test]

@@ -15,14 +15,22 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(ctx, |r| &r.rds.instances, "arn:aws:rds:{region}:{account}:db:*", |_, db| {
-        let verdict = if db.publicly_accessible {
-            Verdict::fail(format!("database {} is publicly accessible", db.identifier))
-        } else {
-            Verdict::pass(format!("database {} is not publicly accessible", db.identifier))
-        };
-        (db.arn.clone(), verdict)
-    })
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.rds.instances,
+        "arn:aws:rds:{region}:{account}:db:*",
+        |_, db| {
+            let verdict = if db.publicly_accessible {
+                Verdict::fail(format!("database {} is publicly accessible", db.identifier))
+            } else {
+                Verdict::pass(format!(
+                    "database {} is not publicly accessible",
+                    db.identifier
+                ))
+            };
+            (db.arn.clone(), verdict)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -33,8 +41,17 @@ mod tests {
 
     #[test]
     fn public_fails_private_passes() {
-        let findings = run_on_rds(&CHECK, Ok(vec![rds_instance("pub", true, true), rds_instance("priv", true, false)]));
-        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Fail, Status::Pass]);
+        let findings = run_on_rds(
+            &CHECK,
+            Ok(vec![
+                rds_instance("pub", true, true),
+                rds_instance("priv", true, false),
+            ]),
+        );
+        assert_eq!(
+            findings.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Fail, Status::Pass]
+        );
         assert_eq!(findings[0].message, "database pub is publicly accessible");
     }
 

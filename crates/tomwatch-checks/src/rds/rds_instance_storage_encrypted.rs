@@ -15,14 +15,22 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(ctx, |r| &r.rds.instances, "arn:aws:rds:{region}:{account}:db:*", |_, db| {
-        let verdict = if db.storage_encrypted {
-            Verdict::pass(format!("database {} storage is encrypted", db.identifier))
-        } else {
-            Verdict::fail(format!("database {} storage is not encrypted", db.identifier))
-        };
-        (db.arn.clone(), verdict)
-    })
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.rds.instances,
+        "arn:aws:rds:{region}:{account}:db:*",
+        |_, db| {
+            let verdict = if db.storage_encrypted {
+                Verdict::pass(format!("database {} storage is encrypted", db.identifier))
+            } else {
+                Verdict::fail(format!(
+                    "database {} storage is not encrypted",
+                    db.identifier
+                ))
+            };
+            (db.arn.clone(), verdict)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -35,13 +43,22 @@ mod tests {
     fn verdict_per_instance() {
         let findings = run_on_rds(
             &CHECK,
-            Ok(vec![rds_instance("enc", true, false), rds_instance("plain", false, false)]),
+            Ok(vec![
+                rds_instance("enc", true, false),
+                rds_instance("plain", false, false),
+            ]),
         );
         assert_eq!(
             statuses(&findings),
             vec![
-                (format!("arn:aws:rds:eu-central-1:{ACCOUNT}:db:enc"), Status::Pass),
-                (format!("arn:aws:rds:eu-central-1:{ACCOUNT}:db:plain"), Status::Fail),
+                (
+                    format!("arn:aws:rds:eu-central-1:{ACCOUNT}:db:enc"),
+                    Status::Pass
+                ),
+                (
+                    format!("arn:aws:rds:eu-central-1:{ACCOUNT}:db:plain"),
+                    Status::Fail
+                ),
             ]
         );
     }

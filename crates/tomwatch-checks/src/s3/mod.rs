@@ -8,7 +8,11 @@ use tomwatch_model::{Finding, GLOBAL_REGION};
 
 /// Evaluates `judge` on every bucket of the account; buckets are listed account-wide and each
 /// finding carries the bucket's own region where it is known.
-fn per_bucket(meta: &CheckMeta, ctx: &EvalContext, judge: impl Fn(&S3Bucket) -> Verdict) -> Vec<Finding> {
+fn per_bucket(
+    meta: &CheckMeta,
+    ctx: &EvalContext,
+    judge: impl Fn(&S3Bucket) -> Verdict,
+) -> Vec<Finding> {
     match &ctx.account.s3.buckets {
         Ok(buckets) => buckets
             .iter()
@@ -17,7 +21,12 @@ fn per_bucket(meta: &CheckMeta, ctx: &EvalContext, judge: impl Fn(&S3Bucket) -> 
                 meta.finding(ctx, region, bucket.arn.clone(), judge(bucket))
             })
             .collect(),
-        Err(error) => vec![meta.finding(ctx, GLOBAL_REGION, "arn:aws:s3:::*".into(), Verdict::unknown(error))],
+        Err(error) => vec![meta.finding(
+            ctx,
+            GLOBAL_REGION,
+            "arn:aws:s3:::*".into(),
+            Verdict::unknown(error),
+        )],
     }
 }
 
@@ -34,7 +43,9 @@ mod fixtures {
             region: Ok(region.into()),
             encryption: Ok(sse.map(|algorithm| BucketEncryption {
                 sse_algorithm: algorithm.into(),
-                kms_key_id: algorithm.starts_with("aws:kms").then(|| "alias/data".into()),
+                kms_key_id: algorithm
+                    .starts_with("aws:kms")
+                    .then(|| "alias/data".into()),
             })),
         }
     }

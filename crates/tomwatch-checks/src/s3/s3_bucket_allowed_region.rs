@@ -37,7 +37,10 @@ mod tests {
             bucket("us-data", "us-east-1", None),
         ]);
         let findings = run(&CHECK, &account);
-        assert_eq!(findings.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Pass, Status::Fail]);
+        assert_eq!(
+            findings.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Fail]
+        );
         assert_eq!(findings[1].region, "us-east-1");
     }
 
@@ -48,7 +51,10 @@ mod tests {
         b.region = denied_for_bucket("GetBucketLocation");
         account.s3.buckets = Ok(vec![b]);
         let (finding, status) = only(run(&CHECK, &account));
-        assert_eq!((status, finding.region.as_str()), (Status::Unknown, "global"));
+        assert_eq!(
+            (status, finding.region.as_str()),
+            (Status::Unknown, "global")
+        );
     }
 
     #[test]

@@ -18,8 +18,14 @@ pub const CHECK: Check = Check {
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
     per_bucket(&CHECK.meta, ctx, |bucket| match &bucket.encryption {
         Ok(Some(sse)) if sse.is_kms() => {
-            let key = sse.kms_key_id.as_deref().unwrap_or("the AWS managed key aws/s3");
-            Verdict::pass(format!("bucket {} encrypts by default with {} ({key})", bucket.name, sse.sse_algorithm))
+            let key = sse
+                .kms_key_id
+                .as_deref()
+                .unwrap_or("the AWS managed key aws/s3");
+            Verdict::pass(format!(
+                "bucket {} encrypts by default with {} ({key})",
+                bucket.name, sse.sse_algorithm
+            ))
         }
         Ok(Some(sse)) => Verdict::fail(format!(
             "bucket {} encrypts by default with {}, not SSE-KMS",
@@ -63,6 +69,12 @@ mod tests {
         account.s3.buckets = Ok(vec![b]);
         let (finding, status) = only(run(&CHECK, &account));
         assert_eq!(status, Status::Unknown);
-        assert!(finding.message.contains("GetBucketEncryption failed (access_denied)"), "{}", finding.message);
+        assert!(
+            finding
+                .message
+                .contains("GetBucketEncryption failed (access_denied)"),
+            "{}",
+            finding.message
+        );
     }
 }

@@ -62,6 +62,7 @@ pub struct IpPermission {
 impl IpPermission {
     /// True when the rule admits the whole internet (0.0.0.0/0 or ::/0).
     pub fn is_open_to_world(&self) -> bool {
-        self.ipv4_ranges.iter().any(|c| c == "0.0.0.0/0") || self.ipv6_ranges.iter().any(|c| c == "::/0")
+        self.ipv4_ranges.iter().any(|c| c == "0.0.0.0/0")
+            || self.ipv6_ranges.iter().any(|c| c == "::/0")
     }
 }

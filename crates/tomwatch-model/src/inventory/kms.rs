@@ -48,6 +48,9 @@ impl KmsKeyDetails {
     pub fn rotation_applies(&self) -> bool {
         self.is_customer_managed()
             && self.supports_automatic_rotation()
-            && !matches!(self.key_state.as_str(), "PendingDeletion" | "PendingReplicaDeletion")
+            && !matches!(
+                self.key_state.as_str(),
+                "PendingDeletion" | "PendingReplicaDeletion"
+            )
     }
 }

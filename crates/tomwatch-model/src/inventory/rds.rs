@@ -7,7 +7,9 @@ pub struct RdsInventory {
 
 impl RdsInventory {
     pub fn failed(error: CollectionError) -> Self {
-        RdsInventory { instances: Err(error) }
+        RdsInventory {
+            instances: Err(error),
+        }
     }
 }
 

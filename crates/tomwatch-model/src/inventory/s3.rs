@@ -7,7 +7,9 @@ pub struct S3Inventory {
 
 impl S3Inventory {
     pub fn failed(error: CollectionError) -> Self {
-        S3Inventory { buckets: Err(error) }
+        S3Inventory {
+            buckets: Err(error),
+        }
     }
 }
 

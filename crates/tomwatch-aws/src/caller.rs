@@ -1,0 +1,101 @@
+use crate::classify::{classify, error_chain, HttpStatus};
+use crate::stats::ApiStats;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::future::Future;
+use tomwatch_model::{Collected, CollectionError, ErrorKind, Scope};
+
+/// Makes API calls on behalf of one (account, region, service) scope: counts them, classifies
+/// their errors and attaches the scope, so that a failure is data rather than a log line.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub scope: Scope,
+    stats: ApiStats,
+}
+
+impl Caller {
+    pub fn new(account_id: &str, region: &str, service: &'static str, stats: &ApiStats) -> Self {
+        Caller {
+            scope: Scope {
+                account_id: account_id.to_string(),
+                region: region.to_string(),
+                service,
+            },
+            stats: stats.clone(),
+        }
+    }
+
+    pub async fn call<T, E, R>(
+        &self,
+        operation: &'static str,
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Collected<T>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: HttpStatus + std::fmt::Debug + Send + Sync + 'static,
+    {
+        self.call_absent_ok(operation, request, &[])
+            .await
+            .and_then(|found| {
+                found.ok_or_else(|| self.error(operation, ErrorKind::Other, "empty answer".into()))
+            })
+    }
+
+    /// Like [`Caller::call`], but the error codes in `absent` mean "not configured" (`Ok(None)`),
+    /// as with S3's ServerSideEncryptionConfigurationNotFoundError.
+    pub async fn call_absent_ok<T, E, R>(
+        &self,
+        operation: &'static str,
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+        absent: &[&str],
+    ) -> Collected<Option<T>>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: HttpStatus + std::fmt::Debug + Send + Sync + 'static,
+    {
+        match request.await {
+            Ok(value) => {
+                self.stats.record(self.scope.service, operation, None);
+                Ok(Some(value))
+            }
+            Err(error) if error.code().is_some_and(|code| absent.contains(&code)) => {
+                self.stats.record(self.scope.service, operation, None);
+                Ok(None)
+            }
+            Err(error) => {
+                let kind = classify(&error);
+                self.stats.record(self.scope.service, operation, Some(kind));
+                let message = error_chain(&error);
+                tracing::warn!(
+                    account_id = %self.scope.account_id, region = %self.scope.region,
+                    service = self.scope.service, operation, error_type = %kind, "{message}"
+                );
+                Err(self.error(operation, kind, message))
+            }
+        }
+    }
+
+    pub fn error(
+        &self,
+        operation: &'static str,
+        kind: ErrorKind,
+        message: String,
+    ) -> CollectionError {
+        CollectionError {
+            scope: self.scope.clone(),
+            operation,
+            kind,
+            message,
+        }
+    }
+
+    /// A response that lacks a field AWS documents as always present: a malformed answer,
+    /// which must not silently become `false`.
+    pub fn missing(&self, operation: &'static str, what: &str) -> CollectionError {
+        self.error(
+            operation,
+            ErrorKind::Other,
+            format!("the response lacked {what}"),
+        )
+    }
+}

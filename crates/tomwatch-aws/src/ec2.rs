@@ -1,0 +1,153 @@
+use crate::session::AwsSession;
+use aws_sdk_ec2::types::{IpPermission as SdkIpPermission, Tag};
+use tomwatch_model::inventory::{
+    EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, SecurityGroup, Tags,
+};
+
+impl AwsSession {
+    pub async fn collect_ec2(&self, region: &str) -> Ec2Inventory {
+        let client = aws_sdk_ec2::Client::new(&self.in_region(region));
+        let caller = self.caller(region, "ec2");
+        let account = &self.account_id;
+
+        let instances = async {
+            let pages = caller
+                .call(
+                    "DescribeInstances",
+                    client
+                        .describe_instances()
+                        .into_paginator()
+                        .send()
+                        .try_collect(),
+                )
+                .await?;
+            let mut instances = Vec::new();
+            for instance in pages
+                .iter()
+                .flat_map(|p| p.reservations())
+                .flat_map(|r| r.instances())
+            {
+                let state = instance
+                    .state()
+                    .and_then(|s| s.name())
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
+                if state == "terminated" || state == "shutting-down" {
+                    continue;
+                }
+                let id = instance
+                    .instance_id()
+                    .ok_or_else(|| caller.missing("DescribeInstances", "InstanceId"))?;
+                instances.push(Ec2Instance {
+                    arn: format!("arn:aws:ec2:{region}:{account}:instance/{id}"),
+                    instance_id: id.to_string(),
+                    state,
+                    tags: tags(instance.tags()),
+                });
+            }
+            Ok(instances)
+        };
+
+        let volumes = async {
+            let pages = caller
+                .call(
+                    "DescribeVolumes",
+                    client
+                        .describe_volumes()
+                        .into_paginator()
+                        .send()
+                        .try_collect(),
+                )
+                .await?;
+            let mut volumes = Vec::new();
+            for volume in pages.iter().flat_map(|p| p.volumes()) {
+                let id = volume
+                    .volume_id()
+                    .ok_or_else(|| caller.missing("DescribeVolumes", "VolumeId"))?;
+                volumes.push(EbsVolume {
+                    arn: format!("arn:aws:ec2:{region}:{account}:volume/{id}"),
+                    volume_id: id.to_string(),
+                    encrypted: volume
+                        .encrypted()
+                        .ok_or_else(|| caller.missing("DescribeVolumes", "Encrypted"))?,
+                    kms_key_id: volume.kms_key_id().map(str::to_string),
+                    tags: tags(volume.tags()),
+                });
+            }
+            Ok(volumes)
+        };
+
+        let security_groups = async {
+            let pages = caller
+                .call(
+                    "DescribeSecurityGroups",
+                    client
+                        .describe_security_groups()
+                        .into_paginator()
+                        .send()
+                        .try_collect(),
+                )
+                .await?;
+            let mut groups = Vec::new();
+            for group in pages.iter().flat_map(|p| p.security_groups()) {
+                let id = group
+                    .group_id()
+                    .ok_or_else(|| caller.missing("DescribeSecurityGroups", "GroupId"))?;
+                let name = group.group_name().unwrap_or_default();
+                groups.push(SecurityGroup {
+                    arn: group
+                        .security_group_arn()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| {
+                            format!("arn:aws:ec2:{region}:{account}:security-group/{id}")
+                        }),
+                    group_id: id.to_string(),
+                    group_name: name.to_string(),
+                    vpc_id: group.vpc_id().map(str::to_string),
+                    is_default: name == "default",
+                    ingress: group.ip_permissions().iter().map(ip_permission).collect(),
+                });
+            }
+            Ok(groups)
+        };
+
+        let (instances, volumes, security_groups) =
+            tokio::join!(instances, volumes, security_groups);
+        Ec2Inventory {
+            instances,
+            volumes,
+            security_groups,
+        }
+    }
+}
+
+fn ip_permission(rule: &SdkIpPermission) -> IpPermission {
+    let protocol = rule.ip_protocol().unwrap_or("-1").to_string();
+    let ported = protocol != "-1";
+    IpPermission {
+        from_port: rule.from_port().filter(|_| ported),
+        to_port: rule.to_port().filter(|_| ported),
+        protocol,
+        ipv4_ranges: rule
+            .ip_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ip().map(str::to_string))
+            .collect(),
+        ipv6_ranges: rule
+            .ipv6_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ipv6().map(str::to_string))
+            .collect(),
+    }
+}
+
+fn tags(tags: &[Tag]) -> Tags {
+    tags.iter()
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect()
+}

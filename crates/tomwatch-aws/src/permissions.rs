@@ -1,0 +1,44 @@
+//! The IAM actions each collector calls: the source of tomwatch's least-privilege policy.
+//! A test keeps this list in step with the operations the collectors record.
+
+use tomwatch_model::ServiceKind;
+
+/// Actions needed once per account, whatever services are scanned.
+pub const ACCOUNT_ACTIONS: &[&str] = &["sts:GetCallerIdentity", "ec2:DescribeRegions"];
+
+pub fn actions(service: ServiceKind) -> &'static [&'static str] {
+    match service {
+        ServiceKind::Ec2 => &[
+            "ec2:DescribeInstances",
+            "ec2:DescribeVolumes",
+            "ec2:DescribeSecurityGroups",
+        ],
+        ServiceKind::Rds => &["rds:DescribeDBInstances"],
+        ServiceKind::Kms => &[
+            "kms:ListKeys",
+            "kms:DescribeKey",
+            "kms:GetKeyRotationStatus",
+        ],
+        ServiceKind::CloudTrail => &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
+        ServiceKind::S3 => &[
+            "s3:ListAllMyBuckets",
+            "s3:GetBucketLocation",
+            "s3:GetEncryptionConfiguration",
+        ],
+    }
+}
+
+/// The whole read-only policy document tomwatch needs, as JSON.
+pub fn policy_document() -> String {
+    let mut all: Vec<&str> = ACCOUNT_ACTIONS.to_vec();
+    for service in ServiceKind::ALL {
+        all.extend(actions(service));
+    }
+    all.sort_unstable();
+    all.dedup();
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "TomwatchReadOnlyAudit", "Effect": "Allow", "Action": all, "Resource": "*"}]
+    })
+    .to_string()
+}

@@ -1,0 +1,288 @@
+use crate::caller::Caller;
+use crate::classify::error_chain;
+use crate::stats::ApiStats;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use std::time::Duration;
+use tomwatch_model::{Collected, CollectionError, ErrorKind, Scope};
+
+/// How the SDK behaves for every call tomwatch makes.
+#[derive(Debug, Clone)]
+pub struct ConnectorOptions {
+    /// Region for account-level calls (STS, DescribeRegions, ListBuckets) when the environment
+    /// names none.
+    pub fallback_region: String,
+    /// Budget for one attempt of one API call.
+    pub attempt_timeout: Duration,
+    /// Budget for one API call, retries included.
+    pub operation_timeout: Duration,
+    /// Attempts per call, for throttling and transient errors (standard retry mode, with jitter).
+    pub max_attempts: u32,
+}
+
+impl Default for ConnectorOptions {
+    fn default() -> Self {
+        ConnectorOptions {
+            fallback_region: "eu-central-1".into(),
+            attempt_timeout: Duration::from_secs(20),
+            operation_timeout: Duration::from_secs(60),
+            max_attempts: 5,
+        }
+    }
+}
+
+/// Why tomwatch cannot start talking to AWS at all: a problem the user must fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(
+        "no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
+         or run where an instance or task role is available ({0})"
+    )]
+    NoCredentials(String),
+    #[error(
+        "AWS did not accept the credentials (sts:GetCallerIdentity failed): check the keys, the session \
+         token's expiry and AWS_ENDPOINT_URL ({0})"
+    )]
+    CredentialsRejected(String),
+    #[error(
+        "cannot reach AWS STS (sts:GetCallerIdentity failed): check AWS_ENDPOINT_URL, the network and any \
+         proxy settings ({0})"
+    )]
+    Unreachable(String),
+}
+
+/// Who the ambient credentials are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub account_id: String,
+    pub arn: String,
+}
+
+/// How to reach one audited account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountTarget {
+    pub account_id: String,
+    /// Assumed with sts:AssumeRole; `None` uses the ambient credentials.
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+}
+
+/// The ambient AWS configuration from the standard chain (env, profile, SSO, IMDS, ...).
+#[derive(Debug, Clone)]
+pub struct AwsConnector {
+    base: SdkConfig,
+    stats: ApiStats,
+}
+
+impl AwsConnector {
+    pub async fn from_environment(options: &ConnectorOptions, stats: ApiStats) -> Self {
+        let region = RegionProviderChain::default_provider()
+            .or_else(Region::new(options.fallback_region.clone()));
+        let base = aws_config::defaults(BehaviorVersion::latest())
+            .region(region)
+            .retry_config(RetryConfig::standard().with_max_attempts(options.max_attempts.max(1)))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(options.attempt_timeout)
+                    .operation_timeout(options.operation_timeout)
+                    .build(),
+            )
+            .load()
+            .await;
+        AwsConnector { base, stats }
+    }
+
+    pub fn home_region(&self) -> String {
+        self.base
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn stats(&self) -> &ApiStats {
+        &self.stats
+    }
+
+    /// Resolves the ambient credentials and asks STS whose they are.
+    pub async fn ambient_identity(&self) -> Result<Identity, ConnectError> {
+        let provider = self.base.credentials_provider().ok_or_else(|| {
+            ConnectError::NoCredentials("no credentials provider configured".into())
+        })?;
+        provider
+            .provide_credentials()
+            .await
+            .map_err(|e| ConnectError::NoCredentials(error_chain(&e)))?;
+        identity_of(&self.base, &self.stats)
+            .await
+            .map_err(|e| match e.kind {
+                ErrorKind::AccessDenied => ConnectError::CredentialsRejected(e.message),
+                _ => ConnectError::Unreachable(e.message),
+            })
+    }
+
+    /// A session in the target account: the ambient credentials, or AssumeRole into it.
+    pub async fn session(&self, target: &AccountTarget) -> Result<AwsSession, CollectionError> {
+        let config = match &target.role_arn {
+            None => self.base.clone(),
+            Some(role_arn) => self.assume_role(target, role_arn).await?,
+        };
+        Ok(AwsSession {
+            account_id: target.account_id.clone(),
+            config,
+            stats: self.stats.clone(),
+        })
+    }
+
+    async fn assume_role(
+        &self,
+        target: &AccountTarget,
+        role_arn: &str,
+    ) -> Result<SdkConfig, CollectionError> {
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name("tomwatch")
+            .configure(&self.base);
+        if let Some(external_id) = &target.external_id {
+            builder = builder.external_id(external_id);
+        }
+        // The provider caches the credentials and refreshes them before they expire.
+        let provider = builder.build().await;
+        let caller = Caller::new(&target.account_id, &self.home_region(), "sts", &self.stats);
+        if let Err(error) = provider.provide_credentials().await {
+            let message = error_chain(&error);
+            let kind = if message.contains("AccessDenied") || message.contains("not authorized") {
+                ErrorKind::AccessDenied
+            } else {
+                ErrorKind::Other
+            };
+            return Err(caller.error(
+                "AssumeRole",
+                kind,
+                format!("could not assume {role_arn}: {message}"),
+            ));
+        }
+        Ok(self
+            .base
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build())
+    }
+}
+
+async fn identity_of(config: &SdkConfig, stats: &ApiStats) -> Collected<Identity> {
+    let region = config.region().map(|r| r.to_string()).unwrap_or_default();
+    let caller = Caller::new("unknown", &region, "sts", stats);
+    let client = aws_sdk_sts::Client::new(config);
+    let output = caller
+        .call("GetCallerIdentity", client.get_caller_identity().send())
+        .await?;
+    Ok(Identity {
+        account_id: output
+            .account()
+            .ok_or_else(|| caller.missing("GetCallerIdentity", "Account"))?
+            .to_string(),
+        arn: output.arn().unwrap_or_default().to_string(),
+    })
+}
+
+/// Credentials and settings for one account; clients for any region are derived from it.
+#[derive(Debug, Clone)]
+pub struct AwsSession {
+    pub(crate) account_id: String,
+    pub(crate) config: SdkConfig,
+    pub(crate) stats: ApiStats,
+}
+
+impl AwsSession {
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    pub(crate) fn home_region(&self) -> String {
+        self.config
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_default()
+    }
+
+    /// The shared configuration with another region; clients built from it share the HTTP client.
+    pub(crate) fn in_region(&self, region: &str) -> SdkConfig {
+        self.config
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build()
+    }
+
+    /// Whether an endpoint override (LocalStack, a proxy) is in force.
+    pub(crate) fn has_endpoint_override(&self) -> bool {
+        self.config.endpoint_url().is_some()
+    }
+
+    pub(crate) fn caller(&self, region: &str, service: &'static str) -> Caller {
+        Caller::new(&self.account_id, region, service, &self.stats)
+    }
+
+    /// Who these credentials act as; used to confirm an assumed role landed in the right account.
+    pub async fn identity(&self) -> Collected<Identity> {
+        identity_of(&self.config, &self.stats).await
+    }
+
+    /// The regions enabled for this account (ec2:DescribeRegions without opt-in-not-required ones
+    /// that the account has not opted into).
+    pub async fn enabled_regions(&self) -> Collected<Vec<String>> {
+        let region = self.home_region();
+        let caller = self.caller(&region, "ec2");
+        let client = aws_sdk_ec2::Client::new(&self.config);
+        let output = caller
+            .call("DescribeRegions", client.describe_regions().send())
+            .await?;
+        let home_partition = partition_of(&region);
+        // Credentials work in one partition only; emulators list every partition's regions.
+        let mut regions: Vec<String> = output
+            .regions()
+            .iter()
+            .filter_map(|r| r.region_name().map(str::to_string))
+            .filter(|name| partition_of(name) == home_partition)
+            .collect();
+        regions.sort();
+        Ok(regions)
+    }
+
+    pub fn scope(&self, region: &str, service: &'static str) -> Scope {
+        self.caller(region, service).scope
+    }
+}
+
+/// The AWS partition a region belongs to.
+fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
+    } else {
+        "aws"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::partition_of;
+
+    #[test]
+    fn regions_map_to_their_partition() {
+        assert_eq!(partition_of("eu-central-1"), "aws");
+        assert_eq!(partition_of("us-east-1"), "aws");
+        assert_eq!(partition_of("cn-north-1"), "aws-cn");
+        assert_eq!(partition_of("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(partition_of("eusc-de-east-1"), "aws-eusc");
+    }
+}

@@ -1,0 +1,310 @@
+use crate::report::{AccountReport, AuditReport, UnitReport};
+use futures::future::join_all;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
+use tomwatch_checks::{all_checks, evaluate_account, EvalContext, Parameters};
+use tomwatch_model::inventory::{
+    CloudTrailInventory, Ec2Inventory, KmsInventory, RdsInventory, S3Inventory,
+};
+use tomwatch_model::{
+    AccountInventory, CollectionError, ErrorKind, RegionInventory, Scope, ServiceKind,
+    GLOBAL_REGION,
+};
+
+/// One account to audit, as the config describes it.
+#[derive(Debug, Clone)]
+pub struct PlannedAccount {
+    pub target: AccountTarget,
+    pub environment: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum RegionSelection {
+    /// Every region enabled for each account.
+    AllEnabled,
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// Collection units in flight at once, across all accounts.
+    pub concurrency: usize,
+    /// Budget of one unit (one service in one region); over it the unit is UNKNOWN with `timeout`.
+    pub unit_timeout: Duration,
+}
+
+/// Audits every planned account. Never fails as a whole: whatever could not be collected is in
+/// the report as errors and UNKNOWN findings.
+pub async fn run_audit(
+    connector: &AwsConnector,
+    accounts: &[PlannedAccount],
+    regions: &RegionSelection,
+    options: &AuditOptions,
+    params: &Parameters,
+) -> AuditReport {
+    let started_at = time::OffsetDateTime::now_utc();
+    let limiter = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let scans = accounts
+        .iter()
+        .map(|account| scan_account(connector, account, regions, options, &limiter));
+    let scanned = join_all(scans).await;
+
+    let mut report = AuditReport::new(started_at);
+    for (inventory, units) in scanned {
+        let ctx = EvalContext {
+            account: &inventory,
+            params,
+        };
+        report.findings.extend(evaluate_account(all_checks(), &ctx));
+        report.errors.extend(inventory.errors());
+        report.accounts.push(AccountReport {
+            account_id: inventory.account_id.clone(),
+            environment: inventory.environment.clone(),
+            regions: inventory
+                .regions
+                .as_ref()
+                .map(|r| r.keys().cloned().collect())
+                .unwrap_or_default(),
+        });
+        report.units.extend(units);
+    }
+    report.finish();
+    report
+}
+
+/// What one collection unit produced.
+enum Part {
+    // Boxed: EC2 holds three collections, the others one; keeps the enum small to move.
+    Ec2(Box<Ec2Inventory>),
+    Rds(RdsInventory),
+    Kms(KmsInventory),
+    CloudTrail(CloudTrailInventory),
+}
+
+impl Part {
+    fn failed(service: ServiceKind, error: CollectionError) -> Part {
+        match service {
+            ServiceKind::Ec2 => Part::Ec2(Box::new(Ec2Inventory::failed(error))),
+            ServiceKind::Rds => Part::Rds(RdsInventory::failed(error)),
+            ServiceKind::Kms => Part::Kms(KmsInventory::failed(error)),
+            ServiceKind::CloudTrail => Part::CloudTrail(CloudTrailInventory::failed(error)),
+            ServiceKind::S3 => unreachable!("S3 is collected once per account, not per region"),
+        }
+    }
+}
+
+async fn scan_account(
+    connector: &AwsConnector,
+    account: &PlannedAccount,
+    regions: &RegionSelection,
+    options: &AuditOptions,
+    limiter: &Semaphore,
+) -> (AccountInventory, Vec<UnitReport>) {
+    let account_id = &account.target.account_id;
+    let environment = account.environment.clone();
+    let session = match connect(connector, &account.target).await {
+        Ok(session) => session,
+        Err(error) => {
+            return (
+                AccountInventory::unreachable(account_id, environment, error),
+                Vec::new(),
+            )
+        }
+    };
+    let session = &session;
+    let region_names = match regions {
+        RegionSelection::List(list) => Ok(list.clone()),
+        RegionSelection::AllEnabled => session.enabled_regions().await,
+    };
+
+    let s3 = bounded(
+        limiter,
+        options.unit_timeout,
+        session,
+        GLOBAL_REGION,
+        ServiceKind::S3,
+        async {
+            let s3 = session.collect_s3().await;
+            let ok = s3
+                .buckets
+                .as_ref()
+                .is_ok_and(|b| b.iter().all(|b| b.region.is_ok() && b.encryption.is_ok()));
+            (s3, ok)
+        },
+    );
+    let regional = async {
+        let Ok(names) = &region_names else {
+            return Vec::new();
+        };
+        let units = names.iter().flat_map(|region| {
+            ServiceKind::ALL
+                .into_iter()
+                .filter(|s| !s.is_global())
+                .map(move |service| (region, service))
+        });
+        join_all(units.map(|(region, service)| async move {
+            let work = collect_unit(session, region, service);
+            let (part, unit) = bounded(
+                limiter,
+                options.unit_timeout,
+                session,
+                region,
+                service,
+                work,
+            )
+            .await;
+            (
+                part.unwrap_or_else(|error| Part::failed(service, error)),
+                unit,
+            )
+        }))
+        .await
+    };
+    let ((s3, s3_unit), parts) = tokio::join!(s3, regional);
+
+    let mut units = vec![s3_unit];
+    let regions = region_names.map(|_| {
+        let mut inventories: BTreeMap<String, RegionInventory> = BTreeMap::new();
+        for (part, unit) in parts {
+            let region = unit.region.clone();
+            units.push(unit);
+            let inventory = inventories.entry(region.clone()).or_insert_with(|| {
+                // Replaced field by field below; every service of the region reports a part.
+                RegionInventory::failed(&region, &not_collected(session, &region))
+            });
+            match part {
+                Part::Ec2(ec2) => inventory.ec2 = *ec2,
+                Part::Rds(rds) => inventory.rds = rds,
+                Part::Kms(kms) => inventory.kms = kms,
+                Part::CloudTrail(cloudtrail) => inventory.cloudtrail = cloudtrail,
+            }
+        }
+        inventories
+    });
+    let s3 = s3.unwrap_or_else(S3Inventory::failed);
+    (
+        AccountInventory {
+            account_id: account_id.clone(),
+            environment,
+            regions,
+            s3,
+        },
+        units,
+    )
+}
+
+async fn connect(
+    connector: &AwsConnector,
+    target: &AccountTarget,
+) -> Result<AwsSession, CollectionError> {
+    let session = connector.session(target).await?;
+    if target.role_arn.is_some() {
+        // The config validated that the role ARN names this account; confirm where we landed.
+        let identity = session.identity().await?;
+        if identity.account_id != target.account_id {
+            return Err(CollectionError {
+                scope: session.scope(GLOBAL_REGION, "sts"),
+                operation: "GetCallerIdentity",
+                kind: ErrorKind::Other,
+                message: format!(
+                    "the assumed role acts in account {}, not {}",
+                    identity.account_id, target.account_id
+                ),
+            });
+        }
+    }
+    Ok(session)
+}
+
+async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) -> (Part, bool) {
+    match service {
+        ServiceKind::Ec2 => {
+            let ec2 = session.collect_ec2(region).await;
+            let ok = ec2.instances.is_ok() && ec2.volumes.is_ok() && ec2.security_groups.is_ok();
+            (Part::Ec2(Box::new(ec2)), ok)
+        }
+        ServiceKind::Rds => {
+            let rds = session.collect_rds(region).await;
+            let ok = rds.instances.is_ok();
+            (Part::Rds(rds), ok)
+        }
+        ServiceKind::Kms => {
+            let kms = session.collect_kms(region).await;
+            let ok = kms.keys.as_ref().is_ok_and(|keys| {
+                keys.iter().all(|k| {
+                    k.details.is_ok() && k.rotation_enabled.as_ref().is_none_or(|r| r.is_ok())
+                })
+            });
+            (Part::Kms(kms), ok)
+        }
+        ServiceKind::CloudTrail => {
+            let cloudtrail = session.collect_cloudtrail(region).await;
+            let ok = cloudtrail
+                .trails
+                .as_ref()
+                .is_ok_and(|t| t.iter().all(|t| t.status.is_ok()));
+            (Part::CloudTrail(cloudtrail), ok)
+        }
+        ServiceKind::S3 => unreachable!("S3 is collected once per account, not per region"),
+    }
+}
+
+/// Runs one unit under the global concurrency bound and its time budget. A unit over budget
+/// becomes a failed part of its own; it never delays or spoils the other units.
+async fn bounded<T>(
+    limiter: &Semaphore,
+    budget: Duration,
+    session: &AwsSession,
+    region: &str,
+    service: ServiceKind,
+    work: impl Future<Output = (T, bool)>,
+) -> (Result<T, CollectionError>, UnitReport) {
+    let _permit = limiter
+        .acquire()
+        .await
+        .expect("the audit never closes its semaphore");
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(budget, work).await;
+    let duration = started.elapsed();
+    let (result, success) = match outcome {
+        Ok((value, ok)) => (Ok(value), ok),
+        Err(_) => {
+            let error = CollectionError {
+                scope: session.scope(region, service.name()),
+                operation: "*",
+                kind: ErrorKind::Timeout,
+                message: format!(
+                    "collecting {} in {region} took longer than {}s",
+                    service.name(),
+                    budget.as_secs()
+                ),
+            };
+            (Err(error), false)
+        }
+    };
+    let unit = UnitReport {
+        account_id: session.account_id().to_string(),
+        region: region.to_string(),
+        service: service.name(),
+        success,
+        duration,
+    };
+    (result, unit)
+}
+
+fn not_collected(session: &AwsSession, region: &str) -> CollectionError {
+    CollectionError {
+        scope: Scope {
+            account_id: session.account_id().to_string(),
+            region: region.to_string(),
+            service: "tomwatch",
+        },
+        operation: "*",
+        kind: ErrorKind::Other,
+        message: "the service was not collected".into(),
+    }
+}

@@ -1,0 +1,336 @@
+//! The YAML configuration file: which accounts to audit, how to reach them, which regions.
+//!
+//! Every field is documented here; `docs/CONFIGURATION.md` is written from these comments.
+//! Unknown keys are errors, and every error names the file, line and column to fix.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The AWS accounts to audit. Empty (or no config file): the account of the ambient credentials.
+    #[serde(default)]
+    pub accounts: Vec<AccountConfig>,
+    /// `all` (every region enabled for the account, from ec2:DescribeRegions) or a list of region names.
+    #[serde(default)]
+    pub regions: Regions,
+    /// How scans fan out.
+    #[serde(default)]
+    pub scan: ScanConfig,
+}
+
+/// One audited account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountConfig {
+    /// The 12-digit account ID, quoted (`"012345678901"`) so YAML keeps leading zeros.
+    pub id: Spanned<String>,
+    /// Role to reach the account with sts:AssumeRole. Without it, the ambient credentials must
+    /// belong to this account.
+    #[serde(default)]
+    pub role_arn: Option<Spanned<String>>,
+    /// ExternalId passed to AssumeRole, where the role's trust policy requires one.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// What runs in the account: `production`, `development`, `staging`, ... (TOM-ACCOUNTS).
+    #[serde(default)]
+    pub environment: Option<String>,
+}
+
+/// Which regions to scan.
+#[derive(Debug, Clone, Default)]
+pub enum Regions {
+    /// Every region enabled for the account.
+    #[default]
+    All,
+    List(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for Regions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // A visitor rather than an untagged enum: untagged buffering would lose the list items' spans.
+        struct RegionsVisitor;
+        impl<'de> serde::de::Visitor<'de> for RegionsVisitor {
+            type Value = Regions;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`all` or a list of region names")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<Regions, E> {
+                if word == "all" {
+                    Ok(Regions::All)
+                } else {
+                    Err(E::custom(format!(
+                        "regions must be `all` or a list of region names, not `{word}`"
+                    )))
+                }
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Regions, A::Error> {
+                let mut list = Vec::new();
+                while let Some(region) = seq.next_element::<Spanned<String>>()? {
+                    list.push(region);
+                }
+                Ok(Regions::List(list))
+            }
+        }
+        deserializer.deserialize_any(RegionsVisitor)
+    }
+}
+
+/// Fan-out and time budgets of a scan.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Collection units (account x region x service) in flight at once, across all accounts.
+    #[serde(default = "default_concurrency")]
+    pub concurrency: usize,
+    /// Time budget of one collection unit; a unit over budget is UNKNOWN with error_type timeout.
+    #[serde(default = "default_unit_timeout")]
+    pub unit_timeout_seconds: u64,
+    /// Time budget of one API attempt (the SDK retries throttling and 5xx within the unit budget).
+    #[serde(default = "default_attempt_timeout")]
+    pub api_attempt_timeout_seconds: u64,
+    /// Attempts per API call; throttling, 5xx and connection errors are retried with jittered backoff.
+    #[serde(default = "default_max_attempts")]
+    pub api_max_attempts: u32,
+}
+
+fn default_concurrency() -> usize {
+    32
+}
+fn default_unit_timeout() -> u64 {
+    180
+}
+fn default_attempt_timeout() -> u64 {
+    20
+}
+fn default_max_attempts() -> u32 {
+    5
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            concurrency: default_concurrency(),
+            unit_timeout_seconds: default_unit_timeout(),
+            api_attempt_timeout_seconds: default_attempt_timeout(),
+            api_max_attempts: default_max_attempts(),
+        }
+    }
+}
+
+/// A configuration problem, located where the user has to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// 1-based; `None` for problems with the file as a whole (unreadable, empty account list).
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(
+                f,
+                "{}:{line}:{column}: {}",
+                self.file.display(),
+                self.message
+            ),
+            _ => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads, parses and validates a config file. Returns every problem found, not only the first.
+    pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![ConfigError {
+                file: path.into(),
+                line: None,
+                column: None,
+                message: format!("cannot read: {e}"),
+            }]
+        })?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
+        // An empty file or one of only comments is a valid, empty configuration.
+        let config: Config = if text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            Config::default()
+        } else {
+            serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(path, &e)])?
+        };
+        let problems = config.problems(path);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn problems(&self, path: &Path) -> Vec<ConfigError> {
+        let mut problems = Vec::new();
+        let mut at = |span: &serde_saphyr::Location, message: String| {
+            problems.push(ConfigError {
+                file: path.into(),
+                line: Some(span.line() as u32),
+                column: Some(span.column() as u32),
+                message,
+            })
+        };
+        let mut seen = std::collections::HashSet::new();
+        for account in &self.accounts {
+            let id = &account.id.value;
+            if !is_account_id(id) {
+                at(
+                    &account.id.referenced,
+                    format!("account id `{id}` is not 12 digits (quote it: \"012345678901\")"),
+                );
+            } else if !seen.insert(id.clone()) {
+                at(
+                    &account.id.referenced,
+                    format!("account {id} is listed twice"),
+                );
+            }
+            if let Some(role) = &account.role_arn {
+                match role_account(&role.value) {
+                    None => at(
+                        &role.referenced,
+                        format!("role_arn `{}` is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)", role.value),
+                    ),
+                    Some(owner) if owner != id => at(
+                        &role.referenced,
+                        format!("role_arn belongs to account {owner}, but this entry's id is {id}"),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            if account
+                .environment
+                .as_deref()
+                .is_some_and(|e| e.trim().is_empty())
+            {
+                at(
+                    &account.id.referenced,
+                    format!("account {id}: environment must not be empty"),
+                );
+            }
+        }
+        if let Regions::List(list) = &self.regions {
+            for region in list {
+                if !is_region_name(&region.value) {
+                    at(
+                        &region.referenced,
+                        format!(
+                            "`{}` is not an AWS region name (like eu-central-1)",
+                            region.value
+                        ),
+                    );
+                }
+            }
+        }
+        for (value, name) in [
+            (self.scan.concurrency as u64, "scan.concurrency"),
+            (self.scan.unit_timeout_seconds, "scan.unit_timeout_seconds"),
+            (
+                self.scan.api_attempt_timeout_seconds,
+                "scan.api_attempt_timeout_seconds",
+            ),
+            (
+                u64::from(self.scan.api_max_attempts),
+                "scan.api_max_attempts",
+            ),
+        ] {
+            if value == 0 {
+                problems.push(ConfigError {
+                    file: path.into(),
+                    line: None,
+                    column: None,
+                    message: format!("{name} must be at least 1"),
+                });
+            }
+        }
+        problems
+    }
+}
+
+fn syntax_error(path: &Path, error: &serde_saphyr::Error) -> ConfigError {
+    let location = error.location();
+    // The crate's Display may append a rendered snippet; the first line is the message.
+    let message = error.to_string();
+    let message =
+        strip_location_prefix(message.lines().next().unwrap_or("invalid YAML")).to_string();
+    ConfigError {
+        file: path.into(),
+        line: location.as_ref().map(|l| l.line() as u32),
+        column: location.as_ref().map(|l| l.column() as u32),
+        message,
+    }
+}
+
+/// serde-saphyr prefixes `error: line L column C: `; we print the location ourselves, once.
+fn strip_location_prefix(message: &str) -> &str {
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    match message
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((position, rest)) if position.contains(" column ") => rest,
+        _ => message,
+    }
+}
+
+fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `arn:<partition>:iam::<account>:role/<path/name>` → the account.
+fn role_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (arn_word, _partition, service, region, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    (arn_word == "arn"
+        && service == "iam"
+        && region.is_empty()
+        && is_account_id(account)
+        && resource.starts_with("role/")
+        && resource.len() > 5)
+        .then_some(account)
+}
+
+pub fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,138 @@
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use tomwatch_model::{CollectionError, Finding, Status};
+
+pub const AUDIT_SCHEMA: &str = "tomwatch.audit.v1";
+
+/// The result of one audit: what was scanned, every finding, every error.
+#[derive(Debug, Clone)]
+pub struct AuditReport {
+    pub started_at: OffsetDateTime,
+    pub finished_at: OffsetDateTime,
+    pub accounts: Vec<AccountReport>,
+    /// Sorted: failures first, then by control, check and resource.
+    pub findings: Vec<Finding>,
+    pub errors: Vec<CollectionError>,
+    /// One entry per collection unit, for scan health metrics.
+    pub units: Vec<UnitReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountReport {
+    pub account_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    pub regions: Vec<String>,
+}
+
+/// How one (account, region, service) collection went.
+#[derive(Debug, Clone)]
+pub struct UnitReport {
+    pub account_id: String,
+    pub region: String,
+    pub service: &'static str,
+    /// Every call of the unit succeeded.
+    pub success: bool,
+    pub duration: Duration,
+}
+
+/// What the audit means for a pipeline: the process exit code is derived from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every finding is PASS or NOT_APPLICABLE.
+    Compliant,
+    /// At least one FAIL.
+    Failing,
+    /// No FAIL, but something could not be seen (UNKNOWN).
+    Incomplete,
+}
+
+impl AuditReport {
+    pub(crate) fn new(started_at: OffsetDateTime) -> Self {
+        AuditReport {
+            started_at,
+            finished_at: started_at,
+            accounts: Vec::new(),
+            findings: Vec::new(),
+            errors: Vec::new(),
+            units: Vec::new(),
+        }
+    }
+
+    pub(crate) fn finish(&mut self) {
+        self.finished_at = OffsetDateTime::now_utc();
+        self.findings.sort_by(|a, b| {
+            (
+                a.status,
+                a.control,
+                a.check_id,
+                &a.account_id,
+                &a.region,
+                &a.resource_id,
+            )
+                .cmp(&(
+                    b.status,
+                    b.control,
+                    b.check_id,
+                    &b.account_id,
+                    &b.region,
+                    &b.resource_id,
+                ))
+        });
+        self.errors.sort_by(|a, b| {
+            (
+                &a.scope.account_id,
+                &a.scope.region,
+                a.scope.service,
+                a.operation,
+            )
+                .cmp(&(
+                    &b.scope.account_id,
+                    &b.scope.region,
+                    b.scope.service,
+                    b.operation,
+                ))
+        });
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        let count = self.counts();
+        if count.get(&Status::Fail).copied().unwrap_or(0) > 0 {
+            Outcome::Failing
+        } else if count.get(&Status::Unknown).copied().unwrap_or(0) > 0 {
+            Outcome::Incomplete
+        } else {
+            Outcome::Compliant
+        }
+    }
+
+    pub fn counts(&self) -> BTreeMap<Status, usize> {
+        let mut counts = BTreeMap::new();
+        for finding in &self.findings {
+            *counts.entry(finding.status).or_default() += 1;
+        }
+        counts
+    }
+
+    /// The `tomwatch.audit.v1` document.
+    pub fn to_json(&self) -> serde_json::Value {
+        let format = |t: &OffsetDateTime| t.format(&Rfc3339).unwrap_or_default();
+        let counts: BTreeMap<&str, usize> = self
+            .counts()
+            .into_iter()
+            .map(|(s, n)| (s.as_str(), n))
+            .collect();
+        serde_json::json!({
+            "schema": AUDIT_SCHEMA,
+            "started_at": format(&self.started_at),
+            "finished_at": format(&self.finished_at),
+            "accounts": self.accounts,
+            "summary": counts,
+            "findings": self.findings,
+            "errors": self.errors,
+        })
+    }
+}

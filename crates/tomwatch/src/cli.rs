@@ -1,0 +1,78 @@
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Audits live AWS accounts against the TOM baseline (technische und organisatorische Maßnahmen).
+#[derive(Debug, Parser)]
+#[command(name = "tomwatch", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Log level for stderr (error, warn, info, debug); RUST_LOG overrides it.
+    #[arg(long, global = true, default_value = "error", value_name = "LEVEL")]
+    pub log_level: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit the configured accounts once and print the findings.
+    ///
+    /// Exit codes: 0 compliant, 1 at least one FAIL, 3 no FAIL but some UNKNOWN (incomplete),
+    /// 2 bad usage, bad config or no usable credentials.
+    Audit(AuditArgs),
+    /// List the checks of the baseline.
+    Checks(ChecksArgs),
+    /// Work with configuration files.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print the least-privilege IAM policy tomwatch needs (read-only), as JSON.
+    IamPolicy,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// YAML config file (accounts, regions, scan settings). Without it: the ambient account,
+    /// every enabled region.
+    #[arg(long, short, value_name = "FILE", env = "TOMWATCH_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Scan only these regions (repeatable or comma-separated); overrides the config's `regions`.
+    #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
+    pub regions: Vec<String>,
+
+    /// In the table, leave out PASS and NOT_APPLICABLE rows (the summary still counts them).
+    #[arg(long)]
+    pub problems_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// Only the checks of this control, e.g. TOM-NET.
+    #[arg(long, value_name = "CONTROL")]
+    pub control: Option<String>,
+
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check a config file and report every problem with file:line:column.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[arg(long, short, value_name = "FILE", env = "TOMWATCH_CONFIG")]
+    pub config: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}

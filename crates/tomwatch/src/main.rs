@@ -1,0 +1,48 @@
+//! `tomwatch`: audits AWS accounts against the TOM baseline.
+
+mod cli;
+mod commands;
+mod render;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Exit codes, stable for pipelines.
+pub mod exit {
+    /// No FAIL and no UNKNOWN.
+    pub const COMPLIANT: u8 = 0;
+    /// At least one FAIL.
+    pub const FAILING: u8 = 1;
+    /// Bad usage, bad config, or no usable credentials.
+    pub const USAGE: u8 = 2;
+    /// No FAIL, but some UNKNOWN: the audit is incomplete.
+    pub const INCOMPLETE: u8 = 3;
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    init_logging(&cli.log_level);
+    let code = match cli.command {
+        cli::Command::Audit(args) => commands::audit::run(args),
+        cli::Command::Checks(args) => commands::checks::run(args),
+        cli::Command::Config(cli::ConfigCommand::Validate(args)) => {
+            commands::config::validate(args)
+        }
+        cli::Command::IamPolicy => {
+            println!("{}", tomwatch_aws::permissions::policy_document());
+            exit::COMPLIANT
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn init_logging(level: &str) {
+    use tracing_subscriber::EnvFilter;
+    // RUST_LOG wins over --log-level, as users of Rust tools expect.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

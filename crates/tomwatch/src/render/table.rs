@@ -1,0 +1,191 @@
+//! The human report: fits a 100-column terminal, failures first.
+
+use std::fmt::Write;
+use tomwatch_engine::AuditReport;
+use tomwatch_model::Status;
+
+const WIDTH: usize = 100;
+const INDENT: &str = "        ";
+
+pub fn report(report: &AuditReport, problems_only: bool) -> String {
+    let mut out = String::new();
+    for account in &report.accounts {
+        let environment = account
+            .environment
+            .as_deref()
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "Account {}{environment}, {} region(s)",
+            account.account_id,
+            account.regions.len()
+        );
+        let _ = writeln!(
+            out,
+            "{:<8}{:<10}{:<43}{:<15}RESOURCE",
+            "STATUS", "SEVERITY", "CHECK", "REGION"
+        );
+        // Findings are sorted failures first; this keeps that order within the account.
+        for finding in report
+            .findings
+            .iter()
+            .filter(|f| f.account_id == account.account_id)
+        {
+            let problem = matches!(finding.status, Status::Fail | Status::Unknown);
+            if problems_only && !problem {
+                continue;
+            }
+            let status = match finding.status {
+                Status::NotApplicable => "N/A",
+                other => other.as_str(),
+            };
+            let line = format!(
+                "{:<8}{:<10}{:<43}{:<15}{}",
+                status,
+                finding.severity.as_str(),
+                finding.check_id,
+                finding.region,
+                short_resource(&finding.resource_id)
+            );
+            let _ = writeln!(out, "{}", clip(&line, WIDTH));
+            if problem {
+                for wrapped in wrap(&finding.message, WIDTH - INDENT.len()) {
+                    let _ = writeln!(out, "{INDENT}{wrapped}");
+                }
+            }
+        }
+        out.push('\n');
+    }
+    if !report.errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "Could not collect ({}): these make findings UNKNOWN",
+            report.errors.len()
+        );
+        for error in &report.errors {
+            let line = format!(
+                "  {} {} {}:{} {}: {}",
+                error.scope.account_id,
+                error.scope.region,
+                error.scope.service,
+                error.operation,
+                error.kind,
+                error.message
+            );
+            let _ = writeln!(out, "{}", clip(&line, WIDTH));
+        }
+    }
+    let counts = report.counts();
+    let summary: Vec<String> = Status::ALL
+        .iter()
+        .map(|status| {
+            format!(
+                "{} {}",
+                counts.get(status).copied().unwrap_or(0),
+                status.as_str()
+            )
+        })
+        .collect();
+    let regions: usize = report.accounts.iter().map(|a| a.regions.len()).sum();
+    let seconds = (report.finished_at - report.started_at).as_seconds_f64();
+    if !report.errors.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{} in {} account(s), {} account-region(s), {:.1}s",
+        summary.join(", "),
+        report.accounts.len(),
+        regions,
+        seconds
+    );
+    out
+}
+
+/// The part of an ARN that names the resource: `arn:aws:ec2:r:a:volume/vol-1` → `volume/vol-1`.
+fn short_resource(arn: &str) -> &str {
+    if let Some(rest) = arn.strip_prefix("arn:") {
+        // arn:partition:service:region:account:resource — the resource may itself contain ':'.
+        let mut parts = rest.splitn(5, ':');
+        if let Some(resource) = parts.nth(4) {
+            return resource;
+        }
+    }
+    arn
+}
+
+/// Splits text into lines of at most `width` characters at spaces; a longer word is clipped.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let needed = if current.is_empty() {
+            word.chars().count()
+        } else {
+            current.chars().count() + 1 + word.chars().count()
+        };
+        if needed > width && !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines.into_iter().map(|l| clip(&l, width)).collect()
+}
+
+/// Cuts a line to `width` characters, marking the cut.
+fn clip(line: &str, width: usize) -> String {
+    if line.chars().count() <= width {
+        line.to_string()
+    } else {
+        let mut cut: String = line.chars().take(width - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_are_shortened_to_their_name() {
+        assert_eq!(
+            short_resource("arn:aws:ec2:eu-central-1:111111111111:volume/vol-1"),
+            "volume/vol-1"
+        );
+        assert_eq!(short_resource("arn:aws:s3:::bucket"), "bucket");
+        assert_eq!(
+            short_resource("arn:aws:rds:eu-central-1:111111111111:db:orders"),
+            "db:orders"
+        );
+        assert_eq!(short_resource("not-an-arn"), "not-an-arn");
+    }
+
+    #[test]
+    fn messages_wrap_at_spaces_within_the_width() {
+        let text =
+            "bucket tw-prod-exports-aes encrypts by default with AES256, not SSE-KMS ".repeat(3);
+        let lines = wrap(&text, 40);
+        assert!(
+            lines.len() >= 5 && lines.iter().all(|l| l.chars().count() <= 40),
+            "{lines:?}"
+        );
+        assert_eq!(lines.join(" "), text.trim_end());
+        assert_eq!(wrap(&"x".repeat(50), 40)[0].chars().count(), 40);
+    }
+
+    #[test]
+    fn long_lines_are_clipped_to_the_width() {
+        let clipped = clip(&"x".repeat(150), WIDTH);
+        assert_eq!(clipped.chars().count(), WIDTH);
+        assert!(clipped.ends_with('…'));
+        assert_eq!(clip("short", WIDTH), "short");
+    }
+}

@@ -1,0 +1,141 @@
+//! The command line without AWS: usage errors, config errors, credentials errors, the catalogue.
+
+mod support;
+
+use support::{repo_root, run, scratch_dir, tomwatch};
+
+#[test]
+fn no_credentials_exits_2_and_says_how_to_provide_them() {
+    let (code, stdout, stderr) = run(tomwatch().args(["audit", "--format", "json"]));
+    assert_eq!(code, 2, "stderr: {stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("no AWS credentials found: set AWS_PROFILE"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn malformed_endpoint_exits_2_naming_the_variable() {
+    let (code, _, stderr) = run(tomwatch()
+        .args(["audit"])
+        .env("AWS_ACCESS_KEY_ID", "111111111111")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .env("AWS_ENDPOINT_URL_S3", "localhost:4566"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("AWS_ENDPOINT_URL_S3=`localhost:4566` is not an http(s) URL"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_config_exits_2_with_file_line_and_column() {
+    let dir = scratch_dir("badconfig");
+    let path = dir.join("tomwatch.yaml");
+    std::fs::write(&path, "accounts:\n  - id: \"111111111111\"\n    role: x\n").expect("write");
+    for args in [
+        vec!["audit", "--config"],
+        vec!["config", "validate", "--config"],
+    ] {
+        let (code, _, stderr) = run(tomwatch().args(&args).arg(&path));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{}:3:5: unknown field `role`", path.display())),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn every_semantic_problem_is_reported_at_once() {
+    let dir = scratch_dir("semantic");
+    let path = dir.join("tomwatch.yaml");
+    std::fs::write(
+        &path,
+        "accounts:\n  - id: \"1234\"\n  - id: \"222222222222\"\n    role_arn: arn:aws:iam::333333333333:role/r\nregions: [eu-central-1, mars-1]\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = run(tomwatch()
+        .args(["config", "validate", "--config"])
+        .arg(&path));
+    assert_eq!(code, 2);
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    assert!(
+        stderr.contains(":2:9: account id `1234` is not 12 digits"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(":4:15: role_arn belongs to account 333333333333"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(":5:25: `mars-1` is not an AWS region name"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn shipped_example_config_validates() {
+    let path = repo_root().join("config/tomwatch.example.yaml");
+    let (code, stdout, stderr) = run(tomwatch()
+        .args(["config", "validate", "--config"])
+        .arg(&path));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("ok (2 accounts)"), "{stdout}");
+}
+
+#[test]
+fn bad_region_flag_exits_2() {
+    let (code, _, stderr) = run(tomwatch().args(["audit", "--region", "frankfurt"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--region `frankfurt` is not an AWS region name"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn checks_lists_the_catalogue_and_filters_by_control() {
+    let (code, stdout, _) = run(tomwatch().args(["checks", "--format", "json"]));
+    assert_eq!(code, 0);
+    let all: Vec<serde_json::Value> = serde_json::from_str(&stdout).expect("json");
+    assert!(all.len() >= 13);
+    assert!(all
+        .iter()
+        .any(|c| c["id"] == "s3_bucket_default_encryption_kms" && c["control"] == "TOM-ENC-REST"));
+
+    let (code, stdout, _) = run(tomwatch().args(["checks", "--control", "TOM-NET"]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("rds_instance_not_public") && !stdout.contains("kms_key_rotation_enabled"),
+        "{stdout}"
+    );
+
+    let (code, _, stderr) = run(tomwatch().args(["checks", "--control", "TOM-NOPE"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown control `TOM-NOPE`; known controls: TOM-REGION"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn iam_policy_covers_every_collector_call() {
+    let (code, stdout, _) = run(tomwatch().arg("iam-policy"));
+    assert_eq!(code, 0);
+    let policy: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let actions = policy["Statement"][0]["Action"]
+        .as_array()
+        .expect("actions");
+    for needed in [
+        "s3:GetEncryptionConfiguration",
+        "rds:DescribeDBInstances",
+        "cloudtrail:GetTrailStatus",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == needed),
+            "{needed} missing from {actions:?}"
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! `tomwatch audit` against the demo estate seeded into LocalStack: two accounts (one through
+//! AssumeRole), several regions, a planted violation and a compliant twin for every check.
+
+mod support;
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+use support::{run, Estate};
+
+fn estate() -> &'static Estate {
+    static ESTATE: OnceLock<Estate> = OnceLock::new();
+    ESTATE.get_or_init(|| Estate::seed("audit"))
+}
+
+fn audit_json(
+    estate: &Estate,
+    config_extra: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, Value, String) {
+    let config = estate.config(config_extra);
+    let mut command = estate.tomwatch();
+    command
+        .args(["audit", "--format", "json", "--config"])
+        .arg(&config)
+        .args(args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let (code, stdout, stderr) = run(&mut command);
+    let report = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
+    (code, report, stderr)
+}
+
+type Key = (String, String);
+
+fn by_check_and_resource(findings: &[Value]) -> BTreeMap<Key, &Value> {
+    let mut map = BTreeMap::new();
+    for finding in findings {
+        let key = (
+            finding["check_id"].as_str().unwrap_or_default().to_string(),
+            finding["resource_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+        assert!(
+            map.insert(key.clone(), finding).is_none(),
+            "duplicate finding for {key:?}"
+        );
+    }
+    map
+}
+
+#[test]
+fn every_planted_verdict_is_reported_exactly_and_nothing_else_fails() {
+    let estate = estate();
+    let (code, report, stderr) = audit_json(estate, "regions: all\n", &[], &[]);
+    assert_eq!(code, 1, "FAILs are planted, so exit 1; stderr: {stderr}");
+    assert_eq!(report["schema"], "tomwatch.audit.v1");
+    assert!(
+        report["errors"].as_array().is_some_and(Vec::is_empty),
+        "{}",
+        report["errors"]
+    );
+
+    let accounts = report["accounts"].as_array().expect("accounts");
+    let ids: Vec<&str> = accounts
+        .iter()
+        .filter_map(|a| a["account_id"].as_str())
+        .collect();
+    assert_eq!(ids, vec![estate.prod.as_str(), estate.dev.as_str()]);
+    for account in accounts {
+        let regions = account["regions"].as_array().expect("regions");
+        assert!(
+            regions.len() >= 10,
+            "DescribeRegions should give every enabled region: {regions:?}"
+        );
+        assert!(
+            regions
+                .iter()
+                .all(|r| !r.as_str().unwrap_or_default().starts_with("cn-")),
+            "{regions:?}"
+        );
+    }
+
+    let findings = report["findings"].as_array().expect("findings");
+    let actual = by_check_and_resource(findings);
+    let mut checks_with = BTreeMap::<&str, BTreeSet<&str>>::new();
+    for want in &estate.expected {
+        let key = (
+            want["check_id"].as_str().unwrap_or_default().to_string(),
+            want["resource_id"].as_str().unwrap_or_default().to_string(),
+        );
+        let got = actual
+            .get(&key)
+            .unwrap_or_else(|| panic!("no finding for {key:?}"));
+        for field in ["status", "account_id", "region"] {
+            assert_eq!(
+                got[field], want[field],
+                "{field} of {key:?}: {}",
+                got["message"]
+            );
+        }
+        checks_with
+            .entry(want["check_id"].as_str().unwrap_or_default())
+            .or_default()
+            .insert(want["status"].as_str().unwrap_or_default());
+    }
+    // The estate really plants both sides of every check.
+    assert_eq!(checks_with.len(), 13, "{checks_with:?}");
+    for (check, statuses) in &checks_with {
+        assert!(
+            statuses.contains("PASS") && statuses.contains("FAIL"),
+            "{check}: {statuses:?}"
+        );
+    }
+    // No false FAIL and no UNKNOWN anywhere: every FAIL is a planted one.
+    let planted: BTreeSet<Key> = estate
+        .expected
+        .iter()
+        .map(|w| {
+            (
+                w["check_id"].as_str().unwrap_or_default().to_string(),
+                w["resource_id"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    for (key, finding) in &actual {
+        if finding["status"] == "FAIL" || finding["status"] == "UNKNOWN" {
+            assert!(
+                planted.contains(key),
+                "unplanted {} for {key:?}: {}",
+                finding["status"],
+                finding["message"]
+            );
+        }
+    }
+}
+
+#[test]
+fn an_unreachable_service_makes_its_findings_unknown_and_spoils_nothing_else() {
+    let estate = estate();
+    // KMS points at a closed port; everything else still answers.
+    let (code, report, _) = audit_json(
+        estate,
+        "regions: [eu-central-1, eu-west-1]\nscan:\n  api_max_attempts: 1\n",
+        &[],
+        &[("AWS_ENDPOINT_URL_KMS", "http://127.0.0.1:9")],
+    );
+    assert_eq!(code, 1, "the planted FAILs of other services still count");
+    let findings = report["findings"].as_array().expect("findings");
+    let kms: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["check_id"] == "kms_key_rotation_enabled")
+        .collect();
+    assert_eq!(kms.len(), 4, "one UNKNOWN per account x region: {kms:?}");
+    assert!(kms.iter().all(|f| f["status"] == "UNKNOWN"), "{kms:?}");
+    assert!(kms
+        .iter()
+        .any(|f| f["resource_id"] == format!("arn:aws:kms:eu-west-1:{}:key/*", estate.dev)));
+
+    let errors = report["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    for error in errors {
+        assert_eq!(error["service"], "kms");
+        assert_eq!(error["operation"], "ListKeys");
+        assert_eq!(error["error_type"], "other");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Connection refused"),
+            "{error}"
+        );
+    }
+    // Other services were collected as usual.
+    let planted_sg_fail = findings.iter().any(|f| {
+        f["check_id"] == "ec2_security_group_world_ingress_web_only" && f["status"] == "FAIL"
+    });
+    assert!(planted_sg_fail);
+}
+
+#[test]
+fn table_shows_failures_first_within_100_columns() {
+    let estate = estate();
+    let config = estate.config("regions: [eu-central-1, eu-west-1, us-east-1]\n");
+    let (code, stdout, stderr) = run(estate.tomwatch().args(["audit", "--config"]).arg(&config));
+    assert_eq!(code, 1, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 100),
+        "a line is wider than 100 columns:\n{stdout}"
+    );
+    let sections: Vec<&str> = stdout.split("Account ").skip(1).collect();
+    assert_eq!(sections.len(), 2, "one section per account:\n{stdout}");
+    assert!(
+        sections[0].starts_with(&format!("{} (production)", estate.prod)),
+        "{stdout}"
+    );
+    assert!(
+        sections[1].starts_with(&format!("{} (development)", estate.dev)),
+        "{stdout}"
+    );
+    for section in sections {
+        let statuses: Vec<&str> = section
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|w| ["FAIL", "UNKNOWN", "PASS", "N/A"].contains(w))
+            .collect();
+        let first_pass = statuses
+            .iter()
+            .position(|s| *s == "PASS")
+            .expect("some PASS");
+        assert!(
+            first_pass > 0 && statuses[..first_pass].iter().all(|s| *s == "FAIL"),
+            "failures first: {statuses:?}"
+        );
+        assert!(
+            statuses[first_pass..].iter().all(|s| *s != "FAIL"),
+            "{statuses:?}"
+        );
+    }
+    assert!(
+        stdout.contains("(ssh-from-internet) is open to the internet on tcp/22"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("FAIL, 0 UNKNOWN"), "{stdout}");
+}
+
+#[test]
+fn ambient_credentials_of_another_account_are_a_usage_error() {
+    let estate = estate();
+    let config = estate.config("");
+    let (code, _, stderr) = run(estate
+        .tomwatch()
+        .env("AWS_ACCESS_KEY_ID", &estate.dev)
+        .args(["audit", "--config"])
+        .arg(&config));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!("account {} has no role_arn", estate.prod)),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn exit_code_is_0_when_compliant_and_3_when_something_could_not_be_seen() {
+    let compliant = Estate::seed_compliant("compliant");
+    let scope = "regions: [eu-central-1, eu-west-1]\nscan:\n  api_max_attempts: 1\n";
+    let config = compliant.compliant_config(scope);
+
+    let (code, stdout, stderr) = run(compliant
+        .tomwatch()
+        .args(["audit", "-f", "json", "--config"])
+        .arg(&config));
+    let report: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    let statuses: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["status"].as_str())
+        .collect();
+    assert_eq!(code, 0, "{statuses:?} {stderr}");
+    assert!(
+        statuses.contains("PASS") && !statuses.contains("FAIL") && !statuses.contains("UNKNOWN"),
+        "{statuses:?}"
+    );
+    for want in &compliant.expected {
+        let found = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| {
+                f["check_id"] == want["check_id"]
+                    && f["resource_id"] == want["resource_id"]
+                    && f["status"] == want["status"]
+            });
+        assert!(found, "{want}");
+    }
+
+    let (code, stdout, _) = run(compliant
+        .tomwatch()
+        .env("AWS_ENDPOINT_URL_CLOUDTRAIL", "http://127.0.0.1:9")
+        .args(["audit", "--config"])
+        .arg(&config));
+    assert_eq!(
+        code, 3,
+        "no FAIL but UNKNOWN is an incomplete audit:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("UNKNOWN ") && stdout.contains("Could not collect (2)"),
+        "{stdout}"
+    );
+}

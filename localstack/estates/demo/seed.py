@@ -1,0 +1,293 @@
+"""Seeds the demo estate into LocalStack: a production and a development account, several regions,
+a compliant resource and a planted violation for every check.
+
+Usage:
+  seed.py [--prod-account ID] [--dev-account ID] [--suffix S] [--manifest FILE] [--endpoint URL]
+
+The manifest lists every verdict the estate is built to produce, as
+{"check_id", "account_id", "region", "resource_id", "status"} objects; the integration tests
+assert that tomwatch reports exactly these. Each plant is read back before it is recorded, so a
+LocalStack that silently ignored a setting fails here, not as a confusing audit difference.
+"""
+
+import argparse
+import json
+import sys
+
+import boto3
+from botocore.config import Config
+
+WEB_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+}
+
+
+class Estate:
+    def __init__(self, endpoint, suffix):
+        self.endpoint = endpoint
+        self.suffix = suffix
+        self.expected = []
+
+    def client(self, service, account, region):
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region,
+            aws_access_key_id=account,
+            aws_secret_access_key="test",
+            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}),
+        )
+
+    def expect(self, check_id, account, region, resource_id, status):
+        self.expected.append(
+            {"check_id": check_id, "account_id": account, "region": region, "resource_id": resource_id, "status": status}
+        )
+
+    # --- EC2 -------------------------------------------------------------------------------------
+
+    def vpc(self, account, region, cidr):
+        ec2 = self.client("ec2", account, region)
+        vpc_id = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+        base = cidr.split(".")
+        subnets = [
+            ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"{base[0]}.{base[1]}.{i}.0/24", AvailabilityZone=f"{region}{az}")[
+                "Subnet"
+            ]["SubnetId"]
+            for i, az in ((1, "a"), (2, "b"))
+        ]
+        # The VPC's own default security group allows nothing from the internet.
+        for group in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]:
+            self.expect("ec2_security_group_world_ingress_web_only", account, region, sg_arn(group, region, account), "PASS")
+        return vpc_id, subnets
+
+    def security_group(self, account, region, vpc_id, name, rules, status):
+        ec2 = self.client("ec2", account, region)
+        group_id = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc_id)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=rules)
+        group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+        assert len(group["IpPermissions"]) == len(rules), f"{name}: rules not stored: {group}"
+        self.expect("ec2_security_group_world_ingress_web_only", account, region, sg_arn(group, region, account), status)
+
+    def instance(self, account, region, name, instance_region_status):
+        ec2 = self.client("ec2", account, region)
+        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        instance = ec2.run_instances(
+            ImageId=image,
+            MinCount=1,
+            MaxCount=1,
+            InstanceType="t3.micro",
+            BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 8, "Encrypted": True}}],
+            TagSpecifications=[tag_spec("instance", name)],
+        )["Instances"][0]
+        instance_id = instance["InstanceId"]
+        self.expect(
+            "ec2_instance_allowed_region", account, region, f"arn:aws:ec2:{region}:{account}:instance/{instance_id}",
+            instance_region_status,
+        )
+        volumes = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance_id]}])["Volumes"]
+        assert volumes, f"{name}: no root volume"
+        for volume in volumes:
+            arn = f"arn:aws:ec2:{region}:{account}:volume/{volume['VolumeId']}"
+            self.expect("ec2_volume_allowed_region", account, region, arn, instance_region_status)
+            self.expect("ec2_volume_encrypted", account, region, arn, "PASS" if volume["Encrypted"] else "FAIL")
+
+    def volume(self, account, region, name, encrypted, region_status, kms_key=None):
+        ec2 = self.client("ec2", account, region)
+        args = {"AvailabilityZone": f"{region}a", "Size": 10, "Encrypted": encrypted, "TagSpecifications": [tag_spec("volume", name)]}
+        if kms_key:
+            args["KmsKeyId"] = kms_key
+        volume = ec2.create_volume(**args)
+        assert volume["Encrypted"] == encrypted, f"{name}: encryption not stored"
+        arn = f"arn:aws:ec2:{region}:{account}:volume/{volume['VolumeId']}"
+        self.expect("ec2_volume_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
+        self.expect("ec2_volume_allowed_region", account, region, arn, region_status)
+
+    # --- RDS -------------------------------------------------------------------------------------
+
+    def database(self, account, region, name, encrypted, public, region_status, subnets=None):
+        rds = self.client("rds", account, region)
+        args = dict(
+            DBInstanceIdentifier=name,
+            DBInstanceClass="db.t3.micro",
+            Engine="postgres",
+            MasterUsername="tomwatch",
+            MasterUserPassword="not-a-real-password-1",
+            AllocatedStorage=20,
+            StorageEncrypted=encrypted,
+            PubliclyAccessible=public,
+        )
+        if subnets:
+            rds.create_db_subnet_group(
+                DBSubnetGroupName=f"{name}-subnets", DBSubnetGroupDescription=name, SubnetIds=subnets
+            )
+            args["DBSubnetGroupName"] = f"{name}-subnets"
+        db = rds.create_db_instance(**args)["DBInstance"]
+        assert db["StorageEncrypted"] == encrypted and db["PubliclyAccessible"] == public, f"{name}: {db}"
+        arn = db["DBInstanceArn"]
+        self.expect("rds_instance_storage_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
+        self.expect("rds_instance_not_public", account, region, arn, "FAIL" if public else "PASS")
+        self.expect("rds_instance_allowed_region", account, region, arn, region_status)
+
+    # --- KMS -------------------------------------------------------------------------------------
+
+    def kms_key(self, account, region, name, rotate, spec="SYMMETRIC_DEFAULT"):
+        kms = self.client("kms", account, region)
+        usage = "ENCRYPT_DECRYPT"
+        key = kms.create_key(Description=name, KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
+        if rotate:
+            kms.enable_key_rotation(KeyId=key["KeyId"])
+        if spec == "SYMMETRIC_DEFAULT":
+            assert kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"] == rotate
+            status = "PASS" if rotate else "FAIL"
+        else:
+            status = "NOT_APPLICABLE"
+        self.expect("kms_key_rotation_enabled", account, region, key["Arn"], status)
+        return key["Arn"]
+
+    # --- S3 --------------------------------------------------------------------------------------
+
+    def bucket(self, account, region, name, kms_key, region_status):
+        s3 = self.client("s3", account, region)
+        name = f"{name}-{self.suffix}"
+        if region == "us-east-1":
+            s3.create_bucket(Bucket=name)  # us-east-1 is the one region AWS rejects as a location constraint
+        else:
+            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+        if kms_key:
+            s3.put_bucket_encryption(
+                Bucket=name,
+                ServerSideEncryptionConfiguration={
+                    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": kms_key}}]
+                },
+            )
+        algorithm = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"][0][
+            "ApplyServerSideEncryptionByDefault"
+        ]["SSEAlgorithm"]
+        assert (algorithm == "aws:kms") == bool(kms_key), f"{name}: {algorithm}"
+        arn = f"arn:aws:s3:::{name}"
+        self.expect("s3_bucket_default_encryption_kms", account, region, arn, "PASS" if kms_key else "FAIL")
+        self.expect("s3_bucket_allowed_region", account, region, arn, region_status)
+        return name
+
+    # --- CloudTrail ------------------------------------------------------------------------------
+
+    def trail(self, account, region, name, bucket, multi_region, validation):
+        cloudtrail = self.client("cloudtrail", account, region)
+        arn = cloudtrail.create_trail(
+            Name=name, S3BucketName=bucket, IsMultiRegionTrail=multi_region, EnableLogFileValidation=validation
+        )["TrailARN"]
+        cloudtrail.start_logging(Name=name)  # moto resolves only names here; AWS takes both
+        assert cloudtrail.get_trail_status(Name=arn)["IsLogging"]
+        self.expect("cloudtrail_trail_multi_region", account, region, arn, "PASS" if multi_region else "FAIL")
+        self.expect("cloudtrail_trail_log_file_validation", account, region, arn, "PASS" if validation else "FAIL")
+
+    def account_trail_verdict(self, account, status):
+        self.expect("cloudtrail_account_multi_region_trail", account, "global", f"arn:aws:iam::{account}:root", status)
+
+
+def sg_arn(group, region, account):
+    return group.get("SecurityGroupArn") or f"arn:aws:ec2:{region}:{account}:security-group/{group['GroupId']}"
+
+
+def tag_spec(resource_type, name):
+    return {"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}]}
+
+
+def world(protocol, from_port, to_port, v6=False):
+    rule = {"IpProtocol": protocol, "FromPort": from_port, "ToPort": to_port}
+    if v6:
+        rule["Ipv6Ranges"] = [{"CidrIpv6": "::/0"}]
+    else:
+        rule["IpRanges"] = [{"CidrIp": "0.0.0.0/0"}]
+    return rule
+
+
+def seed(estate, prod, dev):
+    fra, dub, nva, ore = "eu-central-1", "eu-west-1", "us-east-1", "us-west-2"
+
+    # Production: mostly compliant in Frankfurt, with drift planted beside each compliant twin.
+    vpc, subnets = estate.vpc(prod, fra, "10.10.0.0/16")
+    estate.security_group(prod, fra, vpc, "web-public", [world("tcp", 443, 443), world("tcp", 80, 80)], "PASS")
+    estate.security_group(prod, fra, vpc, "ssh-from-internet", [world("tcp", 22, 22)], "FAIL")
+    estate.instance(prod, fra, "app-eu", "PASS")
+    data_key = estate.kms_key(prod, fra, "prod-data", rotate=True)
+    estate.kms_key(prod, fra, "prod-static", rotate=False)
+    estate.kms_key(prod, fra, "prod-signing", rotate=False, spec="RSA_2048")
+    estate.volume(prod, fra, "data-encrypted", True, "PASS", kms_key=data_key)
+    estate.volume(prod, fra, "data-plain", False, "PASS")
+    estate.database(prod, fra, "orders", encrypted=True, public=False, region_status="PASS", subnets=subnets)
+    estate.database(prod, fra, "legacy-mysql", encrypted=False, public=True, region_status="PASS")
+    estate.bucket(prod, fra, "tw-prod-data", data_key, "PASS")
+    estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS")
+    trail_bucket = estate.bucket(prod, fra, "tw-prod-trail", data_key, "PASS")
+    estate.trail(prod, fra, "org-trail", trail_bucket, multi_region=True, validation=True)
+    estate.trail(prod, dub, "debug-trail", trail_bucket, multi_region=False, validation=False)
+    estate.account_trail_verdict(prod, "PASS")
+
+    # Production drift outside the EU.
+    estate.instance(prod, nva, "shadow-it", "FAIL")
+    us_key = estate.kms_key(prod, nva, "us-key", rotate=True)
+    estate.bucket(prod, nva, "tw-prod-us-copy", us_key, "FAIL")
+    estate.database(prod, nva, "analytics-us", encrypted=True, public=False, region_status="FAIL")
+
+    # Development, reached through AssumeRole: no trail at all, an RDP port open to ::/0.
+    iam = estate.client("iam", dev, fra)
+    iam.create_role(RoleName="tomwatch-audit", AssumeRolePolicyDocument=json.dumps(WEB_TRUST))
+    dev_vpc, _ = estate.vpc(dev, fra, "10.20.0.0/16")
+    estate.security_group(dev, fra, dev_vpc, "rdp-open", [world("tcp", 3389, 3389, v6=True)], "FAIL")
+    estate.security_group(
+        dev, fra, dev_vpc, "db-internal",
+        [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}], "PASS",
+    )
+    estate.volume(dev, fra, "dev-scratch", False, "PASS")
+    dev_key = estate.kms_key(dev, dub, "dev-rotating", rotate=True)
+    estate.kms_key(dev, dub, "dev-static", rotate=False)
+    estate.bucket(dev, fra, "tw-dev-artifacts", dev_key, "PASS")
+    estate.instance(dev, dub, "dev-runner", "PASS")
+    estate.volume(dev, ore, "forgotten-us-volume", True, "FAIL")
+    estate.account_trail_verdict(dev, "FAIL")
+
+
+def seed_compliant(estate, account):
+    """One account that meets every check: for exit-code 0 (and 3, once a service is made blind)."""
+    fra = "eu-central-1"
+    estate.vpc(account, fra, "10.30.0.0/16")
+    key = estate.kms_key(account, fra, "compliant-key", rotate=True)
+    trail_bucket = estate.bucket(account, fra, "tw-compliant-trail", key, "PASS")
+    estate.trail(account, fra, "org-trail", trail_bucket, multi_region=True, validation=True)
+    estate.account_trail_verdict(account, "PASS")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", default="http://127.0.0.1:4566")
+    parser.add_argument("--prod-account", default="111111111111")
+    parser.add_argument("--dev-account", default="222222222222")
+    parser.add_argument("--suffix", default="demo", help="appended to bucket names, which are global")
+    parser.add_argument("--manifest", help="write the expected verdicts here (JSON)")
+    parser.add_argument("--compliant-account", help="seed only a fully compliant estate into this account")
+    parser.add_argument("--if-absent", action="store_true", help="do nothing if this estate was already seeded")
+    args = parser.parse_args()
+
+    estate = Estate(args.endpoint, args.suffix)
+    if args.if_absent:
+        s3 = estate.client("s3", args.prod_account, "eu-central-1")
+        names = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
+        if f"tw-prod-data-{args.suffix}" in names:
+            print(f"demo estate already seeded in {args.prod_account}/{args.dev_account}", file=sys.stderr)
+            return 0
+    if args.compliant_account:
+        seed_compliant(estate, args.compliant_account)
+    else:
+        seed(estate, args.prod_account, args.dev_account)
+    if args.manifest:
+        with open(args.manifest, "w") as out:
+            json.dump(estate.expected, out, indent=1)
+    accounts = args.compliant_account or f"{args.prod_account} and {args.dev_account}"
+    print(f"seeded {len(estate.expected)} expected verdicts into {accounts}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
