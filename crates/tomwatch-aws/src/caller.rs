@@ -25,6 +25,13 @@ impl Caller {
         }
     }
 
+    /// The same account and service in another region (S3 buckets live in their own regions).
+    pub fn in_region(&self, region: &str) -> Caller {
+        let mut caller = self.clone();
+        caller.scope.region = region.to_string();
+        caller
+    }
+
     pub async fn call<T, E, R>(
         &self,
         operation: &'static str,

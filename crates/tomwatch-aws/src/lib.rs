@@ -17,6 +17,8 @@ mod rds;
 mod s3;
 mod session;
 mod stats;
+#[cfg(test)]
+mod testing;
 
 pub use classify::classify;
 pub use session::{

@@ -1,47 +1,51 @@
+use crate::caller::Caller;
 use crate::session::AwsSession;
 use tomwatch_model::inventory::{RdsInstance, RdsInventory};
 
 impl AwsSession {
     pub async fn collect_rds(&self, region: &str) -> RdsInventory {
         let client = aws_sdk_rds::Client::new(&self.in_region(region));
-        let caller = self.caller(region, "rds");
-        const OP: &str = "DescribeDBInstances";
-        let instances = async {
-            let pages = caller
-                .call(
-                    OP,
-                    client
-                        .describe_db_instances()
-                        .into_paginator()
-                        .send()
-                        .try_collect(),
-                )
-                .await?;
-            let mut instances = Vec::new();
-            for db in pages.iter().flat_map(|p| p.db_instances()) {
-                let identifier = db
-                    .db_instance_identifier()
-                    .ok_or_else(|| caller.missing(OP, "DBInstanceIdentifier"))?;
-                instances.push(RdsInstance {
-                    arn: db
-                        .db_instance_arn()
-                        .ok_or_else(|| caller.missing(OP, "DBInstanceArn"))?
-                        .to_string(),
-                    identifier: identifier.to_string(),
-                    engine: db.engine().unwrap_or_default().to_string(),
-                    storage_encrypted: db
-                        .storage_encrypted()
-                        .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
-                    kms_key_id: db.kms_key_id().map(str::to_string),
-                    publicly_accessible: db
-                        .publicly_accessible()
-                        .ok_or_else(|| caller.missing(OP, "PubliclyAccessible"))?,
-                });
-            }
-            Ok(instances)
-        };
-        RdsInventory {
-            instances: instances.await,
+        collect(&client, &self.caller(region, "rds")).await
+    }
+}
+
+pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> RdsInventory {
+    const OP: &str = "DescribeDBInstances";
+    let instances = async {
+        let pages = caller
+            .call(
+                OP,
+                client
+                    .describe_db_instances()
+                    .into_paginator()
+                    .send()
+                    .try_collect(),
+            )
+            .await?;
+        let mut instances = Vec::new();
+        for db in pages.iter().flat_map(|p| p.db_instances()) {
+            let identifier = db
+                .db_instance_identifier()
+                .ok_or_else(|| caller.missing(OP, "DBInstanceIdentifier"))?;
+            instances.push(RdsInstance {
+                arn: db
+                    .db_instance_arn()
+                    .ok_or_else(|| caller.missing(OP, "DBInstanceArn"))?
+                    .to_string(),
+                identifier: identifier.to_string(),
+                engine: db.engine().unwrap_or_default().to_string(),
+                storage_encrypted: db
+                    .storage_encrypted()
+                    .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
+                kms_key_id: db.kms_key_id().map(str::to_string),
+                publicly_accessible: db
+                    .publicly_accessible()
+                    .ok_or_else(|| caller.missing(OP, "PubliclyAccessible"))?,
+            });
         }
+        Ok(instances)
+    };
+    RdsInventory {
+        instances: instances.await,
     }
 }

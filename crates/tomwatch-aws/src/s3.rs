@@ -1,5 +1,6 @@
 use crate::caller::Caller;
 use crate::session::AwsSession;
+use aws_sdk_s3::Client;
 use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{BucketEncryption, S3Bucket, S3Inventory};
 use tomwatch_model::{Collected, GLOBAL_REGION};
@@ -10,101 +11,106 @@ impl AwsSession {
     /// Lists the account's buckets once, then reads each bucket's settings through a client in
     /// the bucket's own region (S3 answers other regions with a redirect).
     pub async fn collect_s3(&self) -> S3Inventory {
-        let home = self.home_region();
-        let client = self.s3_client(&home);
-        let caller = self.caller(GLOBAL_REGION, "s3");
-        let buckets = async {
-            let pages = caller
-                .call(
-                    "ListBuckets",
-                    client.list_buckets().into_paginator().send().try_collect(),
-                )
-                .await?;
-            let listed: Vec<(String, Option<String>)> = pages
-                .iter()
-                .flat_map(|p| p.buckets())
-                .filter_map(|b| {
-                    Some((b.name()?.to_string(), b.bucket_region().map(str::to_string)))
-                })
-                .collect();
-            Ok(stream::iter(listed)
-                .map(|(name, region)| self.describe_bucket(&client, &caller, name, region))
-                .buffered(BUCKET_CONCURRENCY)
-                .collect()
-                .await)
-        };
-        S3Inventory {
-            buckets: buckets.await,
-        }
+        let home = self.s3_client(&self.home_region());
+        let client_for = |region: &str| self.s3_client(region);
+        collect(&home, &client_for, &self.caller(GLOBAL_REGION, "s3")).await
     }
 
-    fn s3_client(&self, region: &str) -> aws_sdk_s3::Client {
+    fn s3_client(&self, region: &str) -> Client {
         let config = aws_sdk_s3::config::Builder::from(&self.in_region(region))
             // A plain host:port endpoint (LocalStack, MinIO) cannot serve virtual-hosted buckets.
             .force_path_style(self.has_endpoint_override())
             .build();
-        aws_sdk_s3::Client::from_conf(config)
+        Client::from_conf(config)
     }
+}
 
-    async fn describe_bucket(
-        &self,
-        home_client: &aws_sdk_s3::Client,
-        caller: &Caller,
-        name: String,
-        listed_region: Option<String>,
-    ) -> S3Bucket {
-        let region: Collected<String> = match listed_region {
-            Some(region) => Ok(region),
-            None => caller
-                .call(
-                    "GetBucketLocation",
-                    home_client.get_bucket_location().bucket(&name).send(),
-                )
-                .await
-                .map(|o| normalise_location(o.location_constraint().map(|c| c.as_str()))),
-        };
-        let encryption = match &region {
-            Ok(region) => {
-                let bucket_caller = self.caller(region, "s3");
-                self.bucket_encryption(&bucket_caller, region, &name).await
-            }
-            Err(error) => Err(error.clone()),
-        };
-        S3Bucket {
-            arn: format!("arn:aws:s3:::{name}"),
-            name,
-            region,
-            encryption,
-        }
-    }
+/// A client for the given region.
+pub(crate) type ClientFor<'a> = dyn Fn(&str) -> Client + Sync + 'a;
 
-    async fn bucket_encryption(
-        &self,
-        caller: &Caller,
-        region: &str,
-        name: &str,
-    ) -> Collected<Option<BucketEncryption>> {
-        let client = self.s3_client(region);
-        let output = caller
-            .call_absent_ok(
-                "GetBucketEncryption",
-                client.get_bucket_encryption().bucket(name).send(),
-                &["ServerSideEncryptionConfigurationNotFoundError"],
+pub(crate) async fn collect(
+    home: &Client,
+    client_for: &ClientFor<'_>,
+    caller: &Caller,
+) -> S3Inventory {
+    let buckets = async {
+        let pages = caller
+            .call(
+                "ListBuckets",
+                home.list_buckets().into_paginator().send().try_collect(),
             )
             .await?;
-        let rule = output
-            .as_ref()
-            .and_then(|o| o.server_side_encryption_configuration())
-            .and_then(|c| {
-                c.rules()
-                    .iter()
-                    .find_map(|r| r.apply_server_side_encryption_by_default())
-            });
-        Ok(rule.map(|default| BucketEncryption {
-            sse_algorithm: default.sse_algorithm().as_str().to_string(),
-            kms_key_id: default.kms_master_key_id().map(str::to_string),
-        }))
+        let listed: Vec<(String, Option<String>)> = pages
+            .iter()
+            .flat_map(|p| p.buckets())
+            .filter_map(|b| Some((b.name()?.to_string(), b.bucket_region().map(str::to_string))))
+            .collect();
+        Ok(stream::iter(listed)
+            .map(|(name, region)| describe_bucket(home, client_for, caller, name, region))
+            .buffered(BUCKET_CONCURRENCY)
+            .collect()
+            .await)
+    };
+    S3Inventory {
+        buckets: buckets.await,
     }
+}
+
+async fn describe_bucket(
+    home: &Client,
+    client_for: &ClientFor<'_>,
+    caller: &Caller,
+    name: String,
+    listed_region: Option<String>,
+) -> S3Bucket {
+    let region: Collected<String> = match listed_region {
+        Some(region) => Ok(region),
+        None => caller
+            .call(
+                "GetBucketLocation",
+                home.get_bucket_location().bucket(&name).send(),
+            )
+            .await
+            .map(|o| normalise_location(o.location_constraint().map(|c| c.as_str()))),
+    };
+    let encryption = match &region {
+        Ok(region) => {
+            bucket_encryption(&client_for(region), &caller.in_region(region), &name).await
+        }
+        Err(error) => Err(error.clone()),
+    };
+    S3Bucket {
+        arn: format!("arn:aws:s3:::{name}"),
+        name,
+        region,
+        encryption,
+    }
+}
+
+async fn bucket_encryption(
+    client: &Client,
+    caller: &Caller,
+    name: &str,
+) -> Collected<Option<BucketEncryption>> {
+    let output = caller
+        .call_absent_ok(
+            "GetBucketEncryption",
+            client.get_bucket_encryption().bucket(name).send(),
+            &["ServerSideEncryptionConfigurationNotFoundError"],
+        )
+        .await?;
+    let rule = output
+        .as_ref()
+        .and_then(|o| o.server_side_encryption_configuration())
+        .and_then(|c| {
+            c.rules()
+                .iter()
+                .find_map(|r| r.apply_server_side_encryption_by_default())
+        });
+    Ok(rule.map(|default| BucketEncryption {
+        sse_algorithm: default.sse_algorithm().as_str().to_string(),
+        kms_key_id: default.kms_master_key_id().map(str::to_string),
+    }))
 }
 
 /// GetBucketLocation's legacy answers: empty means us-east-1, `EU` means eu-west-1.
@@ -126,5 +132,139 @@ mod tests {
         assert_eq!(normalise_location(Some("")), "us-east-1");
         assert_eq!(normalise_location(Some("EU")), "eu-west-1");
         assert_eq!(normalise_location(Some("eu-central-1")), "eu-central-1");
+    }
+}
+
+#[cfg(test)]
+mod collector_tests {
+    use super::*;
+    use crate::testing::{aws_error, caller, mocked_client};
+    use aws_sdk_s3::operation::get_bucket_encryption::{
+        GetBucketEncryptionError, GetBucketEncryptionOutput,
+    };
+    use aws_sdk_s3::operation::get_bucket_location::GetBucketLocationOutput;
+    use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
+    use aws_sdk_s3::types::{
+        Bucket, ServerSideEncryption, ServerSideEncryptionByDefault,
+        ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+    };
+    use aws_smithy_mocks::mock;
+    use tomwatch_model::ErrorKind;
+
+    fn listing(buckets: &[(&str, Option<&str>)]) -> ListBucketsOutput {
+        let mut output = ListBucketsOutput::builder();
+        for (name, region) in buckets {
+            let mut bucket = Bucket::builder().name(*name);
+            if let Some(region) = region {
+                bucket = bucket.bucket_region(*region);
+            }
+            output = output.buckets(bucket.build());
+        }
+        output.build()
+    }
+
+    fn kms_config() -> GetBucketEncryptionOutput {
+        let default = ServerSideEncryptionByDefault::builder()
+            .sse_algorithm(ServerSideEncryption::AwsKms)
+            .kms_master_key_id("alias/data")
+            .build()
+            .expect("algorithm set");
+        let rule = ServerSideEncryptionRule::builder()
+            .apply_server_side_encryption_by_default(default)
+            .build();
+        let config = ServerSideEncryptionConfiguration::builder()
+            .rules(rule)
+            .build()
+            .expect("rules set");
+        GetBucketEncryptionOutput::builder()
+            .server_side_encryption_configuration(config)
+            .build()
+    }
+
+    async fn run(client: &Client) -> S3Inventory {
+        let client_for = |_: &str| client.clone();
+        collect(client, &client_for, &caller(GLOBAL_REGION, "s3")).await
+    }
+
+    #[tokio::test]
+    async fn kms_none_and_denied_encryption_are_told_apart() {
+        let list = mock!(Client::list_buckets).then_output(|| {
+            listing(&[
+                ("kms", Some("eu-central-1")),
+                ("bare", Some("eu-west-1")),
+                ("locked", Some("eu-central-1")),
+            ])
+        });
+        let kms = mock!(Client::get_bucket_encryption)
+            .match_requests(|r| r.bucket() == Some("kms"))
+            .then_output(kms_config);
+        let bare = mock!(Client::get_bucket_encryption)
+            .match_requests(|r| r.bucket() == Some("bare"))
+            .then_error(|| {
+                GetBucketEncryptionError::generic(aws_error(
+                    "ServerSideEncryptionConfigurationNotFoundError",
+                ))
+            });
+        let locked = mock!(Client::get_bucket_encryption)
+            .match_requests(|r| r.bucket() == Some("locked"))
+            .then_error(|| GetBucketEncryptionError::generic(aws_error("AccessDenied")));
+        let client = mocked_client!(aws_sdk_s3, list, kms, bare, locked);
+
+        let buckets = run(&client).await.buckets.expect("listed");
+        assert_eq!(buckets.len(), 3);
+        let encryption = buckets[0]
+            .encryption
+            .as_ref()
+            .expect("read")
+            .as_ref()
+            .expect("configured");
+        assert!(encryption.is_kms() && encryption.kms_key_id.as_deref() == Some("alias/data"));
+        assert_eq!(
+            buckets[1].encryption,
+            Ok(None),
+            "not configured is a value, not an error"
+        );
+        let denied = buckets[2]
+            .encryption
+            .as_ref()
+            .expect_err("denied is an error");
+        assert_eq!(
+            (denied.kind, denied.operation),
+            (ErrorKind::AccessDenied, "GetBucketEncryption")
+        );
+        assert_eq!(
+            denied.scope.region, "eu-central-1",
+            "scoped to the bucket's region"
+        );
+        assert_eq!(buckets[2].arn, "arn:aws:s3:::locked");
+    }
+
+    #[tokio::test]
+    async fn buckets_without_listed_region_ask_get_bucket_location() {
+        let list = mock!(Client::list_buckets).then_output(|| listing(&[("legacy", None)]));
+        let location = mock!(Client::get_bucket_location)
+            .then_output(|| GetBucketLocationOutput::builder().build());
+        let encryption = mock!(Client::get_bucket_encryption).then_output(kms_config);
+        let client = mocked_client!(aws_sdk_s3, list, location, encryption);
+
+        let buckets = run(&client).await.buckets.expect("listed");
+        assert_eq!(
+            buckets[0].region.as_deref(),
+            Ok("us-east-1"),
+            "an empty constraint is us-east-1"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_fails_the_whole_collection() {
+        use aws_sdk_s3::operation::list_buckets::ListBucketsError;
+        let list = mock!(Client::list_buckets)
+            .then_error(|| ListBucketsError::generic(aws_error("AccessDenied")));
+        let client = mocked_client!(aws_sdk_s3, list);
+        let error = run(&client).await.buckets.expect_err("denied");
+        assert_eq!(
+            (error.kind, error.operation, error.scope.region.as_str()),
+            (ErrorKind::AccessDenied, "ListBuckets", "global")
+        );
     }
 }
