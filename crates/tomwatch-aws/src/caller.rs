@@ -1,8 +1,8 @@
 use crate::classify::{classify, error_chain, HttpStatus};
-use crate::stats::ApiStats;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::future::Future;
+use tomwatch_model::ApiStats;
 use tomwatch_model::{Collected, CollectionError, ErrorKind, Scope};
 
 /// Makes API calls on behalf of one (account, region, service) scope: counts them, classifies

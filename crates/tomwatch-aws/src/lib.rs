@@ -16,7 +16,6 @@ pub mod permissions;
 mod rds;
 mod s3;
 mod session;
-mod stats;
 #[cfg(test)]
 mod testing;
 
@@ -24,4 +23,3 @@ pub use classify::classify;
 pub use session::{
     AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, Identity,
 };
-pub use stats::{ApiStats, OperationStats};

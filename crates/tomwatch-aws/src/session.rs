@@ -1,12 +1,12 @@
 use crate::caller::Caller;
 use crate::classify::error_chain;
-use crate::stats::ApiStats;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use std::time::Duration;
+use tomwatch_model::ApiStats;
 use tomwatch_model::{Collected, CollectionError, ErrorKind, Scope};
 
 /// How the SDK behaves for every call tomwatch makes.

@@ -2,8 +2,8 @@
 //! feature: that feature would make `cargo test` build every SDK crate a second time.
 
 use crate::caller::Caller;
-use crate::stats::ApiStats;
 use aws_smithy_types::error::ErrorMetadata;
+use tomwatch_model::ApiStats;
 
 /// A client of `$sdk` whose every call is answered by the given rules; retries off.
 macro_rules! mocked_client {

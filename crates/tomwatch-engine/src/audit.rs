@@ -2,7 +2,6 @@ use crate::report::{AccountReport, AuditReport, UnitReport};
 use futures::future::join_all;
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
@@ -33,6 +32,8 @@ pub enum RegionSelection {
 pub struct AuditOptions {
     /// Collection units in flight at once, across all accounts.
     pub concurrency: usize,
+    /// Collection units in flight at once within one account and region.
+    pub region_concurrency: usize,
     /// Budget of one unit (one service in one region); over it the unit is UNKNOWN with `timeout`.
     pub unit_timeout: Duration,
 }
@@ -47,21 +48,46 @@ pub async fn run_audit(
     params: &Parameters,
 ) -> AuditReport {
     let started_at = time::OffsetDateTime::now_utc();
-    let limiter = Arc::new(Semaphore::new(options.concurrency.max(1)));
-    let scans = accounts
-        .iter()
-        .map(|account| scan_account(connector, account, regions, options, &limiter));
+    let limiter = Semaphore::new(options.concurrency.max(1));
+    let scans = accounts.iter().map(|account| async {
+        match connect(connector, &account.target).await {
+            Ok(session) => scan_account(&session, account, regions, options, &limiter).await,
+            Err(error) => unreachable_account(account, error),
+        }
+    });
     let scanned = join_all(scans).await;
-
     let mut report = AuditReport::new(started_at);
-    for (inventory, units) in scanned {
-        let ctx = EvalContext {
-            account: &inventory,
-            params,
-        };
-        report.findings.extend(evaluate_account(all_checks(), &ctx));
-        report.errors.extend(inventory.errors());
-        report.accounts.push(AccountReport {
+    for scan in scanned {
+        report.add(evaluate(scan, params));
+    }
+    report.finish();
+    report
+}
+
+/// One account's inventory and how its collection units went.
+#[derive(Debug)]
+pub struct AccountScan {
+    pub inventory: AccountInventory,
+    pub units: Vec<UnitReport>,
+}
+
+/// One account's evaluated scan: what a report or a snapshot is made of.
+#[derive(Debug, Clone)]
+pub struct EvaluatedAccount {
+    pub account: AccountReport,
+    pub findings: Vec<tomwatch_model::Finding>,
+    pub errors: Vec<CollectionError>,
+    pub units: Vec<UnitReport>,
+}
+
+pub fn evaluate(scan: AccountScan, params: &Parameters) -> EvaluatedAccount {
+    let inventory = &scan.inventory;
+    let ctx = EvalContext {
+        account: inventory,
+        params,
+    };
+    EvaluatedAccount {
+        account: AccountReport {
             account_id: inventory.account_id.clone(),
             environment: inventory.environment.clone(),
             regions: inventory
@@ -69,11 +95,24 @@ pub async fn run_audit(
                 .as_ref()
                 .map(|r| r.keys().cloned().collect())
                 .unwrap_or_default(),
-        });
-        report.units.extend(units);
+        },
+        findings: evaluate_account(all_checks(), &ctx),
+        errors: inventory.errors(),
+        units: scan.units,
     }
-    report.finish();
-    report
+}
+
+/// The scan of an account that could not even be connected to.
+pub fn unreachable_account(account: &PlannedAccount, error: CollectionError) -> AccountScan {
+    let inventory = AccountInventory::unreachable(
+        &account.target.account_id,
+        account.environment.clone(),
+        error,
+    );
+    AccountScan {
+        inventory,
+        units: Vec::new(),
+    }
 }
 
 /// What one collection unit produced.
@@ -97,25 +136,16 @@ impl Part {
     }
 }
 
-async fn scan_account(
-    connector: &AwsConnector,
+/// Collects one account through an established session, every unit under `limiter`.
+pub async fn scan_account(
+    session: &AwsSession,
     account: &PlannedAccount,
     regions: &RegionSelection,
     options: &AuditOptions,
     limiter: &Semaphore,
-) -> (AccountInventory, Vec<UnitReport>) {
+) -> AccountScan {
     let account_id = &account.target.account_id;
     let environment = account.environment.clone();
-    let session = match connect(connector, &account.target).await {
-        Ok(session) => session,
-        Err(error) => {
-            return (
-                AccountInventory::unreachable(account_id, environment, error),
-                Vec::new(),
-            )
-        }
-    };
-    let session = &session;
     let region_names = match regions {
         RegionSelection::List(list) => Ok(list.clone()),
         RegionSelection::AllEnabled => session.enabled_regions().await,
@@ -146,7 +176,17 @@ async fn scan_account(
                 .filter(|s| !s.is_global())
                 .map(move |service| (region, service))
         });
+        let region_limits: BTreeMap<&String, Semaphore> = names
+            .iter()
+            .map(|r| (r, Semaphore::new(options.region_concurrency.max(1))))
+            .collect();
+        let region_limits = &region_limits;
         join_all(units.map(|(region, service)| async move {
+            // The region's permit first, so no global permit is held while waiting for it.
+            let _region_permit = match region_limits.get(region) {
+                Some(limit) => Some(limit.acquire().await.expect("never closed")),
+                None => None,
+            };
             let work = collect_unit(session, region, service);
             let (part, unit) = bounded(
                 limiter,
@@ -186,18 +226,17 @@ async fn scan_account(
         inventories
     });
     let s3 = s3.unwrap_or_else(S3Inventory::failed);
-    (
-        AccountInventory {
-            account_id: account_id.clone(),
-            environment,
-            regions,
-            s3,
-        },
-        units,
-    )
+    let inventory = AccountInventory {
+        account_id: account_id.clone(),
+        environment,
+        regions,
+        s3,
+    };
+    AccountScan { inventory, units }
 }
 
-async fn connect(
+/// A session in the account, confirmed to act in it when reached through a role.
+pub async fn connect(
     connector: &AwsConnector,
     target: &AccountTarget,
 ) -> Result<AwsSession, CollectionError> {

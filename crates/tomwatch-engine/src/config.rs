@@ -21,6 +21,49 @@ pub struct Config {
     /// How scans fan out.
     #[serde(default)]
     pub scan: ScanConfig,
+    /// When `tomwatch serve` re-audits.
+    #[serde(default)]
+    pub schedule: ScheduleConfig,
+}
+
+/// The re-audit schedule of `tomwatch serve`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Time between two scans of the same account, as `30s`, `15m`, `1h` (default 15m).
+    #[serde(default = "default_interval")]
+    pub interval: Spanned<String>,
+    /// Up to this fraction of the interval is added at random to each wait (0 to 1, default 0.1).
+    #[serde(default = "default_jitter")]
+    pub jitter: f64,
+}
+
+fn default_interval() -> Spanned<String> {
+    Spanned::new(
+        "15m".to_string(),
+        serde_saphyr::Location::UNKNOWN,
+        serde_saphyr::Location::UNKNOWN,
+    )
+}
+fn default_jitter() -> f64 {
+    0.1
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            interval: default_interval(),
+            jitter: default_jitter(),
+        }
+    }
+}
+
+impl ScheduleConfig {
+    /// The parsed interval; `Config::load` has already rejected values that do not parse.
+    pub fn interval(&self) -> std::time::Duration {
+        humantime::parse_duration(&self.interval.value)
+            .unwrap_or(std::time::Duration::from_secs(900))
+    }
 }
 
 /// One audited account.
@@ -93,6 +136,10 @@ pub struct ScanConfig {
     /// Collection units (account x region x service) in flight at once, across all accounts.
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Collection units in flight at once within one account and region, so one region's API
+    /// rate limits are not exhausted by the global bound alone.
+    #[serde(default = "default_region_concurrency")]
+    pub region_concurrency: usize,
     /// Time budget of one collection unit; a unit over budget is UNKNOWN with error_type timeout.
     #[serde(default = "default_unit_timeout")]
     pub unit_timeout_seconds: u64,
@@ -106,6 +153,9 @@ pub struct ScanConfig {
 
 fn default_concurrency() -> usize {
     32
+}
+fn default_region_concurrency() -> usize {
+    4
 }
 fn default_unit_timeout() -> u64 {
     180
@@ -121,6 +171,7 @@ impl Default for ScanConfig {
     fn default() -> Self {
         ScanConfig {
             concurrency: default_concurrency(),
+            region_concurrency: default_region_concurrency(),
             unit_timeout_seconds: default_unit_timeout(),
             api_attempt_timeout_seconds: default_attempt_timeout(),
             api_max_attempts: default_max_attempts(),
@@ -247,8 +298,27 @@ impl Config {
                 }
             }
         }
+        let interval = &self.schedule.interval;
+        match humantime::parse_duration(&interval.value) {
+            Ok(d) if d >= std::time::Duration::from_secs(1) => {}
+            Ok(_) => at(
+                &interval.referenced,
+                "schedule.interval must be at least 1s".into(),
+            ),
+            Err(e) => at(
+                &interval.referenced,
+                format!(
+                    "schedule.interval `{}` is not a duration like 30s, 15m or 1h: {e}",
+                    interval.value
+                ),
+            ),
+        }
         for (value, name) in [
             (self.scan.concurrency as u64, "scan.concurrency"),
+            (
+                self.scan.region_concurrency as u64,
+                "scan.region_concurrency",
+            ),
             (self.scan.unit_timeout_seconds, "scan.unit_timeout_seconds"),
             (
                 self.scan.api_attempt_timeout_seconds,
@@ -267,6 +337,17 @@ impl Config {
                     message: format!("{name} must be at least 1"),
                 });
             }
+        }
+        if !(0.0..=1.0).contains(&self.schedule.jitter) {
+            problems.push(ConfigError {
+                file: path.into(),
+                line: None,
+                column: None,
+                message: format!(
+                    "schedule.jitter must be between 0 and 1, not {}",
+                    self.schedule.jitter
+                ),
+            });
         }
         problems
     }

@@ -3,7 +3,13 @@
 
 mod audit;
 pub mod config;
+pub mod daemon;
+pub mod drift;
 mod report;
+pub mod state;
 
-pub use audit::{run_audit, AuditOptions, PlannedAccount, RegionSelection};
+pub use audit::{
+    connect, evaluate, run_audit, scan_account, unreachable_account, AccountScan, AuditOptions,
+    EvaluatedAccount, PlannedAccount, RegionSelection,
+};
 pub use report::{AccountReport, AuditReport, Outcome, UnitReport, AUDIT_SCHEMA};

@@ -62,6 +62,28 @@ impl AuditReport {
         }
     }
 
+    pub(crate) fn add(&mut self, account: crate::audit::EvaluatedAccount) {
+        self.accounts.push(account.account);
+        self.findings.extend(account.findings);
+        self.errors.extend(account.errors);
+        self.units.extend(account.units);
+    }
+
+    /// A report of already evaluated accounts (the daemon's current snapshots).
+    pub fn from_accounts(
+        started_at: OffsetDateTime,
+        finished_at: OffsetDateTime,
+        accounts: impl IntoIterator<Item = crate::audit::EvaluatedAccount>,
+    ) -> Self {
+        let mut report = AuditReport::new(started_at);
+        for account in accounts {
+            report.add(account);
+        }
+        report.finish();
+        report.finished_at = finished_at;
+        report
+    }
+
     pub(crate) fn finish(&mut self) {
         self.finished_at = OffsetDateTime::now_utc();
         self.findings.sort_by(|a, b| {

@@ -1,4 +1,13 @@
-//! Snapshot -> Prometheus families, and the HTTP server of `tomwatch serve`.
+//! The Prometheus side of `tomwatch serve`: renders the scheduler's snapshots as metrics and
+//! serves them, with the findings API, over HTTP or HTTPS.
 //!
-//! Empty until the daemon lands (issue 4): the crate exists so the dependency graph is the
-//! final one from the start (the exporter depends on the model, never on AWS).
+//! Nothing here talks to AWS: `/metrics` reads the current snapshots and never waits on a scan.
+
+mod auth;
+pub mod metrics;
+mod server;
+pub mod web_config;
+
+pub use metrics::BuildInfo;
+pub use server::{serve, AppState};
+pub use web_config::{WebConfig, WebConfigError};

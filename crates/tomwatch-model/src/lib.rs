@@ -6,10 +6,12 @@
 mod error;
 mod finding;
 pub mod inventory;
+mod stats;
 
 pub use error::{Collected, CollectionError, ErrorKind, Scope};
 pub use finding::{Finding, Severity, Status};
 pub use inventory::{AccountInventory, RegionInventory, ServiceKind};
+pub use stats::{ApiStats, OperationStats};
 
 /// The pseudo-region of account-wide findings and of services without regions.
 pub const GLOBAL_REGION: &str = "global";

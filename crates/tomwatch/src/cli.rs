@@ -20,6 +20,12 @@ pub enum Command {
     /// Exit codes: 0 compliant, 1 at least one FAIL, 3 no FAIL but some UNKNOWN (incomplete),
     /// 2 bad usage, bad config or no usable credentials.
     Audit(AuditArgs),
+    /// Re-audit the configured accounts on a schedule and serve the results to Prometheus.
+    ///
+    /// Endpoints: / (links), /metrics, /-/healthy, /-/ready (200 once every account has been
+    /// scanned), /api/v1/findings (the current findings as tomwatch.audit.v1 JSON).
+    /// SIGHUP re-reads the config; SIGTERM/SIGINT stop within seconds.
+    Serve(ServeArgs),
     /// List the checks of the baseline.
     Checks(ChecksArgs),
     /// Work with configuration files.
@@ -47,6 +53,29 @@ pub struct AuditArgs {
     /// In the table, leave out PASS and NOT_APPLICABLE rows (the summary still counts them).
     #[arg(long)]
     pub problems_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// YAML config file (accounts, regions, scan and schedule settings); re-read on SIGHUP.
+    #[arg(long, short, value_name = "FILE", env = "TOMWATCH_CONFIG")]
+    pub config: std::path::PathBuf,
+
+    /// Address to listen on, `[host]:port`.
+    #[arg(
+        long = "web.listen-address",
+        value_name = "ADDRESS",
+        default_value = ":9947"
+    )]
+    pub listen_address: String,
+
+    /// Prometheus exporter-toolkit web config: TLS (cert, key, min version, client CA) and basic auth.
+    #[arg(long = "web.config.file", value_name = "FILE")]
+    pub web_config: Option<std::path::PathBuf>,
+
+    /// Directory of the drift store (first-seen times of failures survive restarts).
+    #[arg(long = "storage.path", value_name = "DIR", default_value = "./data")]
+    pub storage_path: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     init_logging(&cli.log_level);
     let code = match cli.command {
         cli::Command::Audit(args) => commands::audit::run(args),
+        cli::Command::Serve(args) => commands::serve::run(args),
         cli::Command::Checks(args) => commands::checks::run(args),
         cli::Command::Config(cli::ConfigCommand::Validate(args)) => {
             commands::config::validate(args)

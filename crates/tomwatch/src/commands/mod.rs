@@ -1,3 +1,5 @@
 pub mod audit;
 pub mod checks;
 pub mod config;
+pub mod serve;
+pub mod setup;

@@ -1,9 +1,10 @@
+use crate::ErrorKind;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use tomwatch_model::ErrorKind;
 
 /// Counts of API operations made and failed, by service and operation. Cumulative for the
-/// process: it lives outside any scan's snapshot so counters never go backwards.
+/// process: it lives outside any scan's snapshot so counters never go backwards. Shared by the
+/// collectors (which record) and the exporter (which reads); neither needs the other.
 #[derive(Debug, Clone, Default)]
 pub struct ApiStats {
     inner: Arc<Mutex<BTreeMap<(&'static str, &'static str), OperationStats>>>,
@@ -16,12 +17,7 @@ pub struct OperationStats {
 }
 
 impl ApiStats {
-    pub(crate) fn record(
-        &self,
-        service: &'static str,
-        operation: &'static str,
-        error: Option<ErrorKind>,
-    ) {
+    pub fn record(&self, service: &'static str, operation: &'static str, error: Option<ErrorKind>) {
         let mut map = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = map.entry((service, operation)).or_default();
         entry.requests += 1;

@@ -1,0 +1,132 @@
+//! What the scheduler publishes and the HTTP server reads: one immutable snapshot per account,
+//! swapped in whole, plus the process's cumulative counters.
+
+use crate::audit::EvaluatedAccount;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, SystemTime};
+use tomwatch_model::ApiStats;
+
+/// The result of one completed scan of one account. Never mutated after it is published.
+#[derive(Debug, Clone)]
+pub struct AccountSnapshot {
+    pub evaluated: EvaluatedAccount,
+    /// First observation (unix seconds) of each current FAIL, by (check_id, resource_id); empty
+    /// when the drift store could not be written (the failure is then logged and counted).
+    pub first_seen: BTreeMap<(String, String), i64>,
+    pub started_at: SystemTime,
+    pub finished_at: SystemTime,
+    pub duration: Duration,
+    /// End of the latest scan of this account that reached AWS (this one or an earlier one).
+    pub last_reached_aws: Option<SystemTime>,
+}
+
+/// Drift direction, a metric label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DriftKind {
+    New,
+    Resolved,
+}
+
+impl DriftKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DriftKind::New => "new",
+            DriftKind::Resolved => "resolved",
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct ServeState {
+    snapshots: RwLock<BTreeMap<String, Arc<AccountSnapshot>>>,
+    /// The accounts of the configuration in force; ready once each has a snapshot.
+    expected: RwLock<Vec<String>>,
+    drift_events: Mutex<BTreeMap<(String, String, DriftKind), u64>>,
+    skipped_scans: Mutex<BTreeMap<String, u64>>,
+    storage_errors: Mutex<u64>,
+    reload_failed: AtomicBool,
+    pub api: ApiStats,
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl ServeState {
+    pub fn new(api: ApiStats) -> Self {
+        ServeState {
+            api,
+            ..ServeState::default()
+        }
+    }
+
+    /// Swaps in an account's new snapshot; readers see the old or the new one, never a mix.
+    pub fn publish(&self, snapshot: AccountSnapshot) {
+        let account = snapshot.evaluated.account.account_id.clone();
+        write(&self.snapshots).insert(account, Arc::new(snapshot));
+    }
+
+    /// The current snapshots, in account order. Cheap: clones `Arc`s under a short read lock.
+    pub fn snapshots(&self) -> Vec<Arc<AccountSnapshot>> {
+        read(&self.snapshots).values().cloned().collect()
+    }
+
+    /// Sets the accounts of a (re)loaded config and forgets snapshots of removed ones.
+    pub fn set_expected(&self, accounts: Vec<String>) {
+        write(&self.snapshots).retain(|id, _| accounts.contains(id));
+        *write(&self.expected) = accounts;
+    }
+
+    /// Every configured account has completed at least one scan.
+    pub fn is_ready(&self) -> bool {
+        let snapshots = read(&self.snapshots);
+        let expected = read(&self.expected);
+        !expected.is_empty() && expected.iter().all(|a| snapshots.contains_key(a))
+    }
+
+    pub fn record_drift(&self, account: &str, control: &str, kind: DriftKind, count: u64) {
+        *lock(&self.drift_events)
+            .entry((account.to_string(), control.to_string(), kind))
+            .or_default() += count;
+    }
+
+    pub fn drift_events(&self) -> BTreeMap<(String, String, DriftKind), u64> {
+        lock(&self.drift_events).clone()
+    }
+
+    pub fn record_skipped(&self, account: &str, count: u64) {
+        *lock(&self.skipped_scans)
+            .entry(account.to_string())
+            .or_default() += count;
+    }
+
+    pub fn skipped_scans(&self) -> BTreeMap<String, u64> {
+        lock(&self.skipped_scans).clone()
+    }
+
+    pub fn record_storage_error(&self) {
+        *lock(&self.storage_errors) += 1;
+    }
+
+    pub fn storage_errors(&self) -> u64 {
+        *lock(&self.storage_errors)
+    }
+
+    pub fn set_reload_successful(&self, ok: bool) {
+        self.reload_failed.store(!ok, Ordering::Relaxed);
+    }
+
+    pub fn reload_successful(&self) -> bool {
+        !self.reload_failed.load(Ordering::Relaxed)
+    }
+}

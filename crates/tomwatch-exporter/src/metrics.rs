@@ -1,0 +1,293 @@
+//! Snapshot → Prometheus text exposition. Metric names and labels are a public contract.
+
+use prometheus::{Encoder, GaugeVec, IntCounterVec, Opts, Registry, TextEncoder};
+use std::collections::BTreeMap;
+use std::time::UNIX_EPOCH;
+use tomwatch_checks::{all_checks, controls};
+use tomwatch_engine::state::ServeState;
+use tomwatch_model::{ErrorKind, Status};
+
+/// Identity of this build, for `tomwatch_build_info`.
+#[derive(Debug, Clone)]
+pub struct BuildInfo {
+    pub version: String,
+    pub revision: String,
+}
+
+const CACHED: &str = "Cached from the last completed scan of the account.";
+
+/// Renders every metric from the current state. Builds a fresh registry per scrape: the series
+/// are exactly those of the current snapshots, and stale resources disappear with them.
+pub fn render(state: &ServeState, build: &BuildInfo) -> String {
+    let metrics = Metrics::new();
+    metrics.fill(state, build);
+    let mut out = Vec::new();
+    if let Err(error) = TextEncoder::new().encode(&metrics.registry.gather(), &mut out) {
+        tracing::error!("encoding metrics failed: {error}");
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+struct Metrics {
+    registry: Registry,
+    build_info: GaugeVec,
+    findings: GaugeVec,
+    control_compliant: GaugeVec,
+    failing_resource: GaugeVec,
+    failing_first_seen: GaugeVec,
+    drift_events: IntCounterVec,
+    scan_success: GaugeVec,
+    scan_duration: GaugeVec,
+    last_scan_success: GaugeVec,
+    collection_errors: GaugeVec,
+    api_requests: IntCounterVec,
+    api_errors: IntCounterVec,
+    scans_skipped: IntCounterVec,
+    storage_errors: IntCounterVec,
+    reload_ok: GaugeVec,
+}
+
+const FAILING_LABELS: &[&str] = &[
+    "account_id",
+    "aws_region",
+    "control",
+    "check_id",
+    "severity",
+    "resource_type",
+    "resource_id",
+];
+
+impl Metrics {
+    fn new() -> Self {
+        let registry = Registry::new();
+        let gauge = |name: &str, help: &str, labels: &[&str]| {
+            let vec = GaugeVec::new(Opts::new(name, help), labels)
+                .expect("static metric definition is valid");
+            registry
+                .register(Box::new(vec.clone()))
+                .expect("metric names are unique");
+            vec
+        };
+        let counter = |name: &str, help: &str, labels: &[&str]| {
+            let vec = IntCounterVec::new(Opts::new(name, help), labels)
+                .expect("static metric definition is valid");
+            registry
+                .register(Box::new(vec.clone()))
+                .expect("metric names are unique");
+            vec
+        };
+        Metrics {
+            build_info: gauge("tomwatch_build_info", "Always 1; labels name the running build.", &["version", "revision"]),
+            findings: gauge(
+                "tomwatch_findings",
+                &format!("Findings per check and status (SUPPRESSED counts suppressed FAILs). {CACHED}"),
+                &["account_id", "control", "check_id", "severity", "status"],
+            ),
+            control_compliant: gauge(
+                "tomwatch_control_compliant",
+                &format!("1 if the control has no unsuppressed FAIL and no UNKNOWN, else 0. {CACHED}"),
+                &["account_id", "control"],
+            ),
+            failing_resource: gauge(
+                "tomwatch_failing_resource",
+                &format!("1 for each resource with an unsuppressed FAIL. {CACHED}"),
+                FAILING_LABELS,
+            ),
+            failing_first_seen: gauge(
+                "tomwatch_failing_resource_first_seen_timestamp_seconds",
+                &format!("When this failure was first observed (Unix time; survives restarts). {CACHED}"),
+                FAILING_LABELS,
+            ),
+            drift_events: counter(
+                "tomwatch_drift_events_total",
+                "Failures that appeared (new) or went away (resolved), since the process started.",
+                &["account_id", "control", "kind"],
+            ),
+            scan_success: gauge(
+                "tomwatch_scan_success",
+                &format!("1 if every API call of this account, region and service succeeded. {CACHED}"),
+                &["account_id", "aws_region", "service"],
+            ),
+            scan_duration: gauge(
+                "tomwatch_scan_duration_seconds",
+                &format!("Duration of the last full scan of the account. {CACHED}"),
+                &["account_id"],
+            ),
+            last_scan_success: gauge(
+                "tomwatch_last_scan_success_timestamp_seconds",
+                "End of the last scan of the account that reached AWS (Unix time).",
+                &["account_id"],
+            ),
+            collection_errors: gauge(
+                "tomwatch_collection_errors",
+                &format!("Values that could not be collected, by error type (they make findings UNKNOWN). {CACHED}"),
+                &["account_id", "aws_region", "service", "error_type"],
+            ),
+            api_requests: counter(
+                "tomwatch_api_requests_total",
+                "AWS API operations called (each paginated listing counts once).",
+                &["service", "operation"],
+            ),
+            api_errors: counter(
+                "tomwatch_api_errors_total",
+                "AWS API operations that failed after retries, by error type.",
+                &["service", "operation", "error_type"],
+            ),
+            scans_skipped: counter(
+                "tomwatch_scans_skipped_total",
+                "Scheduled scans skipped because the previous scan of the account was still running.",
+                &["account_id"],
+            ),
+            storage_errors: counter(
+                "tomwatch_storage_errors_total",
+                "Failed writes to the drift store (first-seen times of that scan are missing).",
+                &[],
+            ),
+            reload_ok: gauge(
+                "tomwatch_config_last_reload_successful",
+                "1 if the last configuration (re)load succeeded, 0 if the old configuration is still in force.",
+                &[],
+            ),
+            registry,
+        }
+    }
+
+    fn fill(&self, state: &ServeState, build: &BuildInfo) {
+        self.build_info
+            .with_label_values(&[build.version.as_str(), build.revision.as_str()])
+            .set(1.0);
+        self.reload_ok
+            .with_label_values::<&str>(&[])
+            .set(if state.reload_successful() { 1.0 } else { 0.0 });
+        self.storage_errors
+            .with_label_values::<&str>(&[])
+            .inc_by(state.storage_errors());
+
+        for snapshot in state.snapshots() {
+            let evaluated = &snapshot.evaluated;
+            let account = evaluated.account.account_id.as_str();
+
+            let mut counts: BTreeMap<(&str, Status), u64> = BTreeMap::new();
+            for finding in &evaluated.findings {
+                *counts
+                    .entry((finding.check_id, finding.status))
+                    .or_default() += 1;
+            }
+            for check in all_checks() {
+                let meta = &check.meta;
+                for status in Status::ALL {
+                    let count = counts.get(&(meta.id, status)).copied().unwrap_or(0);
+                    self.findings
+                        .with_label_values(&[
+                            account,
+                            meta.control,
+                            meta.id,
+                            meta.severity.as_str(),
+                            status.as_str(),
+                        ])
+                        .set(count as f64);
+                }
+                // Suppressions arrive with the declarative baseline; until then none is suppressed.
+                self.findings
+                    .with_label_values(&[
+                        account,
+                        meta.control,
+                        meta.id,
+                        meta.severity.as_str(),
+                        "SUPPRESSED",
+                    ])
+                    .set(0.0);
+            }
+            for control in controls::ALL {
+                let compliant = !evaluated.findings.iter().any(|f| {
+                    f.control == control.id && matches!(f.status, Status::Fail | Status::Unknown)
+                });
+                self.control_compliant
+                    .with_label_values(&[account, control.id])
+                    .set(if compliant { 1.0 } else { 0.0 });
+            }
+            for finding in evaluated
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::Fail)
+            {
+                let labels = [
+                    account,
+                    finding.region.as_str(),
+                    finding.control,
+                    finding.check_id,
+                    finding.severity.as_str(),
+                    finding.resource_type,
+                    finding.resource_id.as_str(),
+                ];
+                self.failing_resource.with_label_values(&labels).set(1.0);
+                let key = (finding.check_id.to_string(), finding.resource_id.clone());
+                if let Some(first_seen) = snapshot.first_seen.get(&key) {
+                    self.failing_first_seen
+                        .with_label_values(&labels)
+                        .set(*first_seen as f64);
+                }
+            }
+            for unit in &evaluated.units {
+                self.scan_success
+                    .with_label_values(&[account, unit.region.as_str(), unit.service])
+                    .set(if unit.success { 1.0 } else { 0.0 });
+            }
+            if evaluated.units.is_empty() {
+                // Not even connected: say so on the unit that failed (sts / AssumeRole).
+                for error in &evaluated.errors {
+                    self.scan_success
+                        .with_label_values(&[
+                            account,
+                            error.scope.region.as_str(),
+                            error.scope.service,
+                        ])
+                        .set(0.0);
+                }
+            }
+            let mut errors: BTreeMap<(&str, &str, ErrorKind), u64> = BTreeMap::new();
+            for error in &evaluated.errors {
+                *errors
+                    .entry((error.scope.region.as_str(), error.scope.service, error.kind))
+                    .or_default() += 1;
+            }
+            for ((region, service, kind), count) in errors {
+                self.collection_errors
+                    .with_label_values(&[account, region, service, kind.as_str()])
+                    .set(count as f64);
+            }
+            self.scan_duration
+                .with_label_values(&[account])
+                .set(snapshot.duration.as_secs_f64());
+            if let Some(at) = snapshot.last_reached_aws {
+                let seconds = at
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs_f64())
+                    .unwrap_or_default();
+                self.last_scan_success
+                    .with_label_values(&[account])
+                    .set(seconds);
+            }
+        }
+        for ((account, control, kind), count) in state.drift_events() {
+            self.drift_events
+                .with_label_values(&[account.as_str(), control.as_str(), kind.as_str()])
+                .inc_by(count);
+        }
+        for ((service, operation), stats) in state.api.snapshot() {
+            self.api_requests
+                .with_label_values(&[service, operation])
+                .inc_by(stats.requests);
+            for (kind, count) in stats.errors {
+                self.api_errors
+                    .with_label_values(&[service, operation, kind.as_str()])
+                    .inc_by(count);
+            }
+        }
+        for (account, count) in state.skipped_scans() {
+            self.scans_skipped
+                .with_label_values(&[account.as_str()])
+                .inc_by(count);
+        }
+    }
+}

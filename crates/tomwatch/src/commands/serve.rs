@@ -1,0 +1,246 @@
+use crate::cli::ServeArgs;
+use crate::commands::config::load;
+use crate::commands::setup::{
+    audit_options, check_endpoint_overrides, connect, plan_accounts, region_selection,
+};
+use crate::exit;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tomwatch_aws::AwsConnector;
+use tomwatch_checks::Parameters;
+use tomwatch_engine::config::Config;
+use tomwatch_engine::daemon::{self, Schedule};
+use tomwatch_engine::drift::DriftStore;
+use tomwatch_engine::state::ServeState;
+use tomwatch_exporter::{AppState, BuildInfo, WebConfig};
+use tomwatch_model::ApiStats;
+
+/// How long in-flight work may take to stop after SIGTERM/SIGINT before the process exits anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
+
+pub fn run(args: ServeArgs) -> u8 {
+    let Some(config) = load(&args.config) else {
+        return exit::USAGE;
+    };
+    if let Err(message) = check_endpoint_overrides(std::env::vars()) {
+        eprintln!("error: {message}");
+        return exit::USAGE;
+    }
+    let address = match parse_listen_address(&args.listen_address) {
+        Ok(address) => address,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::USAGE;
+        }
+    };
+    let (web, tls) = match &args.web_config {
+        Some(path) => match WebConfig::load(path) {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                eprintln!("error: --web.config.file {error}");
+                return exit::USAGE;
+            }
+        },
+        None => (WebConfig::default(), None),
+    };
+    let store = match DriftStore::open(&args.storage_path) {
+        Ok(store) => Arc::new(store),
+        Err(error) => {
+            eprintln!("error: {error}");
+            return exit::USAGE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit::USAGE;
+        }
+    };
+    runtime.block_on(serve(args, config, address, web, tls, store))
+}
+
+async fn serve(
+    args: ServeArgs,
+    config: Config,
+    address: SocketAddr,
+    web: WebConfig,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    store: Arc<DriftStore>,
+) -> u8 {
+    let (mut hangup, mut terminate, mut interrupt) = match (
+        signal(SignalKind::hangup()),
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(h), Ok(t), Ok(i)) => (h, t, i),
+        _ => {
+            eprintln!("error: cannot install signal handlers");
+            return exit::USAGE;
+        }
+    };
+    // Listen first: /-/healthy answers (and /-/ready says 503) while credentials and the first
+    // scans are still under way.
+    let listener = match tokio::net::TcpListener::bind(address).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {address} (--web.listen-address): {e}");
+            return exit::USAGE;
+        }
+    };
+    let stats = ApiStats::default();
+    let state = Arc::new(ServeState::new(stats.clone()));
+    let build = BuildInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        revision: option_env!("TOMWATCH_REVISION")
+            .unwrap_or("unknown")
+            .to_string(),
+    };
+    let shutdown = CancellationToken::new();
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!("listening on {scheme}://{address}");
+    eprintln!("tomwatch: serving on {scheme}://{address}");
+    let app = AppState::new(state.clone(), build, web.basic_auth_users);
+    let server = tokio::spawn(tomwatch_exporter::serve(
+        listener,
+        app,
+        tls,
+        shutdown.clone(),
+    ));
+    let setup = match connect(&config, stats).await {
+        Ok(setup) => setup,
+        Err(code) => {
+            shutdown.cancel();
+            return code;
+        }
+    };
+
+    let schedule = match schedule_of(&config, setup.accounts) {
+        Ok(schedule) => schedule,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::USAGE;
+        }
+    };
+    let connector = setup.connector;
+    let mut scheduler = start_scheduler(&connector, schedule, &state, &store, &shutdown);
+
+    loop {
+        tokio::select! {
+            _ = hangup.recv() => {
+                match reload(&args, &setup.ambient_account) {
+                    Ok(schedule) => {
+                        scheduler.0.cancel();
+                        let _ = scheduler.1.await;
+                        scheduler = start_scheduler(&connector, schedule, &state, &store, &shutdown);
+                        state.set_reload_successful(true);
+                        tracing::info!("configuration reloaded from {}", args.config.display());
+                    }
+                    Err(reason) => {
+                        state.set_reload_successful(false);
+                        tracing::error!("configuration reload failed, keeping the previous one: {reason}");
+                    }
+                }
+            }
+            _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+        }
+    }
+    tracing::info!("shutting down");
+    shutdown.cancel();
+    let stopped = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        let _ = scheduler.1.await;
+        let _ = server.await;
+    })
+    .await;
+    if stopped.is_err() {
+        tracing::warn!(
+            "in-flight work did not stop within {}s; exiting anyway",
+            SHUTDOWN_GRACE.as_secs()
+        );
+    }
+    exit::COMPLIANT
+}
+
+/// The scheduler's own token (a child of the shutdown token) and its task.
+type Scheduler = (CancellationToken, JoinHandle<()>);
+
+fn start_scheduler(
+    connector: &AwsConnector,
+    schedule: Schedule,
+    state: &Arc<ServeState>,
+    store: &Arc<DriftStore>,
+    shutdown: &CancellationToken,
+) -> Scheduler {
+    let token = shutdown.child_token();
+    let task = tokio::spawn(daemon::run(
+        connector.clone(),
+        schedule,
+        state.clone(),
+        store.clone(),
+        token.clone(),
+    ));
+    (token, task)
+}
+
+fn schedule_of(
+    config: &Config,
+    accounts: Vec<tomwatch_engine::PlannedAccount>,
+) -> Result<Schedule, String> {
+    Ok(Schedule {
+        accounts,
+        regions: region_selection(&[], config)?,
+        options: audit_options(config),
+        params: Parameters::default(),
+        interval: config.schedule.interval(),
+        jitter: config.schedule.jitter,
+    })
+}
+
+/// Re-reads the config file; any problem keeps the running configuration.
+fn reload(args: &ServeArgs, ambient_account: &str) -> Result<Schedule, String> {
+    let config = Config::load(&args.config).map_err(|problems| {
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    schedule_of(&config, plan_accounts(&config, ambient_account)?)
+}
+
+/// `:9947`, `0.0.0.0:9947`, `127.0.0.1:9947`, `[::1]:9947`.
+fn parse_listen_address(address: &str) -> Result<SocketAddr, String> {
+    let full = if address.starts_with(':') {
+        format!("0.0.0.0{address}")
+    } else {
+        address.to_string()
+    };
+    full.parse().map_err(|_| {
+        format!("--web.listen-address `{address}` is not [host]:port, like :9947 or 127.0.0.1:9947")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_listen_address;
+
+    #[test]
+    fn listen_addresses_parse_like_prometheus_exporters() {
+        assert_eq!(
+            parse_listen_address(":9947").map(|a| a.to_string()),
+            Ok("0.0.0.0:9947".into())
+        );
+        assert_eq!(parse_listen_address("127.0.0.1:1").map(|a| a.port()), Ok(1));
+        assert!(parse_listen_address("[::1]:9947").is_ok());
+        assert!(parse_listen_address("localhost").is_err());
+        assert!(parse_listen_address("9947").is_err());
+    }
+}

@@ -1,0 +1,169 @@
+//! What `audit` and `serve` share: validating the environment, loading credentials, planning
+//! the accounts to scan.
+
+use crate::exit;
+use std::time::Duration;
+use tomwatch_aws::{AccountTarget, AwsConnector, ConnectorOptions};
+use tomwatch_engine::config::{Config, Regions};
+use tomwatch_engine::{AuditOptions, PlannedAccount, RegionSelection};
+use tomwatch_model::ApiStats;
+
+/// Everything needed to scan, resolved from the config and the environment.
+pub struct Setup {
+    pub connector: AwsConnector,
+    pub ambient_account: String,
+    pub accounts: Vec<PlannedAccount>,
+    pub options: AuditOptions,
+}
+
+/// Loads the AWS configuration and checks credentials. `Err` carries the exit code, after the
+/// reason has been printed.
+pub async fn connect(config: &Config, stats: ApiStats) -> Result<Setup, u8> {
+    let options = ConnectorOptions {
+        attempt_timeout: Duration::from_secs(config.scan.api_attempt_timeout_seconds),
+        max_attempts: config.scan.api_max_attempts,
+        ..ConnectorOptions::default()
+    };
+    let connector = AwsConnector::from_environment(&options, stats).await;
+    let identity = connector.ambient_identity().await.map_err(|error| {
+        eprintln!("error: {error}");
+        exit::USAGE
+    })?;
+    let accounts = plan_accounts(config, &identity.account_id).map_err(|message| {
+        eprintln!("error: {message}");
+        exit::USAGE
+    })?;
+    Ok(Setup {
+        connector,
+        ambient_account: identity.account_id,
+        accounts,
+        options: audit_options(config),
+    })
+}
+
+pub fn audit_options(config: &Config) -> AuditOptions {
+    AuditOptions {
+        concurrency: config.scan.concurrency,
+        region_concurrency: config.scan.region_concurrency,
+        unit_timeout: Duration::from_secs(config.scan.unit_timeout_seconds),
+    }
+}
+
+/// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> must be http(s) URLs; the SDK would only
+/// say so deep inside a dispatch failure.
+pub fn check_endpoint_overrides(
+    vars: impl Iterator<Item = (String, String)>,
+) -> Result<(), String> {
+    for (name, value) in vars.filter(|(name, _)| name.starts_with("AWS_ENDPOINT_URL")) {
+        let rest = value
+            .strip_prefix("http://")
+            .or_else(|| value.strip_prefix("https://"));
+        let host_ok = rest.is_some_and(|r| {
+            let host = r.split('/').next().unwrap_or_default();
+            !host.is_empty() && !r.chars().any(char::is_whitespace)
+        });
+        if !host_ok {
+            return Err(format!(
+                "{name}=`{value}` is not an http(s) URL with a host, like http://127.0.0.1:4566; fix or unset it"
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn region_selection(
+    flag_regions: &[String],
+    config: &Config,
+) -> Result<RegionSelection, String> {
+    if !flag_regions.is_empty() {
+        if let Some(bad) = flag_regions
+            .iter()
+            .find(|r| !tomwatch_engine::config::is_region_name(r))
+        {
+            return Err(format!(
+                "--region `{bad}` is not an AWS region name (like eu-central-1)"
+            ));
+        }
+        return Ok(RegionSelection::List(flag_regions.to_vec()));
+    }
+    Ok(match &config.regions {
+        Regions::All => RegionSelection::AllEnabled,
+        Regions::List(list) => {
+            RegionSelection::List(list.iter().map(|r| r.value.clone()).collect())
+        }
+    })
+}
+
+/// The accounts to audit. Accounts without a role are audited with the ambient credentials,
+/// so those must belong to them: anything else is a config mistake, reported before scanning.
+pub fn plan_accounts(
+    config: &Config,
+    ambient_account: &str,
+) -> Result<Vec<PlannedAccount>, String> {
+    if config.accounts.is_empty() {
+        let target = AccountTarget {
+            account_id: ambient_account.to_string(),
+            role_arn: None,
+            external_id: None,
+        };
+        return Ok(vec![PlannedAccount {
+            target,
+            environment: None,
+        }]);
+    }
+    config
+        .accounts
+        .iter()
+        .map(|account| {
+            let id = &account.id.value;
+            if account.role_arn.is_none() && id != ambient_account {
+                return Err(format!(
+                    "account {id} has no role_arn, so it would be audited with the ambient credentials, but those \
+                     belong to account {ambient_account}: add a role_arn for {id}, or run with credentials of {id}"
+                ));
+            }
+            Ok(PlannedAccount {
+                target: AccountTarget {
+                    account_id: id.clone(),
+                    role_arn: account.role_arn.as_ref().map(|r| r.value.clone()),
+                    external_id: account.external_id.clone(),
+                },
+                environment: account.environment.clone(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_endpoint_overrides;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn endpoint_overrides_must_be_http_urls() {
+        assert!(
+            check_endpoint_overrides(vars(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")]))
+                .is_ok()
+        );
+        assert!(
+            check_endpoint_overrides(vars(&[("AWS_ENDPOINT_URL_S3", "https://s3.example")]))
+                .is_ok()
+        );
+        assert!(check_endpoint_overrides(vars(&[("HOME", "not a url")])).is_ok());
+        for bad in ["not a url", "ftp://x", "http://", "127.0.0.1:4566"] {
+            let error =
+                check_endpoint_overrides(vars(&[("AWS_ENDPOINT_URL_KMS", bad)])).unwrap_err();
+            assert!(
+                error.starts_with(&format!("AWS_ENDPOINT_URL_KMS=`{bad}`")),
+                "{error}"
+            );
+        }
+    }
+}
