@@ -4,7 +4,7 @@ use tomwatch_model::inventory::{CloudTrailInventory, Trail, TrailStatus};
 
 impl AwsSession {
     pub async fn collect_cloudtrail(&self, region: &str) -> CloudTrailInventory {
-        let client = aws_sdk_cloudtrail::Client::new(&self.in_region(region));
+        let client = self.client(region, |config| aws_sdk_cloudtrail::Client::new(&config));
         collect(&client, &self.caller(region, "cloudtrail")).await
     }
 }

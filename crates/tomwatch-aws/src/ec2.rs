@@ -7,7 +7,7 @@ use tomwatch_model::inventory::{
 
 impl AwsSession {
     pub async fn collect_ec2(&self, region: &str) -> Ec2Inventory {
-        let client = aws_sdk_ec2::Client::new(&self.in_region(region));
+        let client = self.client(region, |config| aws_sdk_ec2::Client::new(&config));
         collect(&client, &self.caller(region, "ec2")).await
     }
 }

@@ -9,7 +9,7 @@ const KEY_CONCURRENCY: usize = 8;
 
 impl AwsSession {
     pub async fn collect_kms(&self, region: &str) -> KmsInventory {
-        let client = aws_sdk_kms::Client::new(&self.in_region(region));
+        let client = self.client(region, |config| aws_sdk_kms::Client::new(&config));
         collect(&client, &self.caller(region, "kms")).await
     }
 }

@@ -4,7 +4,7 @@ use tomwatch_model::inventory::{RdsInstance, RdsInventory};
 
 impl AwsSession {
     pub async fn collect_rds(&self, region: &str) -> RdsInventory {
-        let client = aws_sdk_rds::Client::new(&self.in_region(region));
+        let client = self.client(region, |config| aws_sdk_rds::Client::new(&config));
         collect(&client, &self.caller(region, "rds")).await
     }
 }

@@ -17,11 +17,14 @@ impl AwsSession {
     }
 
     fn s3_client(&self, region: &str) -> Client {
-        let config = aws_sdk_s3::config::Builder::from(&self.in_region(region))
-            // A plain host:port endpoint (LocalStack, MinIO) cannot serve virtual-hosted buckets.
-            .force_path_style(self.has_endpoint_override())
-            .build();
-        Client::from_conf(config)
+        let path_style = self.has_endpoint_override();
+        self.client(region, |config| {
+            let config = aws_sdk_s3::config::Builder::from(&config)
+                // A plain host:port endpoint (LocalStack, MinIO) cannot serve virtual-hosted buckets.
+                .force_path_style(path_style)
+                .build();
+            Client::from_conf(config)
+        })
     }
 }
 

@@ -1,9 +1,12 @@
 //! Helpers for the tests that run the `tomwatch` binary as a user would.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod daemon;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -140,6 +143,7 @@ impl Estate {
     /// A config for the compliant account alone.
     pub fn compliant_config(&self, extra: &str) -> PathBuf {
         let path = self.dir.join("compliant.yaml");
+        // Rewritten in place on purpose: the reload test edits the file a daemon is using.
         std::fs::write(
             &path,
             format!("accounts:\n  - id: \"{}\"\n{extra}", self.prod),
@@ -150,7 +154,9 @@ impl Estate {
 
     /// A config for both accounts: prod with the ambient credentials, dev through AssumeRole.
     pub fn config(&self, extra: &str) -> PathBuf {
-        let path = self.dir.join("tomwatch.yaml");
+        // A file per call: tests that share an estate run in parallel.
+        static CONFIGS: AtomicUsize = AtomicUsize::new(0);
+        let path = self.dir.join(format!("tomwatch-{}.yaml", CONFIGS.fetch_add(1, Ordering::Relaxed)));
         let yaml = format!(
             "accounts:\n  - id: \"{prod}\"\n    environment: production\n  - id: \"{dev}\"\n    role_arn: arn:aws:iam::{dev}:role/tomwatch-audit\n    external_id: tomwatch-tests\n    environment: development\n{extra}",
             prod = self.prod,
@@ -158,6 +164,40 @@ impl Estate {
         );
         std::fs::write(&path, yaml).expect("write config");
         path
+    }
+
+    /// Runs a boto3 snippet against LocalStack as the production account; `PROD`, `DEV` and
+    /// `ENDPOINT` are defined for it. Returns its stdout.
+    pub fn python(&self, code: &str) -> String {
+        let prelude = format!(
+            "import boto3\nPROD = '{}'\nDEV = '{}'\nENDPOINT = '{}'\n\
+             def client(service, account=PROD, region='eu-central-1'):\n    \
+             return boto3.client(service, endpoint_url=ENDPOINT, region_name=region, \
+             aws_access_key_id=account, aws_secret_access_key='test')\n",
+            self.prod,
+            self.dev,
+            localstack()
+        );
+        let output = Command::new(repo_root().join("localstack/.venv/bin/python"))
+            .args(["-c", &format!("{prelude}{code}")])
+            .output()
+            .expect("python runs");
+        assert!(
+            output.status.success(),
+            "python failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    /// The planted verdict's resource for a check, status and account.
+    pub fn planted(&self, check: &str, status: &str, account: &str) -> String {
+        self.expected
+            .iter()
+            .find(|e| e["check_id"] == check && e["status"] == status && e["account_id"] == account)
+            .and_then(|e| e["resource_id"].as_str())
+            .unwrap_or_else(|| panic!("no planted {status} of {check} in {account}"))
+            .to_string()
     }
 
     /// `tomwatch` with the production account's ambient credentials against LocalStack.
