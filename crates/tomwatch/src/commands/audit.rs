@@ -1,6 +1,6 @@
 use crate::cli::{AuditArgs, Format};
 use crate::commands::config::load;
-use crate::commands::setup::{check_endpoint_overrides, connect, region_selection};
+use crate::commands::setup::{check_endpoint_overrides, connect, region_selection, runtime, usage};
 use crate::exit;
 use crate::render;
 use tomwatch_checks::Parameters;
@@ -9,35 +9,22 @@ use tomwatch_engine::{run_audit, Outcome, RegionSelection};
 use tomwatch_model::ApiStats;
 
 pub fn run(args: AuditArgs) -> u8 {
-    let config = match &args.config {
-        Some(path) => match load(path) {
-            Some(config) => config,
-            None => return exit::USAGE,
+    prepare(&args).map_or_else(
+        |code| code,
+        |(config, regions, runtime)| {
+            runtime.block_on(audit(args.format, args.problems_only, &config, regions))
         },
+    )
+}
+
+fn prepare(args: &AuditArgs) -> Result<(Config, RegionSelection, tokio::runtime::Runtime), u8> {
+    let config = match &args.config {
+        Some(path) => load(path).ok_or(exit::USAGE)?,
         None => Config::default(),
     };
-    if let Err(message) = check_endpoint_overrides(std::env::vars()) {
-        eprintln!("error: {message}");
-        return exit::USAGE;
-    }
-    let regions = match region_selection(&args.regions, &config) {
-        Ok(regions) => regions,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE;
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::USAGE;
-        }
-    };
-    runtime.block_on(audit(args.format, args.problems_only, &config, regions))
+    usage(check_endpoint_overrides(std::env::vars()))?;
+    let regions = usage(region_selection(&args.regions, &config))?;
+    Ok((config, regions, runtime()?))
 }
 
 async fn audit(

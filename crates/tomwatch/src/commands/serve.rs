@@ -1,7 +1,7 @@
 use crate::cli::ServeArgs;
 use crate::commands::config::load;
 use crate::commands::setup::{
-    audit_options, check_endpoint_overrides, connect, plan_accounts, region_selection,
+    audit_options, check_endpoint_overrides, config_regions, connect, plan_accounts, runtime, usage,
 };
 use crate::exit;
 use std::net::SocketAddr;
@@ -23,48 +23,25 @@ use tomwatch_model::ApiStats;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
 
 pub fn run(args: ServeArgs) -> u8 {
-    let Some(config) = load(&args.config) else {
-        return exit::USAGE;
-    };
-    if let Err(message) = check_endpoint_overrides(std::env::vars()) {
-        eprintln!("error: {message}");
-        return exit::USAGE;
-    }
-    let address = match parse_listen_address(&args.listen_address) {
-        Ok(address) => address,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE;
-        }
-    };
-    let (web, tls) = match &args.web_config {
-        Some(path) => match WebConfig::load(path) {
-            Ok(loaded) => loaded,
-            Err(error) => {
-                eprintln!("error: --web.config.file {error}");
-                return exit::USAGE;
+    let prepared = (|| {
+        let config = load(&args.config).ok_or(exit::USAGE)?;
+        usage(check_endpoint_overrides(std::env::vars()))?;
+        let address = usage(parse_listen_address(&args.listen_address))?;
+        let (web, tls) = match &args.web_config {
+            Some(path) => {
+                usage(WebConfig::load(path).map_err(|e| format!("--web.config.file {e}")))?
             }
-        },
-        None => (WebConfig::default(), None),
-    };
-    let store = match DriftStore::open(&args.storage_path) {
-        Ok(store) => Arc::new(store),
-        Err(error) => {
-            eprintln!("error: {error}");
-            return exit::USAGE;
+            None => (WebConfig::default(), None),
+        };
+        let store = Arc::new(usage(DriftStore::open(&args.storage_path))?);
+        Ok((config, address, web, tls, store, runtime()?))
+    })();
+    match prepared {
+        Ok((config, address, web, tls, store, runtime)) => {
+            runtime.block_on(serve(args, config, address, web, tls, store))
         }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::USAGE;
-        }
-    };
-    runtime.block_on(serve(args, config, address, web, tls, store))
+        Err(code) => code,
+    }
 }
 
 async fn serve(
@@ -75,11 +52,12 @@ async fn serve(
     tls: Option<Arc<rustls::ServerConfig>>,
     store: Arc<DriftStore>,
 ) -> u8 {
-    let (mut hangup, mut terminate, mut interrupt) = match (
+    let signals = (
         signal(SignalKind::hangup()),
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
-    ) {
+    );
+    let (mut hangup, mut terminate, mut interrupt) = match signals {
         (Ok(h), Ok(t), Ok(i)) => (h, t, i),
         _ => {
             eprintln!("error: cannot install signal handlers");
@@ -88,12 +66,12 @@ async fn serve(
     };
     // Listen first: /-/healthy answers (and /-/ready says 503) while credentials and the first
     // scans are still under way.
-    let listener = match tokio::net::TcpListener::bind(address).await {
+    let bound = tokio::net::TcpListener::bind(address).await;
+    let listener = match usage(
+        bound.map_err(|e| format!("cannot listen on {address} (--web.listen-address): {e}")),
+    ) {
         Ok(listener) => listener,
-        Err(e) => {
-            eprintln!("error: cannot listen on {address} (--web.listen-address): {e}");
-            return exit::USAGE;
-        }
+        Err(code) => return code,
     };
     let stats = ApiStats::default();
     let state = Arc::new(ServeState::new(stats.clone()));
@@ -122,13 +100,7 @@ async fn serve(
         }
     };
 
-    let schedule = match schedule_of(&config, setup.accounts) {
-        Ok(schedule) => schedule,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE;
-        }
-    };
+    let schedule = schedule_of(&config, setup.accounts);
     let connector = setup.connector;
     let mut scheduler = start_scheduler(&connector, schedule, &state, &store, &shutdown);
 
@@ -190,18 +162,15 @@ fn start_scheduler(
     (token, task)
 }
 
-fn schedule_of(
-    config: &Config,
-    accounts: Vec<tomwatch_engine::PlannedAccount>,
-) -> Result<Schedule, String> {
-    Ok(Schedule {
+fn schedule_of(config: &Config, accounts: Vec<tomwatch_engine::PlannedAccount>) -> Schedule {
+    Schedule {
         accounts,
-        regions: region_selection(&[], config)?,
+        regions: config_regions(config),
         options: audit_options(config),
         params: Parameters::default(),
         interval: config.schedule.interval(),
         jitter: config.schedule.jitter,
-    })
+    }
 }
 
 /// Re-reads the config file; any problem keeps the running configuration.
@@ -213,7 +182,10 @@ fn reload(args: &ServeArgs, ambient_account: &str) -> Result<Schedule, String> {
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    schedule_of(&config, plan_accounts(&config, ambient_account)?)
+    Ok(schedule_of(
+        &config,
+        plan_accounts(&config, ambient_account)?,
+    ))
 }
 
 /// `:9947`, `0.0.0.0:9947`, `127.0.0.1:9947`, `[::1]:9947`.

@@ -8,6 +8,21 @@ use tomwatch_engine::config::{Config, Regions};
 use tomwatch_engine::{AuditOptions, PlannedAccount, RegionSelection};
 use tomwatch_model::ApiStats;
 
+/// Prints a problem the user must fix and turns it into exit code 2.
+pub fn usage<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, u8> {
+    result.map_err(|problem| {
+        eprintln!("error: {problem}");
+        exit::USAGE
+    })
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build();
+    usage(runtime.map_err(|e| format!("cannot start the async runtime: {e}")))
+}
+
 /// Everything needed to scan, resolved from the config and the environment.
 pub struct Setup {
     pub connector: AwsConnector,
@@ -25,14 +40,8 @@ pub async fn connect(config: &Config, stats: ApiStats) -> Result<Setup, u8> {
         ..ConnectorOptions::default()
     };
     let connector = AwsConnector::from_environment(&options, stats).await;
-    let identity = connector.ambient_identity().await.map_err(|error| {
-        eprintln!("error: {error}");
-        exit::USAGE
-    })?;
-    let accounts = plan_accounts(config, &identity.account_id).map_err(|message| {
-        eprintln!("error: {message}");
-        exit::USAGE
-    })?;
+    let identity = usage(connector.ambient_identity().await)?;
+    let accounts = usage(plan_accounts(config, &identity.account_id))?;
     Ok(Setup {
         connector,
         ambient_account: identity.account_id,
@@ -71,6 +80,17 @@ pub fn check_endpoint_overrides(
     Ok(())
 }
 
+/// The config's regions: `all` or its list.
+pub fn config_regions(config: &Config) -> RegionSelection {
+    match &config.regions {
+        Regions::All => RegionSelection::AllEnabled,
+        Regions::List(list) => {
+            RegionSelection::List(list.iter().map(|r| r.value.clone()).collect())
+        }
+    }
+}
+
+/// `--region` flags win over the config's regions.
 pub fn region_selection(
     flag_regions: &[String],
     config: &Config,
@@ -86,12 +106,7 @@ pub fn region_selection(
         }
         return Ok(RegionSelection::List(flag_regions.to_vec()));
     }
-    Ok(match &config.regions {
-        Regions::All => RegionSelection::AllEnabled,
-        Regions::List(list) => {
-            RegionSelection::List(list.iter().map(|r| r.value.clone()).collect())
-        }
-    })
+    Ok(config_regions(config))
 }
 
 /// The accounts to audit. Accounts without a role are audited with the ambient credentials,

@@ -156,7 +156,10 @@ impl Estate {
     pub fn config(&self, extra: &str) -> PathBuf {
         // A file per call: tests that share an estate run in parallel.
         static CONFIGS: AtomicUsize = AtomicUsize::new(0);
-        let path = self.dir.join(format!("tomwatch-{}.yaml", CONFIGS.fetch_add(1, Ordering::Relaxed)));
+        let path = self.dir.join(format!(
+            "tomwatch-{}.yaml",
+            CONFIGS.fetch_add(1, Ordering::Relaxed)
+        ));
         let yaml = format!(
             "accounts:\n  - id: \"{prod}\"\n    environment: production\n  - id: \"{dev}\"\n    role_arn: arn:aws:iam::{dev}:role/tomwatch-audit\n    external_id: tomwatch-tests\n    environment: development\n{extra}",
             prod = self.prod,
