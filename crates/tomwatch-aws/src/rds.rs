@@ -41,6 +41,10 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                 publicly_accessible: db
                     .publicly_accessible()
                     .ok_or_else(|| caller.missing(OP, "PubliclyAccessible"))?,
+                multi_az: db.multi_az().ok_or_else(|| caller.missing(OP, "MultiAZ"))?,
+                backup_retention_days: db
+                    .backup_retention_period()
+                    .ok_or_else(|| caller.missing(OP, "BackupRetentionPeriod"))?,
             });
         }
         Ok(instances)

@@ -21,8 +21,16 @@ pub const ALL: &[Control] = &[
         title: "Network isolation and least-privilege security groups",
     },
     Control {
+        id: "TOM-AVAIL",
+        title: "Multi-AZ, clustered and monitored critical components",
+    },
+    Control {
         id: "TOM-LOG",
         title: "Audit trail of user activity and system events",
+    },
+    Control {
+        id: "TOM-BACKUP",
+        title: "At least daily automated, encrypted backups",
     },
 ];
 

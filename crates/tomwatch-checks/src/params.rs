@@ -6,6 +6,8 @@ pub struct Parameters {
     pub allowed_regions: RegionPolicy,
     /// Ports that may be open to 0.0.0.0/0 or ::/0 (public web traffic).
     pub world_open_ports: Vec<u16>,
+    /// Fewest days RDS automated backups must be kept (TOM-BACKUP: at least daily).
+    pub min_backup_retention_days: i32,
 }
 
 impl Default for Parameters {
@@ -14,6 +16,7 @@ impl Default for Parameters {
             allowed_regions: RegionPolicy::new(&["eu-*".to_string()])
                 .expect("the built-in region pattern is valid"),
             world_open_ports: vec![80, 443],
+            min_backup_retention_days: 1,
         }
     }
 }

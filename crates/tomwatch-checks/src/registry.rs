@@ -8,6 +8,7 @@ static CHECKS: &[Check] = &[
     ec2::ec2_volume_allowed_region::CHECK,
     rds::rds_instance_allowed_region::CHECK,
     s3::s3_bucket_allowed_region::CHECK,
+    kms::kms_key_allowed_region::CHECK,
     s3::s3_bucket_default_encryption_kms::CHECK,
     rds::rds_instance_storage_encrypted::CHECK,
     ec2::ec2_volume_encrypted::CHECK,
@@ -17,6 +18,9 @@ static CHECKS: &[Check] = &[
     cloudtrail::cloudtrail_account_multi_region_trail::CHECK,
     cloudtrail::cloudtrail_trail_multi_region::CHECK,
     cloudtrail::cloudtrail_trail_log_file_validation::CHECK,
+    cloudtrail::cloudtrail_trail_kms_encrypted::CHECK,
+    rds::rds_instance_multi_az::CHECK,
+    rds::rds_instance_backup_enabled::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

@@ -98,6 +98,8 @@ pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool
         storage_encrypted,
         kms_key_id: None,
         publicly_accessible,
+        multi_az: true,
+        backup_retention_days: 7,
     }
 }
 

@@ -368,7 +368,7 @@ fn syntax_error(path: &Path, error: &serde_saphyr::Error) -> ConfigError {
 }
 
 /// serde-saphyr prefixes `error: line L column C: `; we print the location ourselves, once.
-fn strip_location_prefix(message: &str) -> &str {
+pub fn strip_location_prefix(message: &str) -> &str {
     let message = message.strip_prefix("error: ").unwrap_or(message);
     match message
         .strip_prefix("line ")

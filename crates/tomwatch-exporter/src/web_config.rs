@@ -56,9 +56,11 @@ impl WebConfig {
                     .location()
                     .map(|l| format!("{}:{}: ", l.line(), l.column()))
                     .unwrap_or_default();
+                let message = e.to_string();
+                let first_line = message.lines().next().unwrap_or_default();
                 fail(format!(
                     "{at}{}",
-                    e.to_string().lines().next().unwrap_or_default()
+                    tomwatch_engine::config::strip_location_prefix(first_line)
                 ))
             })?
         };
@@ -139,4 +141,64 @@ fn read_certs(path: &Path) -> Result<Vec<rustls::pki_types::CertificateDer<'stat
         return Err(format!("{}: no PEM certificate found", path.display()));
     }
     Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(
+        name: &str,
+        text: &str,
+    ) -> Result<(WebConfig, Option<Arc<rustls::ServerConfig>>), WebConfigError> {
+        let dir = std::env::temp_dir().join(format!("tomwatch-web-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("web.yml");
+        std::fs::write(&path, text).expect("write");
+        WebConfig::load(&path)
+    }
+
+    #[test]
+    fn problems_name_what_to_fix() {
+        let plain =
+            load_text("plain", "basic_auth_users:\n  alice: hunter2\n").expect_err("not bcrypt");
+        assert!(
+            plain
+                .message
+                .contains("basic_auth_users.alice: not a bcrypt hash"),
+            "{plain}"
+        );
+        let unknown = load_text(
+            "unknown",
+            "tls_server_config:\n  cert_file: a\n  key_file: b\n  curve_preferences: []\n",
+        )
+        .expect_err("unsupported key");
+        assert!(
+            unknown
+                .message
+                .starts_with("4:3: unknown field `curve_preferences`"),
+            "{unknown}"
+        );
+        let missing = load_text(
+            "missing",
+            "tls_server_config:\n  cert_file: none.crt\n  key_file: none.key\n",
+        )
+        .expect_err("missing files");
+        assert!(missing.message.contains("none.crt"), "{missing}");
+        let version = load_text(
+            "version",
+            "tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS10\n",
+        )
+        .expect_err("old TLS");
+        assert!(version.message.contains("min_version `TLS10`"), "{version}");
+    }
+
+    #[test]
+    fn basic_auth_alone_needs_no_tls() {
+        let hash = bcrypt::hash("pw", 4).expect("hash");
+        let (config, tls) =
+            load_text("auth", &format!("basic_auth_users:\n  alice: '{hash}'\n")).expect("valid");
+        assert!(tls.is_none());
+        assert_eq!(config.basic_auth_users.len(), 1);
+    }
 }

@@ -105,7 +105,7 @@ class Estate:
 
     # --- RDS -------------------------------------------------------------------------------------
 
-    def database(self, account, region, name, encrypted, public, region_status, subnets=None):
+    def database(self, account, region, name, encrypted, public, region_status, subnets=None, multi_az=False, backup_days=0):
         rds = self.client("rds", account, region)
         args = dict(
             DBInstanceIdentifier=name,
@@ -116,6 +116,8 @@ class Estate:
             AllocatedStorage=20,
             StorageEncrypted=encrypted,
             PubliclyAccessible=public,
+            MultiAZ=multi_az,
+            BackupRetentionPeriod=backup_days,
         )
         if subnets:
             rds.create_db_subnet_group(
@@ -124,7 +126,10 @@ class Estate:
             args["DBSubnetGroupName"] = f"{name}-subnets"
         db = rds.create_db_instance(**args)["DBInstance"]
         assert db["StorageEncrypted"] == encrypted and db["PubliclyAccessible"] == public, f"{name}: {db}"
+        assert db["MultiAZ"] == multi_az and db["BackupRetentionPeriod"] == backup_days, f"{name}: {db}"
         arn = db["DBInstanceArn"]
+        self.expect("rds_instance_multi_az", account, region, arn, "PASS" if multi_az else "FAIL")
+        self.expect("rds_instance_backup_enabled", account, region, arn, "PASS" if backup_days >= 1 else "FAIL")
         self.expect("rds_instance_storage_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
         self.expect("rds_instance_not_public", account, region, arn, "FAIL" if public else "PASS")
         self.expect("rds_instance_allowed_region", account, region, arn, region_status)
@@ -143,6 +148,7 @@ class Estate:
         else:
             status = "NOT_APPLICABLE"
         self.expect("kms_key_rotation_enabled", account, region, key["Arn"], status)
+        self.expect("kms_key_allowed_region", account, region, key["Arn"], "PASS" if region.startswith("eu-") else "FAIL")
         return key["Arn"]
 
     # --- S3 --------------------------------------------------------------------------------------
@@ -172,11 +178,16 @@ class Estate:
 
     # --- CloudTrail ------------------------------------------------------------------------------
 
-    def trail(self, account, region, name, bucket, multi_region, validation):
+    def trail(self, account, region, name, bucket, multi_region, validation, kms_key=None):
         cloudtrail = self.client("cloudtrail", account, region)
-        arn = cloudtrail.create_trail(
-            Name=name, S3BucketName=bucket, IsMultiRegionTrail=multi_region, EnableLogFileValidation=validation
-        )["TrailARN"]
+        args = dict(Name=name, S3BucketName=bucket, IsMultiRegionTrail=multi_region, EnableLogFileValidation=validation)
+        if kms_key:
+            args["KmsKeyId"] = kms_key
+        arn = cloudtrail.create_trail(**args)["TrailARN"]
+        # moto ignores trailNameList and also lists multi-region trails of other home regions.
+        stored = next(t for t in cloudtrail.describe_trails()["trailList"] if t["TrailARN"] == arn)
+        assert bool(stored.get("KmsKeyId")) == bool(kms_key), f"{name}: {stored}"
+        self.expect("cloudtrail_trail_kms_encrypted", account, region, arn, "PASS" if kms_key else "FAIL")
         cloudtrail.start_logging(Name=name)  # moto resolves only names here; AWS takes both
         assert cloudtrail.get_trail_status(Name=arn)["IsLogging"]
         self.expect("cloudtrail_trail_multi_region", account, region, arn, "PASS" if multi_region else "FAIL")
@@ -216,12 +227,14 @@ def seed(estate, prod, dev):
     estate.kms_key(prod, fra, "prod-signing", rotate=False, spec="RSA_2048")
     estate.volume(prod, fra, "data-encrypted", True, "PASS", kms_key=data_key)
     estate.volume(prod, fra, "data-plain", False, "PASS")
-    estate.database(prod, fra, "orders", encrypted=True, public=False, region_status="PASS", subnets=subnets)
+    estate.database(
+        prod, fra, "orders", encrypted=True, public=False, region_status="PASS", subnets=subnets, multi_az=True, backup_days=7
+    )
     estate.database(prod, fra, "legacy-mysql", encrypted=False, public=True, region_status="PASS")
     estate.bucket(prod, fra, "tw-prod-data", data_key, "PASS")
     estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS")
     trail_bucket = estate.bucket(prod, fra, "tw-prod-trail", data_key, "PASS")
-    estate.trail(prod, fra, "org-trail", trail_bucket, multi_region=True, validation=True)
+    estate.trail(prod, fra, "org-trail", trail_bucket, multi_region=True, validation=True, kms_key=data_key)
     estate.trail(prod, dub, "debug-trail", trail_bucket, multi_region=False, validation=False)
     estate.account_trail_verdict(prod, "PASS")
 
@@ -229,7 +242,9 @@ def seed(estate, prod, dev):
     estate.instance(prod, nva, "shadow-it", "FAIL")
     us_key = estate.kms_key(prod, nva, "us-key", rotate=True)
     estate.bucket(prod, nva, "tw-prod-us-copy", us_key, "FAIL")
-    estate.database(prod, nva, "analytics-us", encrypted=True, public=False, region_status="FAIL")
+    estate.database(
+        prod, nva, "analytics-us", encrypted=True, public=False, region_status="FAIL", multi_az=True, backup_days=1
+    )
 
     # Development, reached through AssumeRole: no trail at all, an RDP port open to ::/0.
     iam = estate.client("iam", dev, fra)
@@ -255,7 +270,7 @@ def seed_compliant(estate, account):
     estate.vpc(account, fra, "10.30.0.0/16")
     key = estate.kms_key(account, fra, "compliant-key", rotate=True)
     trail_bucket = estate.bucket(account, fra, "tw-compliant-trail", key, "PASS")
-    estate.trail(account, fra, "org-trail", trail_bucket, multi_region=True, validation=True)
+    estate.trail(account, fra, "org-trail", trail_bucket, multi_region=True, validation=True, kms_key=key)
     estate.account_trail_verdict(account, "PASS")
 
 

@@ -1,4 +1,5 @@
 pub mod cloudtrail_account_multi_region_trail;
+pub mod cloudtrail_trail_kms_encrypted;
 pub mod cloudtrail_trail_log_file_validation;
 pub mod cloudtrail_trail_multi_region;
 

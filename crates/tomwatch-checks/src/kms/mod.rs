@@ -1,1 +1,2 @@
+pub mod kms_key_allowed_region;
 pub mod kms_key_rotation_enabled;

@@ -21,4 +21,8 @@ pub struct RdsInstance {
     pub storage_encrypted: bool,
     pub kms_key_id: Option<String>,
     pub publicly_accessible: bool,
+    /// A synchronous standby in another Availability Zone.
+    pub multi_az: bool,
+    /// Days automated backups are kept; 0 means automated backups are off.
+    pub backup_retention_days: i32,
 }

@@ -1,0 +1,79 @@
+use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::{Finding, Severity};
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "kms_key_allowed_region",
+        control: "TOM-REGION",
+        severity: Severity::High,
+        title: "Customer-managed KMS keys exist only in allowed regions",
+        resource_type: "AWS::KMS::Key",
+        remediation: "Create the key in an allowed region, re-encrypt the data under it, then schedule the out-of-region key for deletion.",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.kms.keys,
+        "arn:aws:kms:{region}:{account}:key/*",
+        |region, key| {
+            let verdict = match &key.details {
+                Err(error) => Verdict::unknown(error),
+                // AWS creates its managed keys where a service first needs one: not a workload.
+                Ok(details) if !details.is_customer_managed() => {
+                    Verdict::not_applicable(format!("key {} is managed by AWS", key.key_id))
+                }
+                Ok(_) => region_verdict(ctx, &format!("key {}", key.key_id), region),
+            };
+            (key.arn.clone(), verdict)
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use tomwatch_model::inventory::{KmsKey, KmsKeyDetails};
+    use tomwatch_model::Status;
+
+    fn key(region: &str, manager: &str) -> KmsKey {
+        KmsKey {
+            arn: format!("arn:aws:kms:{region}:{ACCOUNT}:key/k-{manager}"),
+            key_id: format!("k-{manager}"),
+            details: Ok(KmsKeyDetails {
+                key_manager: manager.into(),
+                key_state: "Enabled".into(),
+                key_spec: "SYMMETRIC_DEFAULT".into(),
+                origin: "AWS_KMS".into(),
+            }),
+            rotation_enabled: None,
+        }
+    }
+
+    #[test]
+    fn customer_keys_follow_the_region_and_aws_keys_are_not_workloads() {
+        let mut account = account(&["eu-central-1", "us-east-1"]);
+        region_mut(&mut account, "eu-central-1").kms.keys =
+            Ok(vec![key("eu-central-1", "CUSTOMER")]);
+        region_mut(&mut account, "us-east-1").kms.keys =
+            Ok(vec![key("us-east-1", "CUSTOMER"), key("us-east-1", "AWS")]);
+        let statuses: Vec<Status> = run(&CHECK, &account).iter().map(|f| f.status).collect();
+        assert_eq!(
+            statuses,
+            vec![Status::Pass, Status::Fail, Status::NotApplicable]
+        );
+    }
+
+    #[test]
+    fn undescribable_keys_are_unknown() {
+        let mut account = account(&["us-east-1"]);
+        let mut k = key("us-east-1", "CUSTOMER");
+        k.details = Err(denied("kms", "DescribeKey", "us-east-1"));
+        region_mut(&mut account, "us-east-1").kms.keys = Ok(vec![k]);
+        assert_eq!(only(run(&CHECK, &account)).1, Status::Unknown);
+    }
+}
