@@ -116,11 +116,27 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
         Ok(groups)
     };
 
-    let (instances, volumes, security_groups) = tokio::join!(instances, volumes, security_groups);
+    let ebs_encryption_by_default = async {
+        const OP: &str = "GetEbsEncryptionByDefault";
+        let output = caller
+            .call(OP, client.get_ebs_encryption_by_default().send())
+            .await?;
+        output
+            .ebs_encryption_by_default()
+            .ok_or_else(|| caller.missing(OP, "EbsEncryptionByDefault"))
+    };
+
+    let (instances, volumes, security_groups, ebs_encryption_by_default) = tokio::join!(
+        instances,
+        volumes,
+        security_groups,
+        ebs_encryption_by_default
+    );
     Ec2Inventory {
         instances,
         volumes,
         security_groups,
+        ebs_encryption_by_default,
     }
 }
 
@@ -164,6 +180,7 @@ mod collector_tests {
     };
     use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
     use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
+    use aws_sdk_ec2::operation::get_ebs_encryption_by_default::GetEbsEncryptionByDefaultOutput;
     use aws_sdk_ec2::types::{IpRange, Ipv6Range, SecurityGroup as SdkGroup, Volume};
     use aws_sdk_ec2::Client;
     use aws_smithy_mocks::mock;
@@ -210,7 +227,12 @@ mod collector_tests {
                 .build()
         });
         let sgs = mock!(Client::describe_security_groups).then_output(groups);
-        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs);
+        let by_default = mock!(Client::get_ebs_encryption_by_default).then_output(|| {
+            GetEbsEncryptionByDefaultOutput::builder()
+                .ebs_encryption_by_default(true)
+                .build()
+        });
+        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs, by_default);
 
         let inventory = collect(&client, &caller("eu-west-1", "ec2")).await;
         let throttled = inventory.instances.expect_err("throttled");
@@ -253,7 +275,9 @@ mod collector_tests {
         });
         let sgs = mock!(Client::describe_security_groups)
             .then_output(|| DescribeSecurityGroupsOutput::builder().build());
-        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs);
+        let by_default = mock!(Client::get_ebs_encryption_by_default)
+            .then_output(|| GetEbsEncryptionByDefaultOutput::builder().build());
+        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs, by_default);
 
         let inventory = collect(&client, &caller("eu-central-1", "ec2")).await;
         let error = inventory.volumes.expect_err("malformed");
@@ -262,6 +286,13 @@ mod collector_tests {
             (ErrorKind::Other, "DescribeVolumes")
         );
         assert_eq!(error.message, "the response lacked Encrypted");
+        let setting = inventory
+            .ebs_encryption_by_default
+            .expect_err("flag missing");
+        assert_eq!(
+            setting.message,
+            "the response lacked EbsEncryptionByDefault"
+        );
         assert_eq!(inventory.instances, Ok(vec![]));
     }
 }

@@ -12,6 +12,7 @@ static CHECKS: &[Check] = &[
     s3::s3_bucket_default_encryption_kms::CHECK,
     rds::rds_instance_storage_encrypted::CHECK,
     ec2::ec2_volume_encrypted::CHECK,
+    ec2::ec2_ebs_encryption_by_default::CHECK,
     kms::kms_key_rotation_enabled::CHECK,
     ec2::ec2_security_group_world_ingress_web_only::CHECK,
     rds::rds_instance_not_public::CHECK,

@@ -32,6 +32,7 @@ pub fn empty_region(region: &str) -> RegionInventory {
             instances: Ok(vec![]),
             volumes: Ok(vec![]),
             security_groups: Ok(vec![]),
+            ebs_encryption_by_default: Ok(true),
         },
         rds: RdsInventory {
             instances: Ok(vec![]),

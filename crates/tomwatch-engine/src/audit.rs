@@ -263,7 +263,10 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
     match service {
         ServiceKind::Ec2 => {
             let ec2 = session.collect_ec2(region).await;
-            let ok = ec2.instances.is_ok() && ec2.volumes.is_ok() && ec2.security_groups.is_ok();
+            let ok = ec2.instances.is_ok()
+                && ec2.volumes.is_ok()
+                && ec2.security_groups.is_ok()
+                && ec2.ebs_encryption_by_default.is_ok();
             (Part::Ec2(Box::new(ec2)), ok)
         }
         ServiceKind::Rds => {

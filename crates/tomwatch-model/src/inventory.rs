@@ -158,6 +158,7 @@ impl Ec2Inventory {
         walk(&self.instances, out, |_, _| {});
         walk(&self.volumes, out, |_, _| {});
         walk(&self.security_groups, out, |_, _| {});
+        push_err(&self.ebs_encryption_by_default, out);
     }
 }
 

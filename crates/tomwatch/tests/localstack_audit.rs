@@ -276,7 +276,12 @@ fn exit_code_is_0_when_compliant_and_3_when_something_could_not_be_seen() {
         statuses.contains("PASS") && !statuses.contains("FAIL") && !statuses.contains("UNKNOWN"),
         "{statuses:?}"
     );
-    for want in &compliant.expected {
+    let scanned = ["eu-central-1", "eu-west-1", "global"];
+    for want in compliant
+        .expected
+        .iter()
+        .filter(|w| scanned.iter().any(|r| w["region"] == *r))
+    {
         let found = report["findings"]
             .as_array()
             .expect("findings")

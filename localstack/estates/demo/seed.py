@@ -103,6 +103,21 @@ class Estate:
         self.expect("ec2_volume_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
         self.expect("ec2_volume_allowed_region", account, region, arn, region_status)
 
+    def ebs_encryption_by_default(self, account, enabled_in):
+        """Turns the setting on in `enabled_in` and records the verdict of every region tomwatch scans."""
+        regions = self.client("ec2", account, "eu-central-1").describe_regions()["Regions"]
+        for region in sorted(r["RegionName"] for r in regions):
+            if region.startswith(("cn-", "us-gov-", "us-iso", "eusc-")):
+                continue  # other partitions: tomwatch does not scan them
+            ec2 = self.client("ec2", account, region)
+            if region in enabled_in:
+                ec2.enable_ebs_encryption_by_default()
+            enabled = ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
+            assert enabled == (region in enabled_in), f"{region}: {enabled}"
+            status = ("PASS" if enabled else "FAIL") if region.startswith("eu-") else "NOT_APPLICABLE"
+            arn = f"arn:aws:ec2:{region}:{account}:ebs-encryption-by-default"
+            self.expect("ec2_ebs_encryption_by_default", account, region, arn, status)
+
     # --- RDS -------------------------------------------------------------------------------------
 
     def database(self, account, region, name, encrypted, public, region_status, subnets=None, multi_az=False, backup_days=0):
@@ -197,6 +212,12 @@ class Estate:
         self.expect("cloudtrail_account_multi_region_trail", account, "global", f"arn:aws:iam::{account}:root", status)
 
 
+# Every EU region of the commercial partition that LocalStack lists.
+EU_REGIONS = {
+    "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+}
+
+
 def sg_arn(group, region, account):
     return group.get("SecurityGroupArn") or f"arn:aws:ec2:{region}:{account}:security-group/{group['GroupId']}"
 
@@ -237,6 +258,7 @@ def seed(estate, prod, dev):
     estate.trail(prod, fra, "org-trail", trail_bucket, multi_region=True, validation=True, kms_key=data_key)
     estate.trail(prod, dub, "debug-trail", trail_bucket, multi_region=False, validation=False)
     estate.account_trail_verdict(prod, "PASS")
+    estate.ebs_encryption_by_default(prod, enabled_in=EU_REGIONS - {dub})
 
     # Production drift outside the EU.
     estate.instance(prod, nva, "shadow-it", "FAIL")
@@ -262,6 +284,7 @@ def seed(estate, prod, dev):
     estate.instance(dev, dub, "dev-runner", "PASS")
     estate.volume(dev, ore, "forgotten-us-volume", True, "FAIL")
     estate.account_trail_verdict(dev, "FAIL")
+    estate.ebs_encryption_by_default(dev, enabled_in=set())
 
 
 def seed_compliant(estate, account):
@@ -272,6 +295,7 @@ def seed_compliant(estate, account):
     trail_bucket = estate.bucket(account, fra, "tw-compliant-trail", key, "PASS")
     estate.trail(account, fra, "org-trail", trail_bucket, multi_region=True, validation=True, kms_key=key)
     estate.account_trail_verdict(account, "PASS")
+    estate.ebs_encryption_by_default(account, enabled_in=EU_REGIONS)
 
 
 def main():

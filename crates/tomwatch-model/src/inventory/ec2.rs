@@ -6,6 +6,8 @@ pub struct Ec2Inventory {
     pub instances: Collected<Vec<Ec2Instance>>,
     pub volumes: Collected<Vec<EbsVolume>>,
     pub security_groups: Collected<Vec<SecurityGroup>>,
+    /// The region's account setting that encrypts every new EBS volume.
+    pub ebs_encryption_by_default: Collected<bool>,
 }
 
 impl Ec2Inventory {
@@ -13,7 +15,8 @@ impl Ec2Inventory {
         Ec2Inventory {
             instances: Err(error.clone()),
             volumes: Err(error.clone()),
-            security_groups: Err(error),
+            security_groups: Err(error.clone()),
+            ebs_encryption_by_default: Err(error),
         }
     }
 }
