@@ -1,3 +1,4 @@
+use super::per_trail;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::{Finding, Severity};
@@ -15,23 +16,13 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(
-        ctx,
-        |r| &r.cloudtrail.trails,
-        "arn:aws:cloudtrail:{region}:{account}:trail/*",
-        |_, trail| {
-            let verdict = match &trail.kms_key_id {
-                Some(key) => {
-                    Verdict::pass(format!("trail {} encrypts its logs with {key}", trail.name))
-                }
-                None => Verdict::fail(format!(
-                    "trail {} does not encrypt its logs with KMS",
-                    trail.name
-                )),
-            };
-            (trail.arn.clone(), verdict)
-        },
-    )
+    per_trail(&CHECK.meta, ctx, |_, trail| match &trail.kms_key_id {
+        Some(key) => Verdict::pass(format!("trail {} encrypts its logs with {key}", trail.name)),
+        None => Verdict::fail(format!(
+            "trail {} does not encrypt its logs with KMS",
+            trail.name
+        )),
+    })
 }
 
 #[cfg(test)]

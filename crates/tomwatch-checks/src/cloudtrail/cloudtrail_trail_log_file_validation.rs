@@ -1,3 +1,4 @@
+use super::per_trail;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::{Finding, Severity};
@@ -15,22 +16,16 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(
-        ctx,
-        |r| &r.cloudtrail.trails,
-        "arn:aws:cloudtrail:{region}:{account}:trail/*",
-        |_, trail| {
-            let verdict = if trail.log_file_validation {
-                Verdict::pass(format!("trail {} validates its log files", trail.name))
-            } else {
-                Verdict::fail(format!(
-                    "trail {} does not validate its log files",
-                    trail.name
-                ))
-            };
-            (trail.arn.clone(), verdict)
-        },
-    )
+    per_trail(&CHECK.meta, ctx, |_, trail| {
+        if trail.log_file_validation {
+            Verdict::pass(format!("trail {} validates its log files", trail.name))
+        } else {
+            Verdict::fail(format!(
+                "trail {} does not validate its log files",
+                trail.name
+            ))
+        }
+    })
 }
 
 #[cfg(test)]

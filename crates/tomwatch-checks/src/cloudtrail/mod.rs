@@ -3,6 +3,25 @@ pub mod cloudtrail_trail_kms_encrypted;
 pub mod cloudtrail_trail_log_file_validation;
 pub mod cloudtrail_trail_multi_region;
 
+use crate::check::{CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::inventory::Trail;
+use tomwatch_model::Finding;
+
+/// Evaluates `judge` on every trail, reported once by its home region.
+fn per_trail(
+    meta: &CheckMeta,
+    ctx: &EvalContext,
+    judge: impl Fn(&str, &Trail) -> Verdict,
+) -> Vec<Finding> {
+    meta.per_region_item(
+        ctx,
+        |r| &r.cloudtrail.trails,
+        "arn:aws:cloudtrail:{region}:{account}:trail/*",
+        |region, trail| (trail.arn.clone(), judge(region, trail)),
+    )
+}
+
 #[cfg(test)]
 mod fixtures {
     use crate::check::Check;

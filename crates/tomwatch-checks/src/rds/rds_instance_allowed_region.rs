@@ -1,3 +1,4 @@
+use super::per_instance;
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
 use tomwatch_model::{Finding, Severity};
 
@@ -14,17 +15,9 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(
-        ctx,
-        |r| &r.rds.instances,
-        "arn:aws:rds:{region}:{account}:db:*",
-        |region, db| {
-            (
-                db.arn.clone(),
-                region_verdict(ctx, &format!("database {}", db.identifier), region),
-            )
-        },
-    )
+    per_instance(&CHECK.meta, ctx, |region, db| {
+        region_verdict(ctx, &format!("database {}", db.identifier), region)
+    })
 }
 
 #[cfg(test)]

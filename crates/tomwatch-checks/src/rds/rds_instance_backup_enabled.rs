@@ -1,4 +1,5 @@
 use super::is_aurora;
+use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::{Finding, Severity};
@@ -17,36 +18,30 @@ pub const CHECK: Check = Check {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
     let required = ctx.params.min_backup_retention_days;
-    CHECK.meta.per_region_item(
-        ctx,
-        |r| &r.rds.instances,
-        "arn:aws:rds:{region}:{account}:db:*",
-        |_, db| {
-            let days = db.backup_retention_days;
-            let verdict = if is_aurora(db) {
-                Verdict::not_applicable(format!(
-                    "database {} is Aurora: backups are a property of its cluster",
-                    db.identifier
-                ))
-            } else if days == 0 {
-                Verdict::fail(format!(
-                    "database {} has automated backups turned off",
-                    db.identifier
-                ))
-            } else if days < required {
-                Verdict::fail(format!(
-                    "database {} keeps automated backups {days} day(s), fewer than {required}",
-                    db.identifier
-                ))
-            } else {
-                Verdict::pass(format!(
-                    "database {} keeps daily automated backups for {days} day(s)",
-                    db.identifier
-                ))
-            };
-            (db.arn.clone(), verdict)
-        },
-    )
+    per_instance(&CHECK.meta, ctx, |_, db| {
+        let days = db.backup_retention_days;
+        if is_aurora(db) {
+            Verdict::not_applicable(format!(
+                "database {} is Aurora: backups are a property of its cluster",
+                db.identifier
+            ))
+        } else if days == 0 {
+            Verdict::fail(format!(
+                "database {} has automated backups turned off",
+                db.identifier
+            ))
+        } else if days < required {
+            Verdict::fail(format!(
+                "database {} keeps automated backups {days} day(s), fewer than {required}",
+                db.identifier
+            ))
+        } else {
+            Verdict::pass(format!(
+                "database {} keeps daily automated backups for {days} day(s)",
+                db.identifier
+            ))
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::is_aurora;
+use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::{Finding, Severity};
@@ -16,30 +17,24 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(
-        ctx,
-        |r| &r.rds.instances,
-        "arn:aws:rds:{region}:{account}:db:*",
-        |_, db| {
-            let verdict = if is_aurora(db) {
-                Verdict::not_applicable(format!(
-                    "database {} is Aurora: redundancy is a property of its cluster",
-                    db.identifier
-                ))
-            } else if db.multi_az {
-                Verdict::pass(format!(
-                    "database {} has a standby in another Availability Zone",
-                    db.identifier
-                ))
-            } else {
-                Verdict::fail(format!(
-                    "database {} runs in a single Availability Zone",
-                    db.identifier
-                ))
-            };
-            (db.arn.clone(), verdict)
-        },
-    )
+    per_instance(&CHECK.meta, ctx, |_, db| {
+        if is_aurora(db) {
+            Verdict::not_applicable(format!(
+                "database {} is Aurora: redundancy is a property of its cluster",
+                db.identifier
+            ))
+        } else if db.multi_az {
+            Verdict::pass(format!(
+                "database {} has a standby in another Availability Zone",
+                db.identifier
+            ))
+        } else {
+            Verdict::fail(format!(
+                "database {} runs in a single Availability Zone",
+                db.identifier
+            ))
+        }
+    })
 }
 
 #[cfg(test)]

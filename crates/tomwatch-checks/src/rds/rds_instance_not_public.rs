@@ -1,3 +1,4 @@
+use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::{Finding, Severity};
@@ -15,22 +16,16 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(
-        ctx,
-        |r| &r.rds.instances,
-        "arn:aws:rds:{region}:{account}:db:*",
-        |_, db| {
-            let verdict = if db.publicly_accessible {
-                Verdict::fail(format!("database {} is publicly accessible", db.identifier))
-            } else {
-                Verdict::pass(format!(
-                    "database {} is not publicly accessible",
-                    db.identifier
-                ))
-            };
-            (db.arn.clone(), verdict)
-        },
-    )
+    per_instance(&CHECK.meta, ctx, |_, db| {
+        if db.publicly_accessible {
+            Verdict::fail(format!("database {} is publicly accessible", db.identifier))
+        } else {
+            Verdict::pass(format!(
+                "database {} is not publicly accessible",
+                db.identifier
+            ))
+        }
+    })
 }
 
 #[cfg(test)]

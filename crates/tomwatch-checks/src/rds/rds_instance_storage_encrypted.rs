@@ -1,3 +1,4 @@
+use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::{Finding, Severity};
@@ -15,22 +16,16 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(
-        ctx,
-        |r| &r.rds.instances,
-        "arn:aws:rds:{region}:{account}:db:*",
-        |_, db| {
-            let verdict = if db.storage_encrypted {
-                Verdict::pass(format!("database {} storage is encrypted", db.identifier))
-            } else {
-                Verdict::fail(format!(
-                    "database {} storage is not encrypted",
-                    db.identifier
-                ))
-            };
-            (db.arn.clone(), verdict)
-        },
-    )
+    per_instance(&CHECK.meta, ctx, |_, db| {
+        if db.storage_encrypted {
+            Verdict::pass(format!("database {} storage is encrypted", db.identifier))
+        } else {
+            Verdict::fail(format!(
+                "database {} storage is not encrypted",
+                db.identifier
+            ))
+        }
+    })
 }
 
 #[cfg(test)]
