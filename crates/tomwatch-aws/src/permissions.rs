@@ -13,7 +13,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "ec2:DescribeVolumes",
             "ec2:DescribeSecurityGroups",
         ],
-        ServiceKind::Rds => &["rds:DescribeDBInstances"],
+        ServiceKind::Rds => &["rds:DescribeDBInstances", "rds:DescribeDBSnapshots"],
         ServiceKind::Kms => &[
             "kms:ListKeys",
             "kms:DescribeKey",

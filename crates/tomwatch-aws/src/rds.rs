@@ -1,6 +1,6 @@
 use crate::caller::Caller;
 use crate::session::AwsSession;
-use tomwatch_model::inventory::{RdsInstance, RdsInventory};
+use tomwatch_model::inventory::{RdsInstance, RdsInventory, RdsSnapshot};
 
 impl AwsSession {
     pub async fn collect_rds(&self, region: &str) -> RdsInventory {
@@ -49,7 +49,40 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
         }
         Ok(instances)
     };
+    let snapshots = async {
+        const OP: &str = "DescribeDBSnapshots";
+        let pages = caller
+            .call(
+                OP,
+                client
+                    .describe_db_snapshots()
+                    .into_paginator()
+                    .send()
+                    .try_collect(),
+            )
+            .await?;
+        let mut snapshots = Vec::new();
+        for snapshot in pages.iter().flat_map(|p| p.db_snapshots()) {
+            snapshots.push(RdsSnapshot {
+                arn: snapshot
+                    .db_snapshot_arn()
+                    .ok_or_else(|| caller.missing(OP, "DBSnapshotArn"))?
+                    .to_string(),
+                identifier: snapshot
+                    .db_snapshot_identifier()
+                    .unwrap_or_default()
+                    .to_string(),
+                snapshot_type: snapshot.snapshot_type().unwrap_or_default().to_string(),
+                encrypted: snapshot
+                    .encrypted()
+                    .ok_or_else(|| caller.missing(OP, "Encrypted"))?,
+            });
+        }
+        Ok(snapshots)
+    };
+    let (instances, snapshots) = tokio::join!(instances, snapshots);
     RdsInventory {
-        instances: instances.await,
+        instances,
+        snapshots,
     }
 }

@@ -11,6 +11,7 @@ static CHECKS: &[Check] = &[
     kms::kms_key_allowed_region::CHECK,
     s3::s3_bucket_default_encryption_kms::CHECK,
     rds::rds_instance_storage_encrypted::CHECK,
+    rds::rds_snapshot_encrypted::CHECK,
     ec2::ec2_volume_encrypted::CHECK,
     ec2::ec2_ebs_encryption_by_default::CHECK,
     kms::kms_key_rotation_enabled::CHECK,

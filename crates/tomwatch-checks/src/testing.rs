@@ -36,6 +36,7 @@ pub fn empty_region(region: &str) -> RegionInventory {
         },
         rds: RdsInventory {
             instances: Ok(vec![]),
+            snapshots: Ok(vec![]),
         },
         kms: KmsInventory { keys: Ok(vec![]) },
         cloudtrail: CloudTrailInventory { trails: Ok(vec![]) },

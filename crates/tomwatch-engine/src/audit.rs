@@ -271,7 +271,7 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
         }
         ServiceKind::Rds => {
             let rds = session.collect_rds(region).await;
-            let ok = rds.instances.is_ok();
+            let ok = rds.instances.is_ok() && rds.snapshots.is_ok();
             (Part::Rds(rds), ok)
         }
         ServiceKind::Kms => {

@@ -12,7 +12,7 @@ mod s3;
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailStatus};
 pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, SecurityGroup};
 pub use kms::{KmsInventory, KmsKey, KmsKeyDetails};
-pub use rds::{RdsInstance, RdsInventory};
+pub use rds::{RdsInstance, RdsInventory, RdsSnapshot};
 pub use s3::{BucketEncryption, S3Bucket, S3Inventory};
 
 use crate::{Collected, CollectionError};
@@ -165,6 +165,7 @@ impl Ec2Inventory {
 impl RdsInventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
         walk(&self.instances, out, |_, _| {});
+        walk(&self.snapshots, out, |_, _| {});
     }
 }
 

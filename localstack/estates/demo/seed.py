@@ -149,6 +149,16 @@ class Estate:
         self.expect("rds_instance_not_public", account, region, arn, "FAIL" if public else "PASS")
         self.expect("rds_instance_allowed_region", account, region, arn, region_status)
 
+    def snapshots(self, account, region, manual_of):
+        """Takes a manual snapshot of each named instance, then records every snapshot of the
+        region (LocalStack also creates automated ones) by its read-back encryption."""
+        rds = self.client("rds", account, region)
+        for instance in manual_of:
+            rds.create_db_snapshot(DBSnapshotIdentifier=f"{instance}-manual", DBInstanceIdentifier=instance)
+        for snapshot in rds.describe_db_snapshots()["DBSnapshots"]:
+            status = "PASS" if snapshot["Encrypted"] else "FAIL"
+            self.expect("rds_snapshot_encrypted", account, region, snapshot["DBSnapshotArn"], status)
+
     # --- KMS -------------------------------------------------------------------------------------
 
     def kms_key(self, account, region, name, rotate, spec="SYMMETRIC_DEFAULT"):
@@ -252,6 +262,7 @@ def seed(estate, prod, dev):
         prod, fra, "orders", encrypted=True, public=False, region_status="PASS", subnets=subnets, multi_az=True, backup_days=7
     )
     estate.database(prod, fra, "legacy-mysql", encrypted=False, public=True, region_status="PASS")
+    estate.snapshots(prod, fra, manual_of=["orders", "legacy-mysql"])
     estate.bucket(prod, fra, "tw-prod-data", data_key, "PASS")
     estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS")
     trail_bucket = estate.bucket(prod, fra, "tw-prod-trail", data_key, "PASS")
@@ -267,6 +278,7 @@ def seed(estate, prod, dev):
     estate.database(
         prod, nva, "analytics-us", encrypted=True, public=False, region_status="FAIL", multi_az=True, backup_days=1
     )
+    estate.snapshots(prod, nva, manual_of=[])
 
     # Development, reached through AssumeRole: no trail at all, an RDP port open to ::/0.
     iam = estate.client("iam", dev, fra)

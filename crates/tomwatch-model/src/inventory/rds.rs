@@ -3,14 +3,26 @@ use crate::{Collected, CollectionError};
 #[derive(Debug, Clone)]
 pub struct RdsInventory {
     pub instances: Collected<Vec<RdsInstance>>,
+    /// Manual and automated snapshots owned by the account.
+    pub snapshots: Collected<Vec<RdsSnapshot>>,
 }
 
 impl RdsInventory {
     pub fn failed(error: CollectionError) -> Self {
         RdsInventory {
-            instances: Err(error),
+            instances: Err(error.clone()),
+            snapshots: Err(error),
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RdsSnapshot {
+    pub arn: String,
+    pub identifier: String,
+    /// `manual` or `automated`.
+    pub snapshot_type: String,
+    pub encrypted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,81 @@
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::{Finding, Severity};
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "rds_snapshot_encrypted",
+        control: "TOM-ENC-REST",
+        severity: Severity::High,
+        title: "RDS snapshots are encrypted",
+        resource_type: "AWS::RDS::DBSnapshot",
+        remediation: "Copy the snapshot with --kms-key-id (aws rds copy-db-snapshot), delete the unencrypted one, and encrypt its source instance.",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    CHECK.meta.per_region_item(
+        ctx,
+        |r| &r.rds.snapshots,
+        "arn:aws:rds:{region}:{account}:snapshot:*",
+        |_, snapshot| {
+            let what = format!(
+                "{} snapshot {}",
+                snapshot.snapshot_type, snapshot.identifier
+            );
+            let verdict = if snapshot.encrypted {
+                Verdict::pass(format!("{what} is encrypted"))
+            } else {
+                Verdict::fail(format!("{what} is not encrypted"))
+            };
+            (snapshot.arn.clone(), verdict)
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use tomwatch_model::inventory::RdsSnapshot;
+    use tomwatch_model::Status;
+
+    fn snapshot(id: &str, encrypted: bool) -> RdsSnapshot {
+        RdsSnapshot {
+            arn: format!("arn:aws:rds:eu-central-1:{ACCOUNT}:snapshot:{id}"),
+            identifier: id.into(),
+            snapshot_type: "manual".into(),
+            encrypted,
+        }
+    }
+
+    #[test]
+    fn encrypted_passes_plain_fails() {
+        let mut account = account(&["eu-central-1"]);
+        region_mut(&mut account, "eu-central-1").rds.snapshots =
+            Ok(vec![snapshot("enc", true), snapshot("plain", false)]);
+        let findings = run(&CHECK, &account);
+        assert_eq!(
+            findings.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            findings[1].message,
+            "manual snapshot plain is not encrypted"
+        );
+    }
+
+    #[test]
+    fn unlistable_snapshots_are_unknown() {
+        let mut account = account(&["eu-central-1"]);
+        region_mut(&mut account, "eu-central-1").rds.snapshots =
+            Err(denied("rds", "DescribeDBSnapshots", "eu-central-1"));
+        let (finding, status) = only(run(&CHECK, &account));
+        assert_eq!(status, Status::Unknown);
+        assert_eq!(
+            finding.resource_id,
+            format!("arn:aws:rds:eu-central-1:{ACCOUNT}:snapshot:*")
+        );
+    }
+}
