@@ -2,7 +2,7 @@ use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_ec2::types::{IpPermission as SdkIpPermission, Tag};
 use tomwatch_model::inventory::{
-    EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, SecurityGroup, Tags,
+    EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup, Tags,
 };
 
 impl AwsSession {
@@ -126,17 +126,54 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
             .ok_or_else(|| caller.missing(OP, "EbsEncryptionByDefault"))
     };
 
-    let (instances, volumes, security_groups, ebs_encryption_by_default) = tokio::join!(
+    let route_tables = async {
+        const OP: &str = "DescribeRouteTables";
+        let pages = caller
+            .call(
+                OP,
+                client
+                    .describe_route_tables()
+                    .into_paginator()
+                    .send()
+                    .try_collect(),
+            )
+            .await?;
+        let mut tables = Vec::new();
+        for table in pages.iter().flat_map(|p| p.route_tables()) {
+            let associations = table.associations();
+            tables.push(RouteTable {
+                route_table_id: table
+                    .route_table_id()
+                    .ok_or_else(|| caller.missing(OP, "RouteTableId"))?
+                    .to_string(),
+                vpc_id: table.vpc_id().unwrap_or_default().to_string(),
+                is_main: associations.iter().any(|a| a.main().unwrap_or(false)),
+                subnet_ids: associations
+                    .iter()
+                    .filter_map(|a| a.subnet_id().map(str::to_string))
+                    .collect(),
+                routes_to_internet_gateway: table.routes().iter().any(|route| {
+                    let active = route.state().is_none_or(|s| s.as_str() == "active");
+                    active && route.gateway_id().is_some_and(|g| g.starts_with("igw-"))
+                }),
+            });
+        }
+        Ok(tables)
+    };
+
+    let (instances, volumes, security_groups, ebs_encryption_by_default, route_tables) = tokio::join!(
         instances,
         volumes,
         security_groups,
-        ebs_encryption_by_default
+        ebs_encryption_by_default,
+        route_tables
     );
     Ec2Inventory {
         instances,
         volumes,
         security_groups,
         ebs_encryption_by_default,
+        route_tables,
     }
 }
 
@@ -178,6 +215,7 @@ mod collector_tests {
     use aws_sdk_ec2::operation::describe_instances::{
         DescribeInstancesError, DescribeInstancesOutput,
     };
+    use aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput;
     use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
     use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
     use aws_sdk_ec2::operation::get_ebs_encryption_by_default::GetEbsEncryptionByDefaultOutput;
@@ -232,7 +270,9 @@ mod collector_tests {
                 .ebs_encryption_by_default(true)
                 .build()
         });
-        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs, by_default);
+        let routes = mock!(Client::describe_route_tables)
+            .then_output(|| DescribeRouteTablesOutput::builder().build());
+        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs, by_default, routes);
 
         let inventory = collect(&client, &caller("eu-west-1", "ec2")).await;
         let throttled = inventory.instances.expect_err("throttled");
@@ -277,7 +317,9 @@ mod collector_tests {
             .then_output(|| DescribeSecurityGroupsOutput::builder().build());
         let by_default = mock!(Client::get_ebs_encryption_by_default)
             .then_output(|| GetEbsEncryptionByDefaultOutput::builder().build());
-        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs, by_default);
+        let routes = mock!(Client::describe_route_tables)
+            .then_output(|| DescribeRouteTablesOutput::builder().build());
+        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs, by_default, routes);
 
         let inventory = collect(&client, &caller("eu-central-1", "ec2")).await;
         let error = inventory.volumes.expect_err("malformed");

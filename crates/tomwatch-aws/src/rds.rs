@@ -45,6 +45,20 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                 backup_retention_days: db
                     .backup_retention_period()
                     .ok_or_else(|| caller.missing(OP, "BackupRetentionPeriod"))?,
+                subnet_ids: db
+                    .db_subnet_group()
+                    .map(|group| {
+                        group
+                            .subnets()
+                            .iter()
+                            .filter_map(|s| s.subnet_identifier().map(str::to_string))
+                            .collect()
+                    })
+                    .ok_or_else(|| caller.missing(OP, "DBSubnetGroup")),
+                vpc_id: db
+                    .db_subnet_group()
+                    .and_then(|g| g.vpc_id())
+                    .map(str::to_string),
             });
         }
         Ok(instances)

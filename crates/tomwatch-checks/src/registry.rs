@@ -17,6 +17,7 @@ static CHECKS: &[Check] = &[
     kms::kms_key_rotation_enabled::CHECK,
     ec2::ec2_security_group_world_ingress_web_only::CHECK,
     rds::rds_instance_not_public::CHECK,
+    rds::rds_instance_private_subnets::CHECK,
     cloudtrail::cloudtrail_account_multi_region_trail::CHECK,
     cloudtrail::cloudtrail_trail_multi_region::CHECK,
     cloudtrail::cloudtrail_trail_log_file_validation::CHECK,

@@ -33,6 +33,7 @@ pub fn empty_region(region: &str) -> RegionInventory {
             volumes: Ok(vec![]),
             security_groups: Ok(vec![]),
             ebs_encryption_by_default: Ok(true),
+            route_tables: Ok(vec![]),
         },
         rds: RdsInventory {
             instances: Ok(vec![]),
@@ -102,6 +103,8 @@ pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool
         publicly_accessible,
         multi_az: true,
         backup_retention_days: 7,
+        subnet_ids: Ok(vec![]),
+        vpc_id: Some("vpc-1".into()),
     }
 }
 

@@ -266,12 +266,17 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
             let ok = ec2.instances.is_ok()
                 && ec2.volumes.is_ok()
                 && ec2.security_groups.is_ok()
-                && ec2.ebs_encryption_by_default.is_ok();
+                && ec2.ebs_encryption_by_default.is_ok()
+                && ec2.route_tables.is_ok();
             (Part::Ec2(Box::new(ec2)), ok)
         }
         ServiceKind::Rds => {
             let rds = session.collect_rds(region).await;
-            let ok = rds.instances.is_ok() && rds.snapshots.is_ok();
+            let ok = rds
+                .instances
+                .as_ref()
+                .is_ok_and(|dbs| dbs.iter().all(|db| db.subnet_ids.is_ok()))
+                && rds.snapshots.is_ok();
             (Part::Rds(rds), ok)
         }
         ServiceKind::Kms => {

@@ -10,7 +10,7 @@ mod rds;
 mod s3;
 
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailStatus};
-pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, SecurityGroup};
+pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup};
 pub use kms::{KmsInventory, KmsKey, KmsKeyDetails};
 pub use rds::{RdsInstance, RdsInventory, RdsSnapshot};
 pub use s3::{BucketEncryption, S3Bucket, S3Inventory};
@@ -159,12 +159,15 @@ impl Ec2Inventory {
         walk(&self.volumes, out, |_, _| {});
         walk(&self.security_groups, out, |_, _| {});
         push_err(&self.ebs_encryption_by_default, out);
+        walk(&self.route_tables, out, |_, _| {});
     }
 }
 
 impl RdsInventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.instances, out, |_, _| {});
+        walk(&self.instances, out, |db, out| {
+            push_err(&db.subnet_ids, out)
+        });
         walk(&self.snapshots, out, |_, _| {});
     }
 }

@@ -5,7 +5,7 @@ mod support;
 
 use std::process::Command;
 use std::time::Duration;
-use support::daemon::{eventually, metric, Daemon};
+use support::daemon::{eventually, metric, metric_sum, Daemon};
 use support::Estate;
 
 const SERVE_CONFIG: &str =
@@ -130,6 +130,20 @@ fn metric_contract_drift_and_first_seen_across_restarts() {
     assert_eq!(findings["schema"], "tomwatch.audit.v1");
     assert_eq!(findings["accounts"].as_array().map(Vec::len), Some(2));
 
+    let net_failures = metric_sum(
+        &text,
+        "tomwatch_findings",
+        &[
+            ("account_id", prod),
+            ("control", "TOM-NET"),
+            ("status", "FAIL"),
+        ],
+    );
+    assert!(
+        net_failures >= 2.0,
+        "the planted TOM-NET failures: {net_failures}"
+    );
+
     // Fix one violation and plant another; the next scans must see both.
     let group_id = ssh.rsplit('/').next().expect("group id");
     let mongo = estate.python(&format!(
@@ -147,10 +161,10 @@ fn metric_contract_drift_and_first_seen_across_restarts() {
             metric(&text, "tomwatch_drift_events_total", &drift("resolved")).unwrap_or(0.0);
         (resolved >= 1.0).then_some(text)
     });
-    // TOM-NET's planted failures (the SSH group, the public database) and the new group.
+    // Every TOM-NET failure of the first scan was new to the store, and so is the planted group.
     assert_eq!(
         metric(&text, "tomwatch_drift_events_total", &drift("new")),
-        Some(3.0)
+        Some(net_failures + 1.0)
     );
     assert_eq!(
         metric(&text, "tomwatch_failing_resource", &ssh_series),

@@ -46,7 +46,8 @@ class Estate:
 
     # --- EC2 -------------------------------------------------------------------------------------
 
-    def vpc(self, account, region, cidr):
+    def vpc(self, account, region, cidr, public=False):
+        """A VPC with two subnets; `public` routes them to an internet gateway."""
         ec2 = self.client("ec2", account, region)
         vpc_id = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
         base = cidr.split(".")
@@ -56,6 +57,13 @@ class Estate:
             ]["SubnetId"]
             for i, az in ((1, "a"), (2, "b"))
         ]
+        if public:
+            igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+            ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+            table = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+            ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+            for subnet in subnets:
+                ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
         # The VPC's own default security group allows nothing from the internet.
         for group in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]:
             self.expect("ec2_security_group_world_ingress_web_only", account, region, sg_arn(group, region, account), "PASS")
@@ -120,7 +128,10 @@ class Estate:
 
     # --- RDS -------------------------------------------------------------------------------------
 
-    def database(self, account, region, name, encrypted, public, region_status, subnets=None, multi_az=False, backup_days=0):
+    def database(
+        self, account, region, name, encrypted, public, region_status, subnets, public_subnets=False, multi_az=False,
+        backup_days=0,
+    ):
         rds = self.client("rds", account, region)
         args = dict(
             DBInstanceIdentifier=name,
@@ -134,15 +145,15 @@ class Estate:
             MultiAZ=multi_az,
             BackupRetentionPeriod=backup_days,
         )
-        if subnets:
-            rds.create_db_subnet_group(
-                DBSubnetGroupName=f"{name}-subnets", DBSubnetGroupDescription=name, SubnetIds=subnets
-            )
-            args["DBSubnetGroupName"] = f"{name}-subnets"
+        rds.create_db_subnet_group(DBSubnetGroupName=f"{name}-subnets", DBSubnetGroupDescription=name, SubnetIds=subnets)
+        args["DBSubnetGroupName"] = f"{name}-subnets"
         db = rds.create_db_instance(**args)["DBInstance"]
         assert db["StorageEncrypted"] == encrypted and db["PubliclyAccessible"] == public, f"{name}: {db}"
         assert db["MultiAZ"] == multi_az and db["BackupRetentionPeriod"] == backup_days, f"{name}: {db}"
         arn = db["DBInstanceArn"]
+        stored = {s["SubnetIdentifier"] for s in db["DBSubnetGroup"]["Subnets"]}
+        assert stored == set(subnets), f"{name}: {stored}"
+        self.expect("rds_instance_private_subnets", account, region, arn, "FAIL" if public_subnets else "PASS")
         self.expect("rds_instance_multi_az", account, region, arn, "PASS" if multi_az else "FAIL")
         self.expect("rds_instance_backup_enabled", account, region, arn, "PASS" if backup_days >= 1 else "FAIL")
         self.expect("rds_instance_storage_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
@@ -261,7 +272,11 @@ def seed(estate, prod, dev):
     estate.database(
         prod, fra, "orders", encrypted=True, public=False, region_status="PASS", subnets=subnets, multi_az=True, backup_days=7
     )
-    estate.database(prod, fra, "legacy-mysql", encrypted=False, public=True, region_status="PASS")
+    _, public_subnets = estate.vpc(prod, fra, "10.11.0.0/16", public=True)
+    estate.database(
+        prod, fra, "legacy-mysql", encrypted=False, public=True, region_status="PASS", subnets=public_subnets,
+        public_subnets=True,
+    )
     estate.snapshots(prod, fra, manual_of=["orders", "legacy-mysql"])
     estate.bucket(prod, fra, "tw-prod-data", data_key, "PASS")
     estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS")
@@ -275,8 +290,10 @@ def seed(estate, prod, dev):
     estate.instance(prod, nva, "shadow-it", "FAIL")
     us_key = estate.kms_key(prod, nva, "us-key", rotate=True)
     estate.bucket(prod, nva, "tw-prod-us-copy", us_key, "FAIL")
+    _, us_subnets = estate.vpc(prod, nva, "10.12.0.0/16")
     estate.database(
-        prod, nva, "analytics-us", encrypted=True, public=False, region_status="FAIL", multi_az=True, backup_days=1
+        prod, nva, "analytics-us", encrypted=True, public=False, region_status="FAIL", subnets=us_subnets,
+        multi_az=True, backup_days=1,
     )
     estate.snapshots(prod, nva, manual_of=[])
 

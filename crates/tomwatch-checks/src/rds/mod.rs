@@ -2,6 +2,7 @@ pub mod rds_instance_allowed_region;
 pub mod rds_instance_backup_enabled;
 pub mod rds_instance_multi_az;
 pub mod rds_instance_not_public;
+pub mod rds_instance_private_subnets;
 pub mod rds_instance_storage_encrypted;
 pub mod rds_snapshot_encrypted;
 

@@ -8,6 +8,7 @@ pub struct Ec2Inventory {
     pub security_groups: Collected<Vec<SecurityGroup>>,
     /// The region's account setting that encrypts every new EBS volume.
     pub ebs_encryption_by_default: Collected<bool>,
+    pub route_tables: Collected<Vec<RouteTable>>,
 }
 
 impl Ec2Inventory {
@@ -16,7 +17,8 @@ impl Ec2Inventory {
             instances: Err(error.clone()),
             volumes: Err(error.clone()),
             security_groups: Err(error.clone()),
-            ebs_encryption_by_default: Err(error),
+            ebs_encryption_by_default: Err(error.clone()),
+            route_tables: Err(error),
         }
     }
 }
@@ -67,5 +69,32 @@ impl IpPermission {
     pub fn is_open_to_world(&self) -> bool {
         self.ipv4_ranges.iter().any(|c| c == "0.0.0.0/0")
             || self.ipv6_ranges.iter().any(|c| c == "::/0")
+    }
+}
+
+/// A VPC route table, reduced to what decides whether a subnet is public.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteTable {
+    pub route_table_id: String,
+    pub vpc_id: String,
+    /// The VPC's main table: it serves every subnet without an explicit association.
+    pub is_main: bool,
+    /// Subnets explicitly associated with this table.
+    pub subnet_ids: Vec<String>,
+    /// An active route whose target is an internet gateway (`igw-…`).
+    pub routes_to_internet_gateway: bool,
+}
+
+impl Ec2Inventory {
+    /// The table that routes `subnet`: its explicit association, else its VPC's main table.
+    pub fn route_table_of<'a>(
+        tables: &'a [RouteTable],
+        vpc_id: &str,
+        subnet_id: &str,
+    ) -> Option<&'a RouteTable> {
+        tables
+            .iter()
+            .find(|t| t.subnet_ids.iter().any(|s| s == subnet_id))
+            .or_else(|| tables.iter().find(|t| t.is_main && t.vpc_id == vpc_id))
     }
 }

@@ -37,4 +37,7 @@ pub struct RdsInstance {
     pub multi_az: bool,
     /// Days automated backups are kept; 0 means automated backups are off.
     pub backup_retention_days: i32,
+    /// The subnets of its DB subnet group (AWS always returns one for VPC instances).
+    pub subnet_ids: Collected<Vec<String>>,
+    pub vpc_id: Option<String>,
 }
