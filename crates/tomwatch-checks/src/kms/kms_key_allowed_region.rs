@@ -1,3 +1,4 @@
+use super::per_key;
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::{Finding, Severity};
@@ -15,22 +16,14 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(
-        ctx,
-        |r| &r.kms.keys,
-        "arn:aws:kms:{region}:{account}:key/*",
-        |region, key| {
-            let verdict = match &key.details {
-                Err(error) => Verdict::unknown(error),
-                // AWS creates its managed keys where a service first needs one: not a workload.
-                Ok(details) if !details.is_customer_managed() => {
-                    Verdict::not_applicable(format!("key {} is managed by AWS", key.key_id))
-                }
-                Ok(_) => region_verdict(ctx, &format!("key {}", key.key_id), region),
-            };
-            (key.arn.clone(), verdict)
-        },
-    )
+    per_key(&CHECK.meta, ctx, |region, key| match &key.details {
+        Err(error) => Verdict::unknown(error),
+        // AWS creates its managed keys where a service first needs one: not a workload.
+        Ok(details) if !details.is_customer_managed() => {
+            Verdict::not_applicable(format!("key {} is managed by AWS", key.key_id))
+        }
+        Ok(_) => region_verdict(ctx, &format!("key {}", key.key_id), region),
+    })
 }
 
 #[cfg(test)]

@@ -1,3 +1,4 @@
+use super::per_key;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::KmsKey;
@@ -16,12 +17,7 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    CHECK.meta.per_region_item(
-        ctx,
-        |r| &r.kms.keys,
-        "arn:aws:kms:{region}:{account}:key/*",
-        |_, key| (key.arn.clone(), judge(key)),
-    )
+    per_key(&CHECK.meta, ctx, |_, key| judge(key))
 }
 
 fn judge(key: &KmsKey) -> Verdict {
