@@ -7,7 +7,7 @@ use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
 use tomwatch_checks::{all_checks, evaluate_account, EvalContext, Parameters};
 use tomwatch_model::inventory::{
-    CloudTrailInventory, Ec2Inventory, KmsInventory, RdsInventory, S3Inventory,
+    CloudTrailInventory, CollectedErrors, Ec2Inventory, KmsInventory, RdsInventory, S3Inventory,
 };
 use tomwatch_model::{
     AccountInventory, CollectionError, ErrorKind, RegionInventory, Scope, ServiceKind,
@@ -159,10 +159,7 @@ pub async fn scan_account(
         ServiceKind::S3,
         async {
             let s3 = session.collect_s3().await;
-            let ok = s3
-                .buckets
-                .as_ref()
-                .is_ok_and(|b| b.iter().all(|b| b.region.is_ok() && b.encryption.is_ok()));
+            let ok = s3.is_complete();
             (s3, ok)
         },
     );
@@ -263,37 +260,22 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
     match service {
         ServiceKind::Ec2 => {
             let ec2 = session.collect_ec2(region).await;
-            let ok = ec2.instances.is_ok()
-                && ec2.volumes.is_ok()
-                && ec2.security_groups.is_ok()
-                && ec2.ebs_encryption_by_default.is_ok()
-                && ec2.route_tables.is_ok();
+            let ok = ec2.is_complete();
             (Part::Ec2(Box::new(ec2)), ok)
         }
         ServiceKind::Rds => {
             let rds = session.collect_rds(region).await;
-            let ok = rds
-                .instances
-                .as_ref()
-                .is_ok_and(|dbs| dbs.iter().all(|db| db.subnet_ids.is_ok()))
-                && rds.snapshots.is_ok();
+            let ok = rds.is_complete();
             (Part::Rds(rds), ok)
         }
         ServiceKind::Kms => {
             let kms = session.collect_kms(region).await;
-            let ok = kms.keys.as_ref().is_ok_and(|keys| {
-                keys.iter().all(|k| {
-                    k.details.is_ok() && k.rotation_enabled.as_ref().is_none_or(|r| r.is_ok())
-                })
-            });
+            let ok = kms.is_complete();
             (Part::Kms(kms), ok)
         }
         ServiceKind::CloudTrail => {
             let cloudtrail = session.collect_cloudtrail(region).await;
-            let ok = cloudtrail
-                .trails
-                .as_ref()
-                .is_ok_and(|t| t.iter().all(|t| t.status.is_ok()));
+            let ok = cloudtrail.is_complete();
             (Part::CloudTrail(cloudtrail), ok)
         }
         ServiceKind::S3 => unreachable!("S3 is collected once per account, not per region"),

@@ -135,6 +135,20 @@ impl RegionInventory {
     }
 }
 
+/// The one list of a collection's `Collected` values: what the report's errors and a unit's
+/// success are both derived from.
+pub trait CollectedErrors {
+    /// Pushes every collection error, nested ones included.
+    fn errors_into(&self, out: &mut Vec<CollectionError>);
+
+    /// Every value was collected.
+    fn is_complete(&self) -> bool {
+        let mut errors = Vec::new();
+        self.errors_into(&mut errors);
+        errors.is_empty()
+    }
+}
+
 /// Pushes the error of a failed collection, or walks the collected items for nested errors.
 fn walk<T>(
     collected: &Collected<Vec<T>>,
@@ -153,7 +167,7 @@ fn push_err<T>(collected: &Collected<T>, out: &mut Vec<CollectionError>) {
     }
 }
 
-impl Ec2Inventory {
+impl CollectedErrors for Ec2Inventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
         walk(&self.instances, out, |_, _| {});
         walk(&self.volumes, out, |_, _| {});
@@ -163,7 +177,7 @@ impl Ec2Inventory {
     }
 }
 
-impl RdsInventory {
+impl CollectedErrors for RdsInventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
         walk(&self.instances, out, |db, out| {
             push_err(&db.subnet_ids, out)
@@ -172,7 +186,7 @@ impl RdsInventory {
     }
 }
 
-impl KmsInventory {
+impl CollectedErrors for KmsInventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
         walk(&self.keys, out, |key, out| {
             push_err(&key.details, out);
@@ -183,17 +197,65 @@ impl KmsInventory {
     }
 }
 
-impl CloudTrailInventory {
+impl CollectedErrors for CloudTrailInventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
         walk(&self.trails, out, |trail, out| push_err(&trail.status, out));
     }
 }
 
-impl S3Inventory {
+impl CollectedErrors for S3Inventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
         walk(&self.buckets, out, |bucket, out| {
             push_err(&bucket.region, out);
             push_err(&bucket.encryption, out);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ErrorKind, Scope};
+
+    #[test]
+    fn a_nested_error_makes_a_collection_incomplete_and_is_reported_once() {
+        let error = CollectionError {
+            scope: Scope {
+                account_id: "111111111111".into(),
+                region: "eu-central-1".into(),
+                service: "kms",
+            },
+            operation: "GetKeyRotationStatus",
+            kind: ErrorKind::AccessDenied,
+            message: "denied".into(),
+        };
+        let key = |rotation| KmsKey {
+            arn: "arn:aws:kms:eu-central-1:111111111111:key/k".into(),
+            key_id: "k".into(),
+            details: Ok(KmsKeyDetails {
+                key_manager: "CUSTOMER".into(),
+                key_state: "Enabled".into(),
+                key_spec: "SYMMETRIC_DEFAULT".into(),
+                origin: "AWS_KMS".into(),
+            }),
+            rotation_enabled: Some(rotation),
+        };
+        assert!(KmsInventory {
+            keys: Ok(vec![key(Ok(true))])
+        }
+        .is_complete());
+        let blind = KmsInventory {
+            keys: Ok(vec![key(Err(error.clone())), key(Err(error.clone()))]),
+        };
+        assert!(!blind.is_complete());
+        let account = AccountInventory {
+            account_id: "111111111111".into(),
+            environment: None,
+            regions: Ok(BTreeMap::new()),
+            s3: S3Inventory {
+                buckets: Err(error.clone()),
+            },
+        };
+        assert_eq!(account.errors(), vec![error]);
     }
 }
