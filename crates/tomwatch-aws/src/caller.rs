@@ -41,11 +41,13 @@ impl Caller {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: HttpStatus + std::fmt::Debug + Send + Sync + 'static,
     {
-        self.call_absent_ok(operation, request, &[])
-            .await
-            .and_then(|found| {
-                found.ok_or_else(|| self.error(operation, ErrorKind::Other, "empty answer".into()))
-            })
+        match request.await {
+            Ok(value) => {
+                self.stats.record(self.scope.service, operation, None);
+                Ok(value)
+            }
+            Err(error) => Err(self.failed(operation, &error)),
+        }
     }
 
     /// Like [`Caller::call`], but the error codes in `absent` mean "not configured" (`Ok(None)`),
@@ -69,17 +71,24 @@ impl Caller {
                 self.stats.record(self.scope.service, operation, None);
                 Ok(None)
             }
-            Err(error) => {
-                let kind = classify(&error);
-                self.stats.record(self.scope.service, operation, Some(kind));
-                let message = error_chain(&error);
-                tracing::warn!(
-                    account_id = %self.scope.account_id, region = %self.scope.region,
-                    service = self.scope.service, operation, error_type = %kind, "{message}"
-                );
-                Err(self.error(operation, kind, message))
-            }
+            Err(error) => Err(self.failed(operation, &error)),
         }
+    }
+
+    /// Counts, classifies and logs a failed call, and returns it as a scoped error.
+    fn failed<E, R>(&self, operation: &'static str, error: &SdkError<E, R>) -> CollectionError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: HttpStatus + std::fmt::Debug + Send + Sync + 'static,
+    {
+        let kind = classify(error);
+        self.stats.record(self.scope.service, operation, Some(kind));
+        let message = error_chain(error);
+        tracing::warn!(
+            account_id = %self.scope.account_id, region = %self.scope.region,
+            service = self.scope.service, operation, error_type = %kind, "{message}"
+        );
+        self.error(operation, kind, message)
     }
 
     pub fn error(
