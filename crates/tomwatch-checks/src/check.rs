@@ -1,20 +1,17 @@
+use crate::baseline::Rule;
 use crate::params::Parameters;
 use crate::verdict::Verdict;
-use tomwatch_model::{AccountInventory, Collected, Finding, Severity};
+use tomwatch_model::{AccountInventory, Collected, Finding};
 
-/// What a check is, independent of any inventory.
+/// What the code knows about a check. Its control, severity and remediation are policy and live
+/// in the baseline (`config/baselines/tom.yaml`), not here.
 #[derive(Debug, Clone, Copy)]
 pub struct CheckMeta {
     /// `<service>_<resource>_<property>`, equal to the module name.
     pub id: &'static str,
-    /// The TOM control this check provides evidence for, e.g. `TOM-ENC-REST`.
-    pub control: &'static str,
-    pub severity: Severity,
     pub title: &'static str,
     /// CloudFormation-style type of the resources it judges.
     pub resource_type: &'static str,
-    /// What to do about a FAIL.
-    pub remediation: &'static str,
 }
 
 /// A check: its metadata and a pure function from an account's inventory to findings.
@@ -24,11 +21,13 @@ pub struct Check {
     pub evaluate: fn(&EvalContext) -> Vec<Finding>,
 }
 
-/// What a check may read.
+/// What a check may read: the inventory, the baseline's parameters, and its own rule (which
+/// places its findings in a control with a severity).
 #[derive(Debug, Clone, Copy)]
 pub struct EvalContext<'a> {
     pub account: &'a AccountInventory,
     pub params: &'a Parameters,
+    pub rule: &'a Rule,
 }
 
 impl CheckMeta {
@@ -41,14 +40,16 @@ impl CheckMeta {
     ) -> Finding {
         Finding {
             check_id: self.id,
-            control: self.control,
+            control: ctx.rule.control.clone(),
             status: verdict.status,
-            severity: self.severity,
+            severity: ctx.rule.severity,
             account_id: ctx.account.account_id.clone(),
             region: region.to_string(),
             resource_type: self.resource_type,
             resource_id,
             message: verdict.message,
+            suppressed: false,
+            suppression: None,
         }
     }
 

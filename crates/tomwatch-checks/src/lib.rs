@@ -4,8 +4,8 @@
 //! tests on hand-built inventories. Checks do no I/O: what they need is collected beforehand,
 //! and what could not be collected makes them return UNKNOWN, never PASS or FAIL.
 
+pub mod baseline;
 mod check;
-pub mod controls;
 mod params;
 mod registry;
 mod verdict;
@@ -19,7 +19,8 @@ mod s3;
 #[cfg(test)]
 mod testing;
 
+pub use baseline::{Baseline, BaselineError, Control, Rule};
 pub use check::{Check, CheckMeta, EvalContext};
-pub use params::{ParameterError, Parameters, RegionPolicy};
-pub use registry::{all_checks, evaluate_account, find_check};
+pub use params::{ParameterError, ParameterOverrides, Parameters, RegionPolicy};
+pub use registry::{all_checks, find_check};
 pub use verdict::Verdict;

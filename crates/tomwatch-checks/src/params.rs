@@ -1,4 +1,7 @@
+use crate::baseline::BaselineError;
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
 
 /// Tunable thresholds of the baseline. Defaults are the TOM document's promises.
 #[derive(Debug, Clone)]
@@ -17,6 +20,55 @@ impl Default for Parameters {
                 .expect("the built-in region pattern is valid"),
             world_open_ports: vec![80, 443],
             min_backup_retention_days: 1,
+        }
+    }
+}
+
+/// Parameter values from a baseline file or a config's `baseline.parameters`: each one given
+/// replaces the value below it (tomwatch's defaults, then the baseline file, then the config).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterOverrides {
+    /// TOM-REGION: glob patterns of the regions workloads may live in, e.g. `["eu-*"]`.
+    #[serde(default)]
+    pub allowed_regions: Option<Spanned<Vec<String>>>,
+    /// TOM-NET: TCP ports that may be open to the whole internet.
+    #[serde(default)]
+    pub world_open_ports: Option<Vec<u16>>,
+    /// TOM-BACKUP: fewest days RDS automated backups must be kept (at least 1).
+    #[serde(default)]
+    pub min_backup_retention_days: Option<Spanned<i32>>,
+}
+
+impl ParameterOverrides {
+    pub fn apply(&self, mut params: Parameters) -> Result<Parameters, Vec<BaselineError>> {
+        let mut problems = Vec::new();
+        if let Some(patterns) = &self.allowed_regions {
+            match RegionPolicy::new(&patterns.value) {
+                Ok(policy) => params.allowed_regions = policy,
+                Err(e) => problems.push(BaselineError::at(&patterns.referenced, e.0)),
+            }
+        }
+        if let Some(ports) = &self.world_open_ports {
+            params.world_open_ports = ports.clone();
+        }
+        if let Some(days) = &self.min_backup_retention_days {
+            if days.value < 1 {
+                problems.push(BaselineError::at(
+                    &days.referenced,
+                    format!(
+                        "min_backup_retention_days must be at least 1 (daily backups), not {}",
+                        days.value
+                    ),
+                ));
+            } else {
+                params.min_backup_retention_days = days.value;
+            }
+        }
+        if problems.is_empty() {
+            Ok(params)
+        } else {
+            Err(problems)
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Hand-built inventories for the checks' unit tests.
 
+use crate::baseline::Baseline;
 use crate::check::{Check, EvalContext};
 use crate::params::Parameters;
 use std::collections::BTreeMap;
@@ -66,11 +67,20 @@ pub fn denied(service: &'static str, operation: &'static str, region: &str) -> C
     }
 }
 
+/// Runs `check` as the built-in baseline places it, with the default parameters.
 pub fn run(check: &Check, account: &AccountInventory) -> Vec<Finding> {
-    let params = Parameters::default();
+    run_with(check, account, &Parameters::default())
+}
+
+pub fn run_with(check: &Check, account: &AccountInventory, params: &Parameters) -> Vec<Finding> {
+    let baseline = Baseline::builtin();
+    let rule = baseline
+        .rule(check.meta.id)
+        .expect("every check is in the built-in baseline");
     (check.evaluate)(&EvalContext {
         account,
-        params: &params,
+        params,
+        rule,
     })
 }
 

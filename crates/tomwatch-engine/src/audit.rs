@@ -1,3 +1,4 @@
+use crate::policy::Policy;
 use crate::report::{AccountReport, AuditReport, UnitReport};
 use futures::future::join_all;
 use std::collections::BTreeMap;
@@ -5,7 +6,6 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
-use tomwatch_checks::{all_checks, evaluate_account, EvalContext, Parameters};
 use tomwatch_model::inventory::{
     CloudTrailInventory, CollectedErrors, Ec2Inventory, KmsInventory, RdsInventory, S3Inventory,
 };
@@ -45,7 +45,7 @@ pub async fn run_audit(
     accounts: &[PlannedAccount],
     regions: &RegionSelection,
     options: &AuditOptions,
-    params: &Parameters,
+    policy: &Policy,
 ) -> AuditReport {
     let started_at = time::OffsetDateTime::now_utc();
     let limiter = Semaphore::new(options.concurrency.max(1));
@@ -57,10 +57,12 @@ pub async fn run_audit(
     });
     let scanned = join_all(scans).await;
     let mut report = AuditReport::new(started_at);
+    let today = time::OffsetDateTime::now_utc().date();
     for scan in scanned {
-        report.add(evaluate(scan, params));
+        report.add(evaluate(scan, policy, today));
     }
     report.finish();
+    report.record_suppressions(policy, today);
     report
 }
 
@@ -80,12 +82,12 @@ pub struct EvaluatedAccount {
     pub units: Vec<UnitReport>,
 }
 
-pub fn evaluate(scan: AccountScan, params: &Parameters) -> EvaluatedAccount {
+/// Runs the policy's enabled checks on one account and marks the FAILs its suppressions cover
+/// on `today` (UTC).
+pub fn evaluate(scan: AccountScan, policy: &Policy, today: time::Date) -> EvaluatedAccount {
     let inventory = &scan.inventory;
-    let ctx = EvalContext {
-        account: inventory,
-        params,
-    };
+    let mut findings = policy.baseline.evaluate(inventory);
+    policy.apply_suppressions(&mut findings, today);
     EvaluatedAccount {
         account: AccountReport {
             account_id: inventory.account_id.clone(),
@@ -96,7 +98,7 @@ pub fn evaluate(scan: AccountScan, params: &Parameters) -> EvaluatedAccount {
                 .map(|r| r.keys().cloned().collect())
                 .unwrap_or_default(),
         },
-        findings: evaluate_account(all_checks(), &ctx),
+        findings,
         errors: inventory.errors(),
         units: scan.units,
     }

@@ -3,6 +3,11 @@
 //! Every field is documented here; `docs/CONFIGURATION.md` is written from these comments.
 //! Unknown keys are errors, and every error names the file, line and column to fix.
 
+mod policy;
+
+pub use policy::{BaselineConfig, DisabledCheck, SuppressionConfig};
+
+use crate::policy::Policy;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::fmt;
@@ -24,6 +29,15 @@ pub struct Config {
     /// When `tomwatch serve` re-audits.
     #[serde(default)]
     pub schedule: ScheduleConfig,
+    /// The baseline to enforce (default: the built-in TOM baseline) and its adaptations.
+    #[serde(default)]
+    pub baseline: BaselineConfig,
+    /// Accepted FAILs, each with an owner, a reason and an expiry date.
+    #[serde(default)]
+    pub suppressions: Vec<SuppressionConfig>,
+    /// The baseline and suppressions resolved from the two sections above.
+    #[serde(skip)]
+    pub policy: std::sync::Arc<Policy>,
 }
 
 /// The re-audit schedule of `tomwatch serve`.
@@ -205,6 +219,18 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+impl ConfigError {
+    fn at(file: &Path, location: &serde_saphyr::Location, message: String) -> Self {
+        let known = *location != serde_saphyr::Location::UNKNOWN;
+        ConfigError {
+            file: file.into(),
+            line: known.then(|| location.line() as u32),
+            column: known.then(|| location.column() as u32),
+            message,
+        }
+    }
+}
+
 impl Config {
     /// Reads, parses and validates a config file. Returns every problem found, not only the first.
     pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
@@ -229,7 +255,12 @@ impl Config {
         } else {
             serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(path, &e)])?
         };
-        let problems = config.problems(path);
+        let mut config = config;
+        let mut problems = config.problems(path);
+        match policy::resolve(path, &config.baseline, &config.suppressions) {
+            Ok(policy) => config.policy = std::sync::Arc::new(policy),
+            Err(errors) => problems.extend(errors),
+        }
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -354,28 +385,12 @@ impl Config {
 }
 
 fn syntax_error(path: &Path, error: &serde_saphyr::Error) -> ConfigError {
-    let location = error.location();
-    // The crate's Display may append a rendered snippet; the first line is the message.
-    let message = error.to_string();
-    let message =
-        strip_location_prefix(message.lines().next().unwrap_or("invalid YAML")).to_string();
+    let located = tomwatch_checks::baseline::yaml_syntax_error(error);
     ConfigError {
         file: path.into(),
-        line: location.as_ref().map(|l| l.line() as u32),
-        column: location.as_ref().map(|l| l.column() as u32),
-        message,
-    }
-}
-
-/// serde-saphyr prefixes `error: line L column C: `; we print the location ourselves, once.
-pub fn strip_location_prefix(message: &str) -> &str {
-    let message = message.strip_prefix("error: ").unwrap_or(message);
-    match message
-        .strip_prefix("line ")
-        .and_then(|rest| rest.split_once(": "))
-    {
-        Some((position, rest)) if position.contains(" column ") => rest,
-        _ => message,
+        line: located.line,
+        column: located.column,
+        message: located.message,
     }
 }
 

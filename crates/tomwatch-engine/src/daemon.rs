@@ -6,6 +6,7 @@ use crate::audit::{
     RegionSelection,
 };
 use crate::drift::DriftStore;
+use crate::policy::Policy;
 use crate::state::{AccountSnapshot, DriftKind, ServeState};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -13,7 +14,6 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tomwatch_aws::{AwsConnector, AwsSession};
-use tomwatch_checks::Parameters;
 
 /// Everything a scheduler run needs from the configuration.
 #[derive(Debug, Clone)]
@@ -21,7 +21,7 @@ pub struct Schedule {
     pub accounts: Vec<PlannedAccount>,
     pub regions: RegionSelection,
     pub options: AuditOptions,
-    pub params: Parameters,
+    pub policy: Arc<Policy>,
     /// Time between the starts of two scans of the same account.
     pub interval: Duration,
     /// Up to this fraction of the interval is added at random, so accounts drift apart and
@@ -45,6 +45,7 @@ pub async fn run(
             .map(|a| a.target.account_id.clone())
             .collect(),
     );
+    state.set_policy(schedule.policy.clone());
     let limiter = Arc::new(Semaphore::new(schedule.options.concurrency.max(1)));
     let schedule = Arc::new(schedule);
     let mut loops = tokio::task::JoinSet::new();
@@ -114,7 +115,11 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
         } else {
             last_reached_aws = Some(SystemTime::now());
         }
-        let evaluated = evaluate(scan, &schedule.params);
+        let evaluated = evaluate(
+            scan,
+            &schedule.policy,
+            time::OffsetDateTime::now_utc().date(),
+        );
         let now = unix_seconds(SystemTime::now());
         let first_seen = match shared
             .store

@@ -92,7 +92,7 @@ impl DriftStore {
                 let (first_seen, control) = v.value();
                 stored.insert(k.value().to_string(), (first_seen, control.to_string()));
             }
-            for (k, finding) in current.iter().filter(|(_, f)| f.status == Status::Fail) {
+            for (k, finding) in current.iter().filter(|(_, f)| f.is_actionable_failure()) {
                 let ids = (finding.check_id.to_string(), finding.resource_id.clone());
                 match stored.get(k) {
                     Some((first_seen, _)) => {
@@ -100,7 +100,7 @@ impl DriftStore {
                     }
                     None => {
                         table
-                            .insert(k.as_str(), (now, finding.control))
+                            .insert(k.as_str(), (now, finding.control.as_str()))
                             .map_err(|e| fail(&e))?;
                         result.first_seen.insert(ids, now);
                         *result.new.entry(finding.control.to_string()).or_default() += 1;

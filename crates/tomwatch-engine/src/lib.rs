@@ -5,11 +5,16 @@ mod audit;
 pub mod config;
 pub mod daemon;
 pub mod drift;
+pub mod policy;
 mod report;
 pub mod state;
+#[cfg(test)]
+mod test_support;
 
 pub use audit::{
     connect, evaluate, run_audit, scan_account, unreachable_account, AccountScan, AuditOptions,
     EvaluatedAccount, PlannedAccount, RegionSelection,
 };
-pub use report::{AccountReport, AuditReport, Outcome, UnitReport, AUDIT_SCHEMA};
+pub use report::{
+    AccountReport, AuditReport, Outcome, SuppressionReport, UnitReport, AUDIT_SCHEMA,
+};

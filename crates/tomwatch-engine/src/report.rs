@@ -1,3 +1,4 @@
+use crate::policy::Policy;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -18,6 +19,21 @@ pub struct AuditReport {
     pub errors: Vec<CollectionError>,
     /// One entry per collection unit, for scan health metrics.
     pub units: Vec<UnitReport>,
+    /// Every configured suppression, and whether it has expired.
+    pub suppressions: Vec<SuppressionReport>,
+}
+
+/// A configured suppression as it stood when the report was made.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuppressionReport {
+    pub check: String,
+    pub resource: String,
+    pub reason: String,
+    pub owner: String,
+    pub expires: String,
+    pub expired: bool,
+    /// FAILs the suppression's patterns match (for an expired one: the FAILs it no longer hides).
+    pub matched: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +75,7 @@ impl AuditReport {
             findings: Vec::new(),
             errors: Vec::new(),
             units: Vec::new(),
+            suppressions: Vec::new(),
         }
     }
 
@@ -84,12 +101,28 @@ impl AuditReport {
         report
     }
 
+    /// Records how the policy's suppressions stand against the report's findings on `today`.
+    pub fn record_suppressions(&mut self, policy: &Policy, today: time::Date) {
+        self.suppressions = policy
+            .suppression_states(&self.findings, today)
+            .map(|state| SuppressionReport {
+                check: state.suppression.check.text.clone(),
+                resource: state.suppression.resource.text.clone(),
+                reason: state.suppression.reason.clone(),
+                owner: state.suppression.owner.clone(),
+                expires: state.suppression.expires.to_string(),
+                expired: state.expired,
+                matched: state.matched,
+            })
+            .collect();
+    }
+
     pub(crate) fn finish(&mut self) {
         self.finished_at = OffsetDateTime::now_utc();
         self.findings.sort_by(|a, b| {
             (
                 a.status,
-                a.control,
+                &a.control,
                 a.check_id,
                 &a.account_id,
                 &a.region,
@@ -97,7 +130,7 @@ impl AuditReport {
             )
                 .cmp(&(
                     b.status,
-                    b.control,
+                    &b.control,
                     b.check_id,
                     &b.account_id,
                     &b.region,
@@ -122,7 +155,7 @@ impl AuditReport {
 
     pub fn outcome(&self) -> Outcome {
         let count = self.counts();
-        if count.get(&Status::Fail).copied().unwrap_or(0) > 0 {
+        if self.findings.iter().any(Finding::is_actionable_failure) {
             Outcome::Failing
         } else if count.get(&Status::Unknown).copied().unwrap_or(0) > 0 {
             Outcome::Incomplete
@@ -153,8 +186,10 @@ impl AuditReport {
             "finished_at": format(&self.finished_at),
             "accounts": self.accounts,
             "summary": counts,
+            "suppressed": self.findings.iter().filter(|f| f.suppressed).count(),
             "findings": self.findings,
             "errors": self.errors,
+            "suppressions": self.suppressions,
         })
     }
 }

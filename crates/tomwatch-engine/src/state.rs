@@ -2,6 +2,7 @@
 //! swapped in whole, plus the process's cumulative counters.
 
 use crate::audit::EvaluatedAccount;
+use crate::policy::Policy;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -47,6 +48,8 @@ pub struct ServeState {
     skipped_scans: Mutex<BTreeMap<String, u64>>,
     storage_errors: Mutex<u64>,
     reload_failed: AtomicBool,
+    /// The policy of the configuration in force, which the snapshots were judged by.
+    policy: RwLock<Arc<Policy>>,
     pub api: ApiStats,
 }
 
@@ -85,6 +88,14 @@ impl ServeState {
     pub fn set_expected(&self, accounts: Vec<String>) {
         write(&self.snapshots).retain(|id, _| accounts.contains(id));
         *write(&self.expected) = accounts;
+    }
+
+    pub fn set_policy(&self, policy: Arc<Policy>) {
+        *write(&self.policy) = policy;
+    }
+
+    pub fn policy(&self) -> Arc<Policy> {
+        read(&self.policy).clone()
     }
 
     /// Every configured account has completed at least one scan.

@@ -3,7 +3,6 @@
 use prometheus::{Encoder, GaugeVec, IntCounterVec, Opts, Registry, TextEncoder};
 use std::collections::BTreeMap;
 use std::time::UNIX_EPOCH;
-use tomwatch_checks::{all_checks, controls};
 use tomwatch_engine::state::ServeState;
 use tomwatch_model::{ErrorKind, Status};
 
@@ -35,6 +34,7 @@ struct Metrics {
     control_compliant: GaugeVec,
     failing_resource: GaugeVec,
     failing_first_seen: GaugeVec,
+    suppression_expires: GaugeVec,
     drift_events: IntCounterVec,
     scan_success: GaugeVec,
     scan_duration: GaugeVec,
@@ -97,6 +97,11 @@ impl Metrics {
                 "tomwatch_failing_resource_first_seen_timestamp_seconds",
                 &format!("When this failure was first observed (Unix time; survives restarts). {CACHED}"),
                 FAILING_LABELS,
+            ),
+            suppression_expires: gauge(
+                "tomwatch_suppression_expires_timestamp_seconds",
+                "When each configured suppression stops applying (Unix time, end of its last day, UTC).",
+                &["check", "resource", "owner"],
             ),
             drift_events: counter(
                 "tomwatch_drift_events_total",
@@ -163,58 +168,76 @@ impl Metrics {
             .with_label_values::<&str>(&[])
             .inc_by(state.storage_errors());
 
+        let policy = state.policy();
+        for suppression in &policy.suppressions {
+            // The end of the last day it applies: `time() > this` means expired.
+            let end = suppression.expires.midnight().assume_utc().unix_timestamp() + 86_400;
+            self.suppression_expires
+                .with_label_values(&[
+                    suppression.check.text.as_str(),
+                    suppression.resource.text.as_str(),
+                    suppression.owner.as_str(),
+                ])
+                .set(end as f64);
+        }
         for snapshot in state.snapshots() {
             let evaluated = &snapshot.evaluated;
             let account = evaluated.account.account_id.as_str();
 
+            // A suppressed FAIL is counted as SUPPRESSED, not as FAIL: FAIL is what needs action.
             let mut counts: BTreeMap<(&str, Status), u64> = BTreeMap::new();
+            let mut suppressed: BTreeMap<&str, u64> = BTreeMap::new();
             for finding in &evaluated.findings {
-                *counts
-                    .entry((finding.check_id, finding.status))
-                    .or_default() += 1;
+                if finding.suppressed {
+                    *suppressed.entry(finding.check_id).or_default() += 1;
+                } else {
+                    *counts
+                        .entry((finding.check_id, finding.status))
+                        .or_default() += 1;
+                }
             }
-            for check in all_checks() {
-                let meta = &check.meta;
+            for rule in policy.baseline.enabled_rules() {
+                let id = rule.check.meta.id;
                 for status in Status::ALL {
-                    let count = counts.get(&(meta.id, status)).copied().unwrap_or(0);
+                    let count = counts.get(&(id, status)).copied().unwrap_or(0);
                     self.findings
                         .with_label_values(&[
                             account,
-                            meta.control,
-                            meta.id,
-                            meta.severity.as_str(),
+                            rule.control.as_str(),
+                            id,
+                            rule.severity.as_str(),
                             status.as_str(),
                         ])
                         .set(count as f64);
                 }
-                // Suppressions arrive with the declarative baseline; until then none is suppressed.
                 self.findings
                     .with_label_values(&[
                         account,
-                        meta.control,
-                        meta.id,
-                        meta.severity.as_str(),
+                        rule.control.as_str(),
+                        id,
+                        rule.severity.as_str(),
                         "SUPPRESSED",
                     ])
-                    .set(0.0);
+                    .set(suppressed.get(id).copied().unwrap_or(0) as f64);
             }
-            for control in controls::ALL {
+            for control in &policy.baseline.controls {
                 let compliant = !evaluated.findings.iter().any(|f| {
-                    f.control == control.id && matches!(f.status, Status::Fail | Status::Unknown)
+                    f.control == control.id
+                        && (f.is_actionable_failure() || f.status == Status::Unknown)
                 });
                 self.control_compliant
-                    .with_label_values(&[account, control.id])
+                    .with_label_values(&[account, control.id.as_str()])
                     .set(if compliant { 1.0 } else { 0.0 });
             }
             for finding in evaluated
                 .findings
                 .iter()
-                .filter(|f| f.status == Status::Fail)
+                .filter(|f| f.is_actionable_failure())
             {
                 let labels = [
                     account,
                     finding.region.as_str(),
-                    finding.control,
+                    finding.control.as_str(),
                     finding.check_id,
                     finding.severity.as_str(),
                     finding.resource_type,

@@ -51,18 +51,8 @@ impl WebConfig {
         let config: WebConfig = if text.trim().is_empty() {
             WebConfig::default()
         } else {
-            serde_saphyr::from_str(&text).map_err(|e| {
-                let at = e
-                    .location()
-                    .map(|l| format!("{}:{}: ", l.line(), l.column()))
-                    .unwrap_or_default();
-                let message = e.to_string();
-                let first_line = message.lines().next().unwrap_or_default();
-                fail(format!(
-                    "{at}{}",
-                    tomwatch_engine::config::strip_location_prefix(first_line)
-                ))
-            })?
+            serde_saphyr::from_str(&text)
+                .map_err(|e| fail(tomwatch_checks::baseline::yaml_syntax_error(&e).to_string()))?
         };
         for (user, hash) in &config.basic_auth_users {
             if !(hash.starts_with("$2a$") || hash.starts_with("$2b$") || hash.starts_with("$2y$")) {

@@ -67,7 +67,8 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub check_id: &'static str,
-    pub control: &'static str,
+    /// The control of the baseline the check is placed in (a user's baseline may place it elsewhere).
+    pub control: String,
     pub status: Status,
     pub severity: Severity,
     pub account_id: String,
@@ -79,4 +80,27 @@ pub struct Finding {
     /// a wildcard ARN naming the scope that could not be seen.
     pub resource_id: String,
     pub message: String,
+    /// True for a FAIL that an unexpired suppression covers: it stays a FAIL, but it does not fail
+    /// the audit or page anyone until the suppression expires.
+    pub suppressed: bool,
+    /// The suppression that matched this FAIL, expired or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<SuppressionNote>,
+}
+
+impl Finding {
+    /// A FAIL that nobody has accepted: what fails the exit code and counts as drift.
+    pub fn is_actionable_failure(&self) -> bool {
+        self.status == Status::Fail && !self.suppressed
+    }
+}
+
+/// Why a FAIL is (or was, until it expired) accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SuppressionNote {
+    pub reason: String,
+    pub owner: String,
+    /// The last day the suppression applies, `YYYY-MM-DD` (UTC).
+    pub expires: String,
+    pub expired: bool,
 }

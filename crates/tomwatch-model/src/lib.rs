@@ -9,7 +9,7 @@ pub mod inventory;
 mod stats;
 
 pub use error::{Collected, CollectionError, ErrorKind, Scope};
-pub use finding::{Finding, Severity, Status};
+pub use finding::{Finding, Severity, Status, SuppressionNote};
 pub use inventory::{AccountInventory, RegionInventory, ServiceKind};
 pub use stats::{ApiStats, OperationStats};
 

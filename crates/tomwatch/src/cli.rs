@@ -80,6 +80,10 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct ChecksArgs {
+    /// Show the baseline as this config adapts it (its baseline file, disabled checks).
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Only the checks of this control, e.g. TOM-NET.
     #[arg(long, value_name = "CONTROL")]
     pub control: Option<String>,

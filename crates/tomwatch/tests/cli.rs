@@ -82,7 +82,10 @@ fn shipped_example_config_validates() {
         .args(["config", "validate", "--config"])
         .arg(&path));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("ok (2 accounts)"), "{stdout}");
+    assert!(
+        stdout.contains("ok (2 accounts; baseline tom: "),
+        "{stdout}"
+    );
 }
 
 #[test]

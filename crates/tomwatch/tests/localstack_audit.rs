@@ -308,3 +308,83 @@ fn exit_code_is_0_when_compliant_and_3_when_something_could_not_be_seen() {
         "{stdout}"
     );
 }
+
+#[test]
+fn suppressions_hide_a_fail_from_the_exit_code_until_they_expire_and_disabled_checks_do_not_run() {
+    let estate = Estate::seed_compliant("suppress");
+    let volume = estate.python(
+        "ec2 = client('ec2')\n\
+         v = ec2.create_volume(AvailabilityZone='eu-central-1a', Size=1, Encrypted=False)\n\
+         print(v['VolumeId'])",
+    );
+    let arn = format!("arn:aws:ec2:eu-central-1:{}:volume/{volume}", estate.prod);
+    let scope = "regions: [eu-central-1]\n";
+    let audit = |extra: &str| {
+        let config = estate.compliant_config(&format!("{scope}{extra}"));
+        let (code, stdout, stderr) = run(estate
+            .tomwatch()
+            .args(["audit", "-f", "json", "--config"])
+            .arg(&config));
+        let report: Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+        (code, report)
+    };
+    let finding = |report: &Value| {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["check_id"] == "ec2_volume_encrypted" && f["resource_id"] == arn.as_str())
+            .cloned()
+            .expect("the planted volume is judged")
+    };
+
+    let (code, report) = audit("");
+    assert_eq!(code, 1, "the unencrypted volume fails the audit");
+    assert_eq!(finding(&report)["status"], "FAIL");
+
+    let suppression = |expires: &str| {
+        format!(
+            "suppressions:\n  - check: \"ec2_volume_*\"\n    resource: \"arn:aws:ec2:*:*:volume/{volume}\"\n    reason: scratch disk of a migration\n    owner: platform-team\n    expires: {expires}\n"
+        )
+    };
+    let (code, report) = audit(&suppression("2099-12-31"));
+    let suppressed = finding(&report);
+    assert_eq!(
+        code, 0,
+        "a suppressed FAIL does not fail the audit: {suppressed}"
+    );
+    assert_eq!(suppressed["status"], "FAIL", "it stays a FAIL");
+    assert_eq!(suppressed["suppressed"], true);
+    assert_eq!(
+        suppressed["suppression"]["reason"],
+        "scratch disk of a migration"
+    );
+    assert_eq!(report["suppressed"], 1);
+    assert_eq!(report["suppressions"][0]["expired"], false);
+    assert_eq!(report["suppressions"][0]["matched"], 1);
+
+    let (code, report) = audit(&suppression("2020-01-31"));
+    let expired = finding(&report);
+    assert_eq!(code, 1, "an expired suppression hides nothing");
+    assert_eq!(expired["suppressed"], false);
+    assert_eq!(expired["suppression"]["expired"], true);
+    assert_eq!(report["suppressions"][0]["expired"], true);
+    let config = estate.compliant_config(&format!("{scope}{}", suppression("2020-01-31")));
+    let (_, table, _) = run(estate.tomwatch().args(["audit", "--config"]).arg(&config));
+    assert!(
+        table.contains("Expired suppressions (1)")
+            && table.contains("suppression EXPIRED on 2020-01-31"),
+        "{table}"
+    );
+
+    let (code, report) = audit(
+        "baseline:\n  disable:\n    - check: ec2_volume_encrypted\n      reason: judged by the backup team\n",
+    );
+    assert_eq!(code, 0);
+    assert!(report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .all(|f| f["check_id"] != "ec2_volume_encrypted"));
+}

@@ -1,16 +1,13 @@
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::Trail;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "cloudtrail_account_multi_region_trail",
-        control: "TOM-LOG",
-        severity: Severity::Critical,
         title: "The account has a logging, validated, multi-region CloudTrail trail",
         resource_type: "AWS::IAM::Account",
-        remediation: "aws cloudtrail create-trail --is-multi-region-trail --enable-log-file-validation ... && aws cloudtrail start-logging (or rely on an organization trail).",
     },
     evaluate,
 };

@@ -1,16 +1,13 @@
 use super::per_trail;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "cloudtrail_trail_kms_encrypted",
-        control: "TOM-LOG",
-        severity: Severity::Medium,
         title: "CloudTrail trails encrypt their log files with KMS",
         resource_type: "AWS::CloudTrail::Trail",
-        remediation: "aws cloudtrail update-trail --name <trail> --kms-key-id <customer-managed key> (the key policy must allow CloudTrail to use it).",
     },
     evaluate,
 };

@@ -1,16 +1,13 @@
 use super::per_trail;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "cloudtrail_trail_log_file_validation",
-        control: "TOM-LOG",
-        severity: Severity::Medium,
         title: "CloudTrail trails validate their log files",
         resource_type: "AWS::CloudTrail::Trail",
-        remediation: "aws cloudtrail update-trail --name <trail> --enable-log-file-validation",
     },
     evaluate,
 };

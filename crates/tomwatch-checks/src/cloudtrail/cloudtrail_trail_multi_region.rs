@@ -1,16 +1,13 @@
 use super::per_trail;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "cloudtrail_trail_multi_region",
-        control: "TOM-LOG",
-        severity: Severity::Medium,
         title: "CloudTrail trails record every region",
         resource_type: "AWS::CloudTrail::Trail",
-        remediation: "aws cloudtrail update-trail --name <trail> --is-multi-region-trail",
     },
     evaluate,
 };

@@ -1,15 +1,12 @@
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity, GLOBAL_REGION};
+use tomwatch_model::{Finding, GLOBAL_REGION};
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "ec2_ebs_encryption_by_default",
-        control: "TOM-ENC-REST",
-        severity: Severity::Medium,
         title: "EBS encryption by default is on in every allowed region",
         resource_type: "AWS::EC2::EBSEncryptionByDefault",
-        remediation: "aws ec2 enable-ebs-encryption-by-default --region <region> (and modify-ebs-default-kms-key-id for a customer-managed key).",
     },
     evaluate,
 };

@@ -1,14 +1,11 @@
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "ec2_instance_allowed_region",
-        control: "TOM-REGION",
-        severity: Severity::High,
         title: "EC2 instances run only in allowed regions",
         resource_type: "AWS::EC2::Instance",
-        remediation: "Migrate the instance to an allowed region (AMI copy + relaunch) and terminate the original.",
     },
     evaluate,
 };

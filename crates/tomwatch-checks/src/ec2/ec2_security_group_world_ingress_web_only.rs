@@ -1,16 +1,13 @@
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::IpPermission;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "ec2_security_group_world_ingress_web_only",
-        control: "TOM-NET",
-        severity: Severity::Critical,
         title: "Security groups admit the internet only to web ports (80/443)",
         resource_type: "AWS::EC2::SecurityGroup",
-        remediation: "Replace 0.0.0.0/0 and ::/0 sources with the VPN's or load balancer's CIDR or security group; keep world access only for TCP 80/443 on public entry points.",
     },
     evaluate,
 };

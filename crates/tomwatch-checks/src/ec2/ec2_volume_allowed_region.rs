@@ -1,14 +1,11 @@
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "ec2_volume_allowed_region",
-        control: "TOM-REGION",
-        severity: Severity::High,
         title: "EBS volumes exist only in allowed regions",
         resource_type: "AWS::EC2::Volume",
-        remediation: "Snapshot the volume, copy the snapshot to an allowed region, restore it there and delete the original.",
     },
     evaluate,
 };

@@ -1,15 +1,12 @@
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "ec2_volume_encrypted",
-        control: "TOM-ENC-REST",
-        severity: Severity::High,
         title: "EBS volumes are encrypted with KMS",
         resource_type: "AWS::EC2::Volume",
-        remediation: "Create an encrypted copy (snapshot, copy with --encrypted and a KMS key, restore), swap it in, and turn on EBS encryption by default.",
     },
     evaluate,
 };

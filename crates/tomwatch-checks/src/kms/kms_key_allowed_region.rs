@@ -1,16 +1,13 @@
 use super::per_key;
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "kms_key_allowed_region",
-        control: "TOM-REGION",
-        severity: Severity::High,
         title: "Customer-managed KMS keys exist only in allowed regions",
         resource_type: "AWS::KMS::Key",
-        remediation: "Create the key in an allowed region, re-encrypt the data under it, then schedule the out-of-region key for deletion.",
     },
     evaluate,
 };

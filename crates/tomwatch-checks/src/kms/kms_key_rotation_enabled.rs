@@ -2,16 +2,13 @@ use super::per_key;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::KmsKey;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "kms_key_rotation_enabled",
-        control: "TOM-ENC-REST",
-        severity: Severity::Medium,
         title: "Customer-managed KMS keys rotate automatically",
         resource_type: "AWS::KMS::Key",
-        remediation: "aws kms enable-key-rotation --key-id <key> (optionally with --rotation-period-in-days).",
     },
     evaluate,
 };

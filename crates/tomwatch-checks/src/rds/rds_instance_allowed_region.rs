@@ -1,15 +1,12 @@
 use super::per_instance;
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "rds_instance_allowed_region",
-        control: "TOM-REGION",
-        severity: Severity::Critical,
         title: "RDS instances run only in allowed regions",
         resource_type: "AWS::RDS::DBInstance",
-        remediation: "Restore a snapshot (copied to an allowed region) there, cut over, and delete the out-of-region instance and its snapshots.",
     },
     evaluate,
 };

@@ -2,16 +2,13 @@ use super::is_aurora;
 use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "rds_instance_backup_enabled",
-        control: "TOM-BACKUP",
-        severity: Severity::High,
         title: "RDS instances keep daily automated backups",
         resource_type: "AWS::RDS::DBInstance",
-        remediation: "aws rds modify-db-instance --db-instance-identifier <db> --backup-retention-period 7 (any value >= the required days).",
     },
     evaluate,
 };
@@ -60,11 +57,7 @@ mod tests {
             min_backup_retention_days: required,
             ..Parameters::default()
         };
-        only((CHECK.evaluate)(&EvalContext {
-            account: &account,
-            params: &params,
-        }))
-        .0
+        only(run_with(&CHECK, &account, &params)).0
     }
 
     #[test]

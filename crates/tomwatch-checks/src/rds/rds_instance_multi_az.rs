@@ -2,16 +2,13 @@ use super::is_aurora;
 use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "rds_instance_multi_az",
-        control: "TOM-AVAIL",
-        severity: Severity::High,
         title: "RDS instances run Multi-AZ",
         resource_type: "AWS::RDS::DBInstance",
-        remediation: "aws rds modify-db-instance --db-instance-identifier <db> --multi-az --apply-immediately (or in the next maintenance window).",
     },
     evaluate,
 };

@@ -1,16 +1,13 @@
 use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "rds_instance_not_public",
-        control: "TOM-NET",
-        severity: Severity::Critical,
         title: "RDS instances are not publicly accessible",
         resource_type: "AWS::RDS::DBInstance",
-        remediation: "Modify the instance with --no-publicly-accessible and place it in private subnets only.",
     },
     evaluate,
 };

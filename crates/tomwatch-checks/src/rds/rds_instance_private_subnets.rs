@@ -2,16 +2,13 @@ use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::Ec2Inventory;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "rds_instance_private_subnets",
-        control: "TOM-NET",
-        severity: Severity::Critical,
         title: "RDS instances are only in subnets without a route to an internet gateway",
         resource_type: "AWS::RDS::DBInstance",
-        remediation: "Move the instance to a DB subnet group of private subnets (no 0.0.0.0/0 route to an igw-), e.g. by restoring a snapshot into it.",
     },
     evaluate,
 };

@@ -1,16 +1,13 @@
 use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "rds_instance_storage_encrypted",
-        control: "TOM-ENC-REST",
-        severity: Severity::High,
         title: "RDS instance storage is encrypted with KMS",
         resource_type: "AWS::RDS::DBInstance",
-        remediation: "Encryption cannot be switched on in place: copy a snapshot with a KMS key, restore it as a new instance and cut over.",
     },
     evaluate,
 };

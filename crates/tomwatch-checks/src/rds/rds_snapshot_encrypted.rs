@@ -1,15 +1,12 @@
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "rds_snapshot_encrypted",
-        control: "TOM-ENC-REST",
-        severity: Severity::High,
         title: "RDS snapshots are encrypted",
         resource_type: "AWS::RDS::DBSnapshot",
-        remediation: "Copy the snapshot with --kms-key-id (aws rds copy-db-snapshot), delete the unencrypted one, and encrypt its source instance.",
     },
     evaluate,
 };

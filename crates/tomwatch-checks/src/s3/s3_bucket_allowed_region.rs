@@ -1,16 +1,13 @@
 use super::per_bucket;
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "s3_bucket_allowed_region",
-        control: "TOM-REGION",
-        severity: Severity::Critical,
         title: "S3 buckets are located only in allowed regions",
         resource_type: "AWS::S3::Bucket",
-        remediation: "Create a bucket in an allowed region, replicate or copy the objects (S3 Batch Replication), switch writers over and delete the original bucket.",
     },
     evaluate,
 };

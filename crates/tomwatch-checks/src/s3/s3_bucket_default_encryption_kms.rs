@@ -1,16 +1,13 @@
 use super::per_bucket;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, Severity};
+use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
         id: "s3_bucket_default_encryption_kms",
-        control: "TOM-ENC-REST",
-        severity: Severity::High,
         title: "S3 buckets encrypt by default with SSE-KMS",
         resource_type: "AWS::S3::Bucket",
-        remediation: "put-bucket-encryption with SSEAlgorithm aws:kms and a customer-managed key (enable the bucket key to limit KMS cost).",
     },
     evaluate,
 };

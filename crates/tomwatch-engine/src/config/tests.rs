@@ -44,9 +44,15 @@ fn bad_fixtures_fail_at_the_expected_place() {
         let (location, text) = expect
             .split_once(": ")
             .unwrap_or((expect.trim_end_matches(':'), ""));
+        // `other.yaml:L:C` locates the problem in a file the config refers to (its baseline).
+        let (file, location) = match location.split_once(".yaml:") {
+            Some((name, at)) => (path.with_file_name(format!("{name}.yaml")), at),
+            None => (path.clone(), location),
+        };
         assert!(
-            first.starts_with(&format!("{}:{location}:", path.display())),
-            "{first}\n  expected at {location}"
+            first.starts_with(&format!("{}:{location}:", file.display())),
+            "{first}\n  expected at {}:{location}",
+            file.display()
         );
         assert!(
             first.contains(text),
@@ -99,4 +105,76 @@ fn region_names_and_role_arns_are_validated() {
     );
     assert_eq!(role_account("arn:aws:iam::123456789012:user/a"), None);
     assert_eq!(role_account("arn:aws:iam::12345:role/a"), None);
+}
+
+#[test]
+fn baseline_parameters_disabled_checks_and_suppressions_are_resolved() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/fixtures");
+    let config = Config::load(&dir.join("policy.ok.yaml")).expect("loads");
+    let policy = &config.policy;
+    let params = &policy.baseline.params;
+    assert!(params.allowed_regions.allows("eu-west-1"));
+    assert!(!params.allowed_regions.allows("eu-north-1"));
+    assert_eq!(params.world_open_ports, vec![443]);
+    assert_eq!(params.min_backup_retention_days, 7);
+    let disabled: Vec<_> = policy
+        .baseline
+        .rules
+        .iter()
+        .filter_map(|r| {
+            r.disabled
+                .as_ref()
+                .map(|why| (r.check.meta.id, why.as_str()))
+        })
+        .collect();
+    assert_eq!(
+        disabled,
+        vec![(
+            "rds_instance_multi_az",
+            "dev databases are single-AZ by design; prod is covered by Aurora"
+        )]
+    );
+    let suppressions: Vec<_> = policy
+        .suppressions
+        .iter()
+        .map(|s| {
+            (
+                s.check.text.as_str(),
+                s.owner.as_str(),
+                s.expires.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suppressions,
+        vec![
+            (
+                "ec2_security_group_world_ingress_web_only",
+                "platform-team",
+                "2027-06-30".to_string()
+            ),
+            ("s3_*", "web-team", "2027-03-31".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn a_baseline_file_of_ones_own_replaces_the_builtin() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/fixtures");
+    let config = Config::load(&dir.join("own-baseline.ok.yaml")).expect("loads");
+    let baseline = &config.policy.baseline;
+    assert_eq!(baseline.name, "buckets-only");
+    let rules: Vec<_> = baseline
+        .rules
+        .iter()
+        .map(|r| (r.check.meta.id, r.control.as_str(), r.severity.as_str()))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![
+            ("s3_bucket_default_encryption_kms", "TOM-S3", "critical"),
+            ("s3_bucket_allowed_region", "TOM-S3", "high"),
+        ]
+    );
+    assert!(!baseline.params.allowed_regions.allows("eu-west-1"));
 }

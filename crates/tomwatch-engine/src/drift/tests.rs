@@ -1,19 +1,5 @@
 use super::*;
-use tomwatch_model::Severity;
-
-fn finding(check: &'static str, resource: &str, status: Status) -> Finding {
-    Finding {
-        check_id: check,
-        control: "TOM-NET",
-        status,
-        severity: Severity::High,
-        account_id: "111111111111".into(),
-        region: "eu-central-1".into(),
-        resource_type: "AWS::EC2::SecurityGroup",
-        resource_id: resource.into(),
-        message: String::new(),
-    }
-}
+use crate::test_support::finding;
 
 fn dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tomwatch-drift-{name}-{}", std::process::id()));
@@ -116,4 +102,21 @@ fn a_corrupt_store_is_an_error_that_says_it_is_not_reset() {
         b"this is not a redb file at all, certainly not",
         "the file is left untouched"
     );
+}
+
+#[test]
+fn a_suppressed_failure_is_not_drift_until_its_suppression_expires() {
+    let dir = dir("suppressed");
+    let store = DriftStore::open(&dir).expect("open");
+    let mut accepted = finding(CHECK, "sg-legacy", Status::Fail);
+    accepted.suppressed = true;
+    let scan = store
+        .reconcile("111111111111", std::slice::from_ref(&accepted), 100)
+        .expect("scan 1");
+    assert!(scan.new.is_empty() && scan.first_seen.is_empty());
+    accepted.suppressed = false;
+    let expired = store
+        .reconcile("111111111111", &[accepted], 200)
+        .expect("scan 2");
+    assert_eq!(expired.new.get("TOM-NET"), Some(&1));
 }

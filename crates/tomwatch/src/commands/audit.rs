@@ -3,7 +3,6 @@ use crate::commands::config::load;
 use crate::commands::setup::{check_endpoint_overrides, connect, region_selection, runtime, usage};
 use crate::exit;
 use crate::render;
-use tomwatch_checks::Parameters;
 use tomwatch_engine::config::Config;
 use tomwatch_engine::{run_audit, Outcome, RegionSelection};
 use tomwatch_model::ApiStats;
@@ -42,7 +41,7 @@ async fn audit(
         &setup.accounts,
         &regions,
         &setup.options,
-        &Parameters::default(),
+        &config.policy,
     )
     .await;
     match format {

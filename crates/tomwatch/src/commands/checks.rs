@@ -1,11 +1,22 @@
 use crate::cli::{ChecksArgs, Format};
+use crate::commands::config::load;
 use crate::exit;
-use tomwatch_checks::{all_checks, controls};
+use tomwatch_engine::config::Config;
 
+/// Lists the catalogue as the effective baseline places it: control, severity, and whether a
+/// config disabled the check (and why).
 pub fn run(args: ChecksArgs) -> u8 {
+    let config = match &args.config {
+        Some(path) => match load(path) {
+            Some(config) => config,
+            None => return exit::USAGE,
+        },
+        None => Config::default(),
+    };
+    let baseline = &config.policy.baseline;
     if let Some(control) = &args.control {
-        if controls::find(control).is_none() {
-            let known: Vec<&str> = controls::ALL.iter().map(|c| c.id).collect();
+        if baseline.control(control).is_none() {
+            let known: Vec<&str> = baseline.controls.iter().map(|c| c.id.as_str()).collect();
             eprintln!(
                 "error: unknown control `{control}`; known controls: {}",
                 known.join(", ")
@@ -13,23 +24,28 @@ pub fn run(args: ChecksArgs) -> u8 {
             return exit::USAGE;
         }
     }
-    let checks: Vec<_> = all_checks()
+    let rules: Vec<_> = baseline
+        .rules
         .iter()
-        .filter(|c| {
-            args.control
-                .as_deref()
-                .is_none_or(|control| c.meta.control == control)
-        })
+        .filter(|r| args.control.as_deref().is_none_or(|c| r.control == c))
         .collect();
     match args.format {
         Format::Json => {
-            let list: Vec<_> = checks
+            let list: Vec<_> = rules
                 .iter()
-                .map(|c| {
+                .map(|r| {
+                    let control = baseline.control(&r.control);
                     serde_json::json!({
-                        "id": c.meta.id, "control": c.meta.control, "severity": c.meta.severity,
-                        "title": c.meta.title, "resource_type": c.meta.resource_type,
-                        "remediation": c.meta.remediation,
+                        "id": r.check.meta.id,
+                        "control": r.control,
+                        "control_title": control.map(|c| c.title.as_str()),
+                        "section": control.map(|c| c.section.as_str()),
+                        "severity": r.severity,
+                        "title": r.check.meta.title,
+                        "resource_type": r.check.meta.resource_type,
+                        "remediation": r.remediation,
+                        "enabled": r.disabled.is_none(),
+                        "disabled_reason": r.disabled,
                     })
                 })
                 .collect();
@@ -39,14 +55,17 @@ pub fn run(args: ChecksArgs) -> u8 {
             );
         }
         Format::Table => {
-            println!("{:<44} {:<13} {:<9} TITLE", "CHECK", "CONTROL", "SEVERITY");
-            for c in checks {
+            println!("{:<44} {:<15} {:<9} TITLE", "CHECK", "CONTROL", "SEVERITY");
+            for r in rules {
+                let title = match &r.disabled {
+                    Some(reason) => format!("{} [disabled: {reason}]", r.check.meta.title),
+                    None => r.check.meta.title.to_string(),
+                };
                 println!(
-                    "{:<44} {:<13} {:<9} {}",
-                    c.meta.id,
-                    c.meta.control,
-                    c.meta.severity.as_str(),
-                    c.meta.title
+                    "{:<44} {:<15} {:<9} {title}",
+                    r.check.meta.id,
+                    r.control,
+                    r.severity.as_str(),
                 );
             }
         }

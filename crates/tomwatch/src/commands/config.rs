@@ -6,10 +6,19 @@ use tomwatch_engine::config::Config;
 pub fn validate(args: ValidateArgs) -> u8 {
     match load(&args.config) {
         Some(config) => {
+            let baseline = &config.policy.baseline;
             println!(
-                "{}: ok ({} accounts)",
+                "{}: ok ({} accounts; baseline {}: {} checks, {} disabled; {} suppressions)",
                 args.config.display(),
-                config.accounts.len()
+                config.accounts.len(),
+                baseline.name,
+                baseline.rules.len(),
+                baseline
+                    .rules
+                    .iter()
+                    .filter(|r| r.disabled.is_some())
+                    .count(),
+                config.policy.suppressions.len(),
             );
             exit::COMPLIANT
         }

@@ -11,7 +11,6 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tomwatch_aws::AwsConnector;
-use tomwatch_checks::Parameters;
 use tomwatch_engine::config::Config;
 use tomwatch_engine::daemon::{self, Schedule};
 use tomwatch_engine::drift::DriftStore;
@@ -167,7 +166,7 @@ fn schedule_of(config: &Config, accounts: Vec<tomwatch_engine::PlannedAccount>) 
         accounts,
         regions: config_regions(config),
         options: audit_options(config),
-        params: Parameters::default(),
+        policy: config.policy.clone(),
         interval: config.schedule.interval(),
         jitter: config.schedule.jitter,
     }

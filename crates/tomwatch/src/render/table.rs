@@ -38,6 +38,7 @@ pub fn report(report: &AuditReport, problems_only: bool) -> String {
             }
             let status = match finding.status {
                 Status::NotApplicable => "N/A",
+                Status::Fail if finding.suppressed => "SUPPR",
                 other => other.as_str(),
             };
             let line = format!(
@@ -50,7 +51,20 @@ pub fn report(report: &AuditReport, problems_only: bool) -> String {
             );
             let _ = writeln!(out, "{}", clip(&line, WIDTH));
             if problem {
-                for wrapped in wrap(&finding.message, WIDTH - INDENT.len()) {
+                let mut text = finding.message.clone();
+                if let Some(note) = &finding.suppression {
+                    let state = if note.expired {
+                        "suppression EXPIRED on"
+                    } else {
+                        "suppressed until"
+                    };
+                    let _ = write!(
+                        text,
+                        " [{state} {} by {}: {}]",
+                        note.expires, note.owner, note.reason
+                    );
+                }
+                for wrapped in wrap(&text, WIDTH - INDENT.len()) {
                     let _ = writeln!(out, "{INDENT}{wrapped}");
                 }
             }
@@ -76,20 +90,40 @@ pub fn report(report: &AuditReport, problems_only: bool) -> String {
             let _ = writeln!(out, "{}", clip(&line, WIDTH));
         }
     }
+    let expired: Vec<_> = report.suppressions.iter().filter(|s| s.expired).collect();
+    if !expired.is_empty() {
+        if !report.errors.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "Expired suppressions ({}): they no longer hide their FAILs; renew or remove them",
+            expired.len()
+        );
+        for s in expired {
+            let line = format!(
+                "  {} {} expired {} (owner {}, {} FAIL(s)): {}",
+                s.check, s.resource, s.expires, s.owner, s.matched, s.reason
+            );
+            let _ = writeln!(out, "{}", clip(&line, WIDTH));
+        }
+    }
     let counts = report.counts();
+    let suppressed = report.findings.iter().filter(|f| f.suppressed).count();
     let summary: Vec<String> = Status::ALL
         .iter()
         .map(|status| {
-            format!(
-                "{} {}",
-                counts.get(status).copied().unwrap_or(0),
-                status.as_str()
-            )
+            let count = counts.get(status).copied().unwrap_or(0);
+            if *status == Status::Fail && suppressed > 0 {
+                format!("{count} FAIL ({suppressed} suppressed)")
+            } else {
+                format!("{count} {}", status.as_str())
+            }
         })
         .collect();
     let regions: usize = report.accounts.iter().map(|a| a.regions.len()).sum();
     let seconds = (report.finished_at - report.started_at).as_seconds_f64();
-    if !report.errors.is_empty() {
+    if !report.errors.is_empty() || report.suppressions.iter().any(|s| s.expired) {
         out.push('\n');
     }
     let _ = writeln!(

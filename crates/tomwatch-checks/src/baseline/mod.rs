@@ -1,0 +1,143 @@
+//! The baseline: which checks run, in which control, with what severity, remediation and
+//! parameters. The built-in one is `config/baselines/tom.yaml`; a user can bring their own file
+//! in the same format, override parameters and disable checks with a reason.
+
+mod spec;
+
+pub use spec::syntax_error as yaml_syntax_error;
+#[cfg(test)]
+mod tests;
+
+use crate::check::{Check, EvalContext};
+use crate::params::{ParameterOverrides, Parameters};
+use crate::registry::find_check;
+use serde_saphyr::Location;
+use std::fmt;
+use tomwatch_model::{AccountInventory, Finding, Severity};
+
+/// The text of the built-in baseline, compiled in so the binary needs no data files.
+pub const BUILTIN_BASELINE: &str = include_str!("../../../../config/baselines/tom.yaml");
+
+/// A resolved baseline: every rule refers to a check of the registry.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    pub name: String,
+    pub controls: Vec<Control>,
+    /// In baseline order: by control, then as listed.
+    pub rules: Vec<Rule>,
+    pub params: Parameters,
+}
+
+/// A promise of the TOM document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    /// The section of the TOM document the promise comes from.
+    pub section: String,
+    pub rationale: String,
+}
+
+/// A check placed in a control.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub check: &'static Check,
+    pub control: String,
+    pub severity: Severity,
+    pub remediation: String,
+    /// The reason the user gave for not running this check.
+    pub disabled: Option<String>,
+}
+
+/// A problem in a baseline or in the overrides of one, where the user has to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaselineError {
+    /// 1-based; `None` when the problem has no single place.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl BaselineError {
+    pub(crate) fn at(location: &Location, message: String) -> Self {
+        let known = *location != Location::UNKNOWN;
+        BaselineError {
+            line: known.then(|| location.line() as u32),
+            column: known.then(|| location.column() as u32),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "{line}:{column}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl Baseline {
+    /// The built-in TOM baseline. Its validity is a unit test, so this cannot fail at run time.
+    pub fn builtin() -> Baseline {
+        Baseline::parse(BUILTIN_BASELINE).expect("the built-in baseline is valid (unit-tested)")
+    }
+
+    /// Parses and resolves a baseline file's text.
+    pub fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
+        spec::parse(text)
+    }
+
+    /// Applies a config's parameter overrides on top of the baseline's own values.
+    pub fn override_parameters(
+        &mut self,
+        overrides: &ParameterOverrides,
+    ) -> Result<(), Vec<BaselineError>> {
+        self.params = overrides.apply(self.params.clone())?;
+        Ok(())
+    }
+
+    /// Stops a check from running; the reason is shown wherever the check is listed.
+    pub fn disable(&mut self, check_id: &str, reason: &str) -> Result<(), String> {
+        match self.rules.iter_mut().find(|r| r.check.meta.id == check_id) {
+            Some(rule) => {
+                rule.disabled = Some(reason.to_string());
+                Ok(())
+            }
+            None if find_check(check_id).is_some() => Err(format!(
+                "check `{check_id}` is not part of baseline `{}`, so it cannot be disabled",
+                self.name
+            )),
+            None => Err(format!(
+                "unknown check `{check_id}` (`tomwatch checks` lists them)"
+            )),
+        }
+    }
+
+    pub fn control(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    pub fn rule(&self, check_id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.check.meta.id == check_id)
+    }
+
+    /// The rules that run.
+    pub fn enabled_rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(|r| r.disabled.is_none())
+    }
+
+    /// Runs every enabled check on one account's inventory.
+    pub fn evaluate(&self, account: &AccountInventory) -> Vec<Finding> {
+        self.enabled_rules()
+            .flat_map(|rule| {
+                (rule.check.evaluate)(&EvalContext {
+                    account,
+                    params: &self.params,
+                    rule,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,170 @@
+//! The file format of a baseline and its resolution against the check registry.
+
+use super::{Baseline, BaselineError, Control, Rule};
+use crate::params::{ParameterOverrides, Parameters};
+use crate::registry::find_check;
+use serde::Deserialize;
+use serde_saphyr::{Location, Spanned};
+use std::collections::HashMap;
+use tomwatch_model::Severity;
+
+/// A baseline file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaselineSpec {
+    /// Short name shown in reports, e.g. `tom`.
+    name: String,
+    /// Format version; only 1 exists.
+    version: Spanned<u32>,
+    /// Values of the baseline's thresholds; omitted ones keep tomwatch's defaults.
+    #[serde(default)]
+    parameters: ParameterOverrides,
+    controls: Vec<ControlSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ControlSpec {
+    /// `TOM-...`, unique within the baseline.
+    id: Spanned<String>,
+    title: String,
+    /// Where in the TOM document the promise is made.
+    section: String,
+    /// Why the promise matters, in a paragraph.
+    rationale: String,
+    /// The checks that give evidence for the control.
+    checks: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    /// A check ID from `tomwatch checks`.
+    id: Spanned<String>,
+    severity: Severity,
+    /// What to do about a FAIL.
+    remediation: String,
+}
+
+pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
+    let spec: BaselineSpec = serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(&e)])?;
+    let mut problems = Vec::new();
+    if spec.version.value != 1 {
+        problems.push(BaselineError::at(
+            &spec.version.referenced,
+            format!(
+                "baseline version {} is not supported (only 1)",
+                spec.version.value
+            ),
+        ));
+    }
+    let params = match spec.parameters.apply(Parameters::default()) {
+        Ok(params) => params,
+        Err(errors) => {
+            problems.extend(errors);
+            Parameters::default()
+        }
+    };
+    let mut controls = Vec::new();
+    let mut rules = Vec::new();
+    let mut control_seen: HashMap<String, Location> = HashMap::new();
+    let mut check_seen: HashMap<String, String> = HashMap::new();
+    for control in spec.controls {
+        let id = control.id.value.clone();
+        if !is_control_id(&id) {
+            problems.push(BaselineError::at(
+                &control.id.referenced,
+                format!("control id `{id}` must look like TOM-NAME (upper case, digits, dashes)"),
+            ));
+        }
+        if let Some(first) = control_seen.insert(id.clone(), control.id.referenced) {
+            problems.push(BaselineError::at(
+                &control.id.referenced,
+                format!(
+                    "control {id} is defined twice (first at line {})",
+                    first.line()
+                ),
+            ));
+        }
+        if control.checks.is_empty() {
+            problems.push(BaselineError::at(
+                &control.id.referenced,
+                format!("control {id} has no checks: a promise without evidence cannot be audited"),
+            ));
+        }
+        for rule in control.checks {
+            let check_id = &rule.id.value;
+            let Some(check) = find_check(check_id) else {
+                problems.push(BaselineError::at(
+                    &rule.id.referenced,
+                    format!("unknown check `{check_id}` (`tomwatch checks` lists them)"),
+                ));
+                continue;
+            };
+            if let Some(other) = check_seen.insert(check_id.clone(), id.clone()) {
+                problems.push(BaselineError::at(
+                    &rule.id.referenced,
+                    format!("check {check_id} is already in control {other}: a check belongs to exactly one control"),
+                ));
+                continue;
+            }
+            rules.push(Rule {
+                check,
+                control: id.clone(),
+                severity: rule.severity,
+                remediation: rule.remediation,
+                disabled: None,
+            });
+        }
+        controls.push(Control {
+            id,
+            title: control.title,
+            section: control.section,
+            rationale: control.rationale,
+        });
+    }
+    if problems.is_empty() {
+        Ok(Baseline {
+            name: spec.name,
+            controls,
+            rules,
+            params,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+fn is_control_id(id: &str) -> bool {
+    id.strip_prefix("TOM-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+    })
+}
+
+/// A serde-saphyr error with its location split out; the crate prefixes the message with
+/// `line L column C:`, which we print ourselves.
+pub fn syntax_error(error: &serde_saphyr::Error) -> BaselineError {
+    let location = error.location();
+    let message = error.to_string();
+    let first_line = message.lines().next().unwrap_or("invalid YAML");
+    BaselineError {
+        line: location.as_ref().map(|l| l.line() as u32),
+        column: location.as_ref().map(|l| l.column() as u32),
+        message: strip_location_prefix(first_line).to_string(),
+    }
+}
+
+/// serde-saphyr prefixes `error: line L column C: `; we print the location ourselves, once.
+fn strip_location_prefix(message: &str) -> &str {
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    match message
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((position, rest)) if position.contains(" column ") => rest,
+        _ => message,
+    }
+}

@@ -1,0 +1,203 @@
+use super::*;
+use crate::registry::all_checks;
+use crate::testing::{account, rds_instance, region_mut};
+use std::collections::HashMap;
+use tomwatch_model::Status;
+
+/// The controls the TOM document fixes; the built-in baseline covers each of them.
+const TOM_CONTROLS: &[&str] = &[
+    "TOM-REGION",
+    "TOM-ENC-REST",
+    "TOM-NET",
+    "TOM-AVAIL",
+    "TOM-LOG",
+    "TOM-BACKUP",
+];
+
+#[test]
+fn builtin_baseline_places_every_check_in_exactly_one_control() {
+    let baseline = Baseline::builtin();
+    let mut placed: HashMap<&str, &str> = HashMap::new();
+    for rule in &baseline.rules {
+        assert!(
+            placed
+                .insert(rule.check.meta.id, rule.control.as_str())
+                .is_none(),
+            "{} placed twice",
+            rule.check.meta.id
+        );
+        assert!(
+            !rule.remediation.trim().is_empty(),
+            "{} lacks remediation",
+            rule.check.meta.id
+        );
+    }
+    for check in all_checks() {
+        assert!(
+            placed.contains_key(check.meta.id),
+            "{} is in no control of the built-in baseline",
+            check.meta.id
+        );
+    }
+    let ids: Vec<&str> = baseline.controls.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, TOM_CONTROLS);
+    for control in &baseline.controls {
+        assert!(
+            !control.title.is_empty()
+                && !control.section.is_empty()
+                && control.rationale.len() > 80,
+            "{} needs a title, a section and a real rationale",
+            control.id
+        );
+        assert!(
+            baseline.rules.iter().any(|r| r.control == control.id),
+            "control {} has no check",
+            control.id
+        );
+    }
+}
+
+#[test]
+fn builtin_parameters_are_the_code_defaults_written_out() {
+    let baseline = Baseline::builtin();
+    let defaults = Parameters::default();
+    assert_eq!(
+        baseline.params.allowed_regions.describe(),
+        defaults.allowed_regions.describe()
+    );
+    assert_eq!(baseline.params.world_open_ports, defaults.world_open_ports);
+    assert_eq!(
+        baseline.params.min_backup_retention_days,
+        defaults.min_backup_retention_days
+    );
+}
+
+fn errors(text: &str) -> Vec<String> {
+    Baseline::parse(text)
+        .expect_err("the baseline is invalid")
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn unknown_checks_duplicates_and_empty_controls_are_located() {
+    let text = "\
+name: mine
+version: 1
+controls:
+  - id: TOM-A
+    title: a
+    section: s
+    rationale: r
+    checks:
+      - id: rds_instance_multi_az
+        severity: high
+        remediation: fix
+      - id: rds_instance_multi_azz
+        severity: high
+        remediation: fix
+  - id: TOM-B
+    title: b
+    section: s
+    rationale: r
+    checks:
+      - id: rds_instance_multi_az
+        severity: low
+        remediation: fix
+  - id: TOM-B
+    title: c
+    section: s
+    rationale: r
+    checks: []
+";
+    assert_eq!(
+        errors(text),
+        vec![
+            "12:13: unknown check `rds_instance_multi_azz` (`tomwatch checks` lists them)",
+            "20:13: check rds_instance_multi_az is already in control TOM-A: a check belongs to exactly one control",
+            "23:9: control TOM-B is defined twice (first at line 15)",
+            "23:9: control TOM-B has no checks: a promise without evidence cannot be audited",
+        ]
+    );
+}
+
+#[test]
+fn bad_types_unknown_keys_and_bad_parameter_values_are_located() {
+    let wrong_type =
+        errors("name: x\nversion: 1\ncontrols: []\nparameters:\n  world_open_ports: [80, https]\n");
+    assert_eq!(wrong_type.len(), 1);
+    assert!(wrong_type[0].starts_with("5:"), "{wrong_type:?}");
+    let unknown_key =
+        errors("name: x\nversion: 1\ncontrols: []\nparameters:\n  allowed_region: [eu-*]\n");
+    assert!(
+        unknown_key[0].starts_with("5:3:") && unknown_key[0].contains("allowed_region"),
+        "{unknown_key:?}"
+    );
+    let bad_values = errors(
+        "name: x\nversion: 2\ncontrols: []\nparameters:\n  allowed_regions: ['eu-[']\n  min_backup_retention_days: 0\n",
+    );
+    assert_eq!(bad_values.len(), 3, "{bad_values:?}");
+    assert!(bad_values[0].starts_with("2:10: baseline version 2"));
+    assert!(bad_values[1].starts_with("5:20:") && bad_values[1].contains("eu-["));
+    assert!(bad_values[2].starts_with("6:30: min_backup_retention_days must be at least 1"));
+}
+
+#[test]
+fn disabled_checks_do_not_run_and_unknown_ones_cannot_be_disabled() {
+    let mut baseline = Baseline::builtin();
+    let mut inventory = account(&["eu-central-1"]);
+    let mut db = rds_instance("orders", true, false);
+    db.multi_az = false;
+    region_mut(&mut inventory, "eu-central-1").rds.instances = Ok(vec![db]);
+    let fails = |b: &Baseline| {
+        b.evaluate(&inventory)
+            .iter()
+            .filter(|f| f.check_id == "rds_instance_multi_az" && f.status == Status::Fail)
+            .count()
+    };
+    assert_eq!(fails(&baseline), 1);
+    baseline
+        .disable("rds_instance_multi_az", "single-AZ by design in dev")
+        .expect("known check");
+    assert_eq!(fails(&baseline), 0);
+    assert_eq!(
+        baseline
+            .rule("rds_instance_multi_az")
+            .and_then(|r| r.disabled.as_deref()),
+        Some("single-AZ by design in dev")
+    );
+    assert!(baseline
+        .disable("rds_instance_multi", "typo")
+        .unwrap_err()
+        .contains("unknown check `rds_instance_multi`"));
+}
+
+#[test]
+fn findings_carry_the_control_and_severity_the_baseline_gives_them() {
+    let text = BUILTIN_BASELINE.replace(
+        "      - id: rds_instance_multi_az\n        severity: high",
+        "      - id: rds_instance_multi_az\n        severity: low",
+    );
+    let baseline = Baseline::parse(&text).expect("still valid");
+    let mut inventory = account(&["eu-central-1"]);
+    region_mut(&mut inventory, "eu-central-1").rds.instances =
+        Ok(vec![rds_instance("orders", true, false)]);
+    let finding = baseline
+        .evaluate(&inventory)
+        .into_iter()
+        .find(|f| f.check_id == "rds_instance_multi_az")
+        .expect("evaluated");
+    assert_eq!(finding.severity, Severity::Low);
+    assert_eq!(finding.control, "TOM-AVAIL");
+}
+
+#[test]
+fn config_overrides_replace_single_parameters() {
+    let mut baseline = Baseline::builtin();
+    let overrides: ParameterOverrides =
+        serde_saphyr::from_str("world_open_ports: [443]\n").expect("valid");
+    baseline.override_parameters(&overrides).expect("valid");
+    assert_eq!(baseline.params.world_open_ports, vec![443]);
+    assert!(baseline.params.allowed_regions.allows("eu-west-1"));
+}
