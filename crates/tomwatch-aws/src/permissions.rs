@@ -25,6 +25,16 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "s3:GetBucketLocation",
             "s3:GetEncryptionConfiguration",
         ],
+        ServiceKind::Iam => &[
+            "iam:GetAccountSummary",
+            "iam:GetAccountPasswordPolicy",
+            "iam:ListUsers",
+            "iam:GetLoginProfile",
+            "iam:ListMFADevices",
+            "iam:ListAccessKeys",
+            "iam:GetAccessKeyLastUsed",
+        ],
+        ServiceKind::Organizations => &["organizations:DescribeOrganization"],
     }
 }
 

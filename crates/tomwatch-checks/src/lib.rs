@@ -10,9 +10,12 @@ mod params;
 mod registry;
 mod verdict;
 
+mod account;
 mod cloudtrail;
 mod ec2;
+mod iam;
 mod kms;
+mod organizations;
 mod rds;
 mod s3;
 

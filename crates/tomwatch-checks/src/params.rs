@@ -11,6 +11,17 @@ pub struct Parameters {
     pub world_open_ports: Vec<u16>,
     /// Fewest days RDS automated backups must be kept (TOM-BACKUP: at least daily).
     pub min_backup_retention_days: i32,
+    /// TCP ports of administrative access that must never be open to the internet (TOM-ACCESS).
+    pub admin_ports: Vec<u16>,
+    /// Oldest an active access key may be, and longest it may go unused (TOM-ACCESS).
+    pub max_access_key_age_days: u32,
+    pub max_access_key_unused_days: u32,
+    /// The IAM password policy's floor (TOM-ACCESS).
+    pub password_min_length: i32,
+    pub password_reuse_prevention: i32,
+    pub password_max_age_days: i32,
+    /// The environments an account may declare (TOM-ACCOUNTS).
+    pub environments: Vec<String>,
 }
 
 impl Default for Parameters {
@@ -20,6 +31,15 @@ impl Default for Parameters {
                 .expect("the built-in region pattern is valid"),
             world_open_ports: vec![80, 443],
             min_backup_retention_days: 1,
+            admin_ports: vec![22, 3389],
+            max_access_key_age_days: 90,
+            max_access_key_unused_days: 90,
+            password_min_length: 14,
+            password_reuse_prevention: 24,
+            password_max_age_days: 90,
+            environments: ["production", "staging", "development"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -38,6 +58,46 @@ pub struct ParameterOverrides {
     /// TOM-BACKUP: fewest days RDS automated backups must be kept (at least 1).
     #[serde(default)]
     pub min_backup_retention_days: Option<Spanned<i32>>,
+    /// TOM-ACCESS: TCP ports of administrative access (SSH, RDP) never open to the internet.
+    #[serde(default)]
+    pub admin_ports: Option<Vec<u16>>,
+    /// TOM-ACCESS: oldest an active access key may be, in days.
+    #[serde(default)]
+    pub max_access_key_age_days: Option<Spanned<u32>>,
+    /// TOM-ACCESS: longest an active access key may go unused, in days.
+    #[serde(default)]
+    pub max_access_key_unused_days: Option<Spanned<u32>>,
+    /// TOM-ACCESS: the IAM password policy's minimum length.
+    #[serde(default)]
+    pub password_min_length: Option<Spanned<i32>>,
+    /// TOM-ACCESS: how many previous passwords the policy must remember.
+    #[serde(default)]
+    pub password_reuse_prevention: Option<Spanned<i32>>,
+    /// TOM-ACCESS: the longest a password may live, in days.
+    #[serde(default)]
+    pub password_max_age_days: Option<Spanned<i32>>,
+    /// TOM-ACCOUNTS: the environments an account may declare.
+    #[serde(default)]
+    pub environments: Option<Spanned<Vec<String>>>,
+}
+
+/// Takes a positive number from an override, or records where it is not.
+fn positive<T: Copy + PartialOrd + Default + std::fmt::Display>(
+    value: &Option<Spanned<T>>,
+    name: &str,
+    target: &mut T,
+    problems: &mut Vec<BaselineError>,
+) {
+    if let Some(v) = value {
+        if v.value > T::default() {
+            *target = v.value;
+        } else {
+            problems.push(BaselineError::at(
+                &v.referenced,
+                format!("{name} must be at least 1, not {}", v.value),
+            ));
+        }
+    }
 }
 
 impl ParameterOverrides {
@@ -63,6 +123,51 @@ impl ParameterOverrides {
                 ));
             } else {
                 params.min_backup_retention_days = days.value;
+            }
+        }
+        if let Some(ports) = &self.admin_ports {
+            params.admin_ports = ports.clone();
+        }
+        positive(
+            &self.max_access_key_age_days,
+            "max_access_key_age_days",
+            &mut params.max_access_key_age_days,
+            &mut problems,
+        );
+        positive(
+            &self.max_access_key_unused_days,
+            "max_access_key_unused_days",
+            &mut params.max_access_key_unused_days,
+            &mut problems,
+        );
+        positive(
+            &self.password_min_length,
+            "password_min_length",
+            &mut params.password_min_length,
+            &mut problems,
+        );
+        positive(
+            &self.password_reuse_prevention,
+            "password_reuse_prevention",
+            &mut params.password_reuse_prevention,
+            &mut problems,
+        );
+        positive(
+            &self.password_max_age_days,
+            "password_max_age_days",
+            &mut params.password_max_age_days,
+            &mut problems,
+        );
+        if let Some(environments) = &self.environments {
+            if environments.value.is_empty()
+                || environments.value.iter().any(|e| e.trim().is_empty())
+            {
+                problems.push(BaselineError::at(
+                    &environments.referenced,
+                    "environments must list at least one non-empty name".into(),
+                ));
+            } else {
+                params.environments = environments.value.clone();
             }
         }
         if problems.is_empty() {

@@ -1,5 +1,5 @@
 use crate::check::Check;
-use crate::{cloudtrail, ec2, kms, rds, s3};
+use crate::{account, cloudtrail, ec2, iam, kms, organizations, rds, s3};
 
 /// Every check tomwatch knows, in a stable order.
 static CHECKS: &[Check] = &[
@@ -23,6 +23,13 @@ static CHECKS: &[Check] = &[
     cloudtrail::cloudtrail_trail_kms_encrypted::CHECK,
     rds::rds_instance_multi_az::CHECK,
     rds::rds_instance_backup_enabled::CHECK,
+    iam::iam_root_mfa_enabled::CHECK,
+    iam::iam_user_console_mfa::CHECK,
+    iam::iam_access_key_rotated::CHECK,
+    iam::iam_password_policy_strong::CHECK,
+    ec2::ec2_security_group_admin_ports_restricted::CHECK,
+    account::account_environment_declared::CHECK,
+    organizations::organizations_account_member::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

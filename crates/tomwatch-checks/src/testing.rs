@@ -23,8 +23,23 @@ pub fn account(regions: &[&str]) -> AccountInventory {
         s3: S3Inventory {
             buckets: Ok(vec![]),
         },
+        iam: IamInventory {
+            collected_at: NOW,
+            account_summary: Ok(IamAccountSummary {
+                root_mfa_enabled: true,
+                root_access_keys_present: false,
+            }),
+            password_policy: Ok(None),
+            users: Ok(vec![]),
+        },
+        organizations: OrganizationsInventory {
+            organization: Ok(None),
+        },
     }
 }
+
+/// The inventories' "now": 2026-11-29T00:00:00Z.
+pub const NOW: i64 = 1_795_910_400;
 
 pub fn empty_region(region: &str) -> RegionInventory {
     RegionInventory {

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
 use tomwatch_model::inventory::{
-    CloudTrailInventory, CollectedErrors, Ec2Inventory, KmsInventory, RdsInventory, S3Inventory,
+    CloudTrailInventory, CollectedErrors, Ec2Inventory, IamInventory, KmsInventory,
+    OrganizationsInventory, RdsInventory, S3Inventory,
 };
 use tomwatch_model::{
     AccountInventory, CollectionError, ErrorKind, RegionInventory, Scope, ServiceKind,
@@ -133,7 +134,7 @@ impl Part {
             ServiceKind::Rds => Part::Rds(RdsInventory::failed(error)),
             ServiceKind::Kms => Part::Kms(KmsInventory::failed(error)),
             ServiceKind::CloudTrail => Part::CloudTrail(CloudTrailInventory::failed(error)),
-            ServiceKind::S3 => unreachable!("S3 is collected once per account, not per region"),
+            global => unreachable!("{global:?} is collected once per account, not per region"),
         }
     }
 }
@@ -159,11 +160,23 @@ pub async fn scan_account(
         session,
         GLOBAL_REGION,
         ServiceKind::S3,
-        async {
-            let s3 = session.collect_s3().await;
-            let ok = s3.is_complete();
-            (s3, ok)
-        },
+        Box::pin(complete(session.collect_s3())),
+    );
+    let iam = bounded(
+        limiter,
+        options.unit_timeout,
+        session,
+        GLOBAL_REGION,
+        ServiceKind::Iam,
+        Box::pin(complete(session.collect_iam())),
+    );
+    let organizations = bounded(
+        limiter,
+        options.unit_timeout,
+        session,
+        GLOBAL_REGION,
+        ServiceKind::Organizations,
+        Box::pin(complete(session.collect_organizations())),
     );
     let regional = async {
         let Ok(names) = &region_names else {
@@ -186,7 +199,9 @@ pub async fn scan_account(
                 Some(limit) => Some(limit.acquire().await.expect("never closed")),
                 None => None,
             };
-            let work = collect_unit(session, region, service);
+            // Boxed, like the global units: the collectors' futures are large, and a scan runs
+            // inside a tokio worker whose stack would otherwise hold all of them at once.
+            let work = Box::pin(collect_unit(session, region, service));
             let (part, unit) = bounded(
                 limiter,
                 options.unit_timeout,
@@ -203,9 +218,10 @@ pub async fn scan_account(
         }))
         .await
     };
-    let ((s3, s3_unit), parts) = tokio::join!(s3, regional);
+    let ((s3, s3_unit), (iam, iam_unit), (organizations, organizations_unit), parts) =
+        tokio::join!(s3, iam, organizations, regional);
 
-    let mut units = vec![s3_unit];
+    let mut units = vec![s3_unit, iam_unit, organizations_unit];
     let regions = region_names.map(|_| {
         let mut inventories: BTreeMap<String, RegionInventory> = BTreeMap::new();
         for (part, unit) in parts {
@@ -224,12 +240,13 @@ pub async fn scan_account(
         }
         inventories
     });
-    let s3 = s3.unwrap_or_else(S3Inventory::failed);
     let inventory = AccountInventory {
         account_id: account_id.clone(),
         environment,
         regions,
-        s3,
+        s3: s3.unwrap_or_else(S3Inventory::failed),
+        iam: iam.unwrap_or_else(IamInventory::failed),
+        organizations: organizations.unwrap_or_else(OrganizationsInventory::failed),
     };
     AccountScan { inventory, units }
 }
@@ -280,8 +297,15 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
             let ok = cloudtrail.is_complete();
             (Part::CloudTrail(cloudtrail), ok)
         }
-        ServiceKind::S3 => unreachable!("S3 is collected once per account, not per region"),
+        global => unreachable!("{global:?} is collected once per account, not per region"),
     }
+}
+
+/// A collection and whether every value of it was collected.
+async fn complete<T: CollectedErrors>(work: impl Future<Output = T>) -> (T, bool) {
+    let value = work.await;
+    let ok = value.is_complete();
+    (value, ok)
 }
 
 /// Runs one unit under the global concurrency bound and its time budget. A unit over budget

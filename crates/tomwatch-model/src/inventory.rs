@@ -5,13 +5,17 @@
 
 mod cloudtrail;
 mod ec2;
+mod iam;
 mod kms;
+mod organizations;
 mod rds;
 mod s3;
 
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailStatus};
 pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup};
+pub use iam::{AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolicy};
 pub use kms::{KmsInventory, KmsKey, KmsKeyDetails};
+pub use organizations::{Organization, OrganizationsInventory};
 pub use rds::{RdsInstance, RdsInventory, RdsSnapshot};
 pub use s3::{BucketEncryption, S3Bucket, S3Inventory};
 
@@ -26,15 +30,19 @@ pub enum ServiceKind {
     Kms,
     CloudTrail,
     S3,
+    Iam,
+    Organizations,
 }
 
 impl ServiceKind {
-    pub const ALL: [ServiceKind; 5] = [
+    pub const ALL: [ServiceKind; 7] = [
         ServiceKind::Ec2,
         ServiceKind::Rds,
         ServiceKind::Kms,
         ServiceKind::CloudTrail,
         ServiceKind::S3,
+        ServiceKind::Iam,
+        ServiceKind::Organizations,
     ];
 
     /// The AWS service name, as used in IAM actions and metric labels.
@@ -45,12 +53,17 @@ impl ServiceKind {
             ServiceKind::Kms => "kms",
             ServiceKind::CloudTrail => "cloudtrail",
             ServiceKind::S3 => "s3",
+            ServiceKind::Iam => "iam",
+            ServiceKind::Organizations => "organizations",
         }
     }
 
     /// Collected once per account rather than once per region.
     pub fn is_global(self) -> bool {
-        matches!(self, ServiceKind::S3)
+        matches!(
+            self,
+            ServiceKind::S3 | ServiceKind::Iam | ServiceKind::Organizations
+        )
     }
 }
 
@@ -63,6 +76,8 @@ pub struct AccountInventory {
     /// The regions that were scanned; an error here means no regional resource could be seen.
     pub regions: Collected<BTreeMap<String, RegionInventory>>,
     pub s3: S3Inventory,
+    pub iam: IamInventory,
+    pub organizations: OrganizationsInventory,
 }
 
 impl AccountInventory {
@@ -76,7 +91,9 @@ impl AccountInventory {
             account_id: account_id.to_string(),
             environment,
             regions: Err(error.clone()),
-            s3: S3Inventory::failed(error),
+            s3: S3Inventory::failed(error.clone()),
+            iam: IamInventory::failed(error.clone()),
+            organizations: OrganizationsInventory::failed(error),
         }
     }
 }
@@ -116,6 +133,8 @@ impl AccountInventory {
             Err(error) => out.push(error.clone()),
         }
         self.s3.errors_into(&mut out);
+        self.iam.errors_into(&mut out);
+        self.organizations.errors_into(&mut out);
         let mut unique: Vec<CollectionError> = Vec::with_capacity(out.len());
         for error in out {
             if !unique.contains(&error) {
@@ -212,6 +231,27 @@ impl CollectedErrors for S3Inventory {
     }
 }
 
+impl CollectedErrors for IamInventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        push_err(&self.account_summary, out);
+        push_err(&self.password_policy, out);
+        walk(&self.users, out, |user, out| {
+            push_err(&user.console_password, out);
+            push_err(&user.mfa_devices, out);
+            push_err(&user.access_keys, out);
+            for key in user.access_keys.iter().flatten() {
+                push_err(&key.last_used_at, out);
+            }
+        });
+    }
+}
+
+impl CollectedErrors for OrganizationsInventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        push_err(&self.organization, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +295,8 @@ mod tests {
             s3: S3Inventory {
                 buckets: Err(error.clone()),
             },
+            iam: IamInventory::failed(error.clone()),
+            organizations: OrganizationsInventory::failed(error.clone()),
         };
         assert_eq!(account.errors(), vec![error]);
     }

@@ -208,7 +208,7 @@ fn table_shows_failures_first_within_100_columns() {
         "{stdout}"
     );
     assert!(
-        sections[1].starts_with(&format!("{} (development)", estate.dev)),
+        sections[1].starts_with(&format!("{} (dev)", estate.dev)),
         "{stdout}"
     );
     for section in sections {

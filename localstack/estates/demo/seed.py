@@ -17,6 +17,8 @@ import sys
 import boto3
 from botocore.config import Config
 
+import identity
+
 WEB_TRUST = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
@@ -67,15 +69,17 @@ class Estate:
         # The VPC's own default security group allows nothing from the internet.
         for group in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]:
             self.expect("ec2_security_group_world_ingress_web_only", account, region, sg_arn(group, region, account), "PASS")
+            self.expect("ec2_security_group_admin_ports_restricted", account, region, sg_arn(group, region, account), "PASS")
         return vpc_id, subnets
 
-    def security_group(self, account, region, vpc_id, name, rules, status):
+    def security_group(self, account, region, vpc_id, name, rules, status, admin_status="PASS"):
         ec2 = self.client("ec2", account, region)
         group_id = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc_id)["GroupId"]
         ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=rules)
         group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
         assert len(group["IpPermissions"]) == len(rules), f"{name}: rules not stored: {group}"
         self.expect("ec2_security_group_world_ingress_web_only", account, region, sg_arn(group, region, account), status)
+        self.expect("ec2_security_group_admin_ports_restricted", account, region, sg_arn(group, region, account), admin_status)
 
     def instance(self, account, region, name, instance_region_status):
         ec2 = self.client("ec2", account, region)
@@ -262,7 +266,7 @@ def seed(estate, prod, dev):
     # Production: mostly compliant in Frankfurt, with drift planted beside each compliant twin.
     vpc, subnets = estate.vpc(prod, fra, "10.10.0.0/16")
     estate.security_group(prod, fra, vpc, "web-public", [world("tcp", 443, 443), world("tcp", 80, 80)], "PASS")
-    estate.security_group(prod, fra, vpc, "ssh-from-internet", [world("tcp", 22, 22)], "FAIL")
+    estate.security_group(prod, fra, vpc, "ssh-from-internet", [world("tcp", 22, 22)], "FAIL", admin_status="FAIL")
     estate.instance(prod, fra, "app-eu", "PASS")
     data_key = estate.kms_key(prod, fra, "prod-data", rotate=True)
     estate.kms_key(prod, fra, "prod-static", rotate=False)
@@ -301,7 +305,8 @@ def seed(estate, prod, dev):
     iam = estate.client("iam", dev, fra)
     iam.create_role(RoleName="tomwatch-audit", AssumeRolePolicyDocument=json.dumps(WEB_TRUST))
     dev_vpc, _ = estate.vpc(dev, fra, "10.20.0.0/16")
-    estate.security_group(dev, fra, dev_vpc, "rdp-open", [world("tcp", 3389, 3389, v6=True)], "FAIL")
+    estate.security_group(dev, fra, dev_vpc, "rdp-open", [world("tcp", 3389, 3389, v6=True)], "FAIL", admin_status="FAIL")
+    estate.security_group(dev, fra, dev_vpc, "grafana-public", [world("tcp", 3000, 3000)], "FAIL")
     estate.security_group(
         dev, fra, dev_vpc, "db-internal",
         [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}], "PASS",
@@ -315,6 +320,21 @@ def seed(estate, prod, dev):
     estate.account_trail_verdict(dev, "FAIL")
     estate.ebs_encryption_by_default(dev, enabled_in=set())
 
+    # Identity: production is locked down beside one drifted twin of each kind; dev is not.
+    identity.root_mfa(estate, prod, enabled=True)
+    identity.root_mfa(estate, dev, enabled=False)
+    identity.password_policy(estate, prod, strong=True)
+    identity.password_policy(estate, dev, strong=False)
+    identity.user(estate, prod, "alice", console=True, mfa=True)
+    identity.user(estate, prod, "bob", console=True, mfa=False)
+    identity.user(estate, prod, "ci-deployer", key_age_days=20, key_last_used_days=1)
+    identity.user(estate, prod, "legacy-batch", key_age_days=200, key_last_used_days=2)
+    identity.user(estate, dev, "idle-bot", key_age_days=30, key_last_used_days=120)
+    identity.organization(estate, prod, member=True)
+    identity.organization(estate, dev, member=False)
+    identity.environment_declared(estate, prod, "production")
+    identity.environment_declared(estate, dev, "dev")
+
 
 def seed_compliant(estate, account):
     """One account that meets every check: for exit-code 0 (and 3, once a service is made blind)."""
@@ -325,6 +345,11 @@ def seed_compliant(estate, account):
     estate.trail(account, fra, "org-trail", trail_bucket, multi_region=True, validation=True, kms_key=key)
     estate.account_trail_verdict(account, "PASS")
     estate.ebs_encryption_by_default(account, enabled_in=EU_REGIONS)
+    identity.root_mfa(estate, account, enabled=True)
+    identity.password_policy(estate, account, strong=True)
+    identity.user(estate, account, "operator", console=True, mfa=True)
+    identity.organization(estate, account, member=True)
+    identity.environment_declared(estate, account, "production")
 
 
 def main():

@@ -12,6 +12,8 @@ const TOM_CONTROLS: &[&str] = &[
     "TOM-AVAIL",
     "TOM-LOG",
     "TOM-BACKUP",
+    "TOM-ACCOUNTS",
+    "TOM-ACCESS",
 ];
 
 #[test]

@@ -1,3 +1,4 @@
+use super::describe;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::IpPermission;
@@ -51,15 +52,6 @@ fn only_allowed_ports(rule: &IpPermission, allowed: &[u16]) -> bool {
             (from..=to).all(|port| u16::try_from(port).is_ok_and(|p| allowed.contains(&p)))
         }
         _ => false,
-    }
-}
-
-fn describe(rule: &IpPermission) -> String {
-    match (rule.protocol.as_str(), rule.from_port, rule.to_port) {
-        ("-1", _, _) => "all traffic".to_string(),
-        (protocol, Some(from), Some(to)) if from == to => format!("{protocol}/{from}"),
-        (protocol, Some(from), Some(to)) => format!("{protocol}/{from}-{to}"),
-        (protocol, _, _) => format!("{protocol}/all ports"),
     }
 }
 

@@ -146,7 +146,10 @@ impl Estate {
         // Rewritten in place on purpose: the reload test edits the file a daemon is using.
         std::fs::write(
             &path,
-            format!("accounts:\n  - id: \"{}\"\n{extra}", self.prod),
+            format!(
+                "accounts:\n  - id: \"{}\"\n    environment: production\n{extra}",
+                self.prod
+            ),
         )
         .expect("write config");
         path
@@ -161,7 +164,7 @@ impl Estate {
             CONFIGS.fetch_add(1, Ordering::Relaxed)
         ));
         let yaml = format!(
-            "accounts:\n  - id: \"{prod}\"\n    environment: production\n  - id: \"{dev}\"\n    role_arn: arn:aws:iam::{dev}:role/tomwatch-audit\n    external_id: tomwatch-tests\n    environment: development\n{extra}",
+            "accounts:\n  - id: \"{prod}\"\n    environment: production\n  - id: \"{dev}\"\n    role_arn: arn:aws:iam::{dev}:role/tomwatch-audit\n    external_id: tomwatch-tests\n    environment: dev\n{extra}",
             prod = self.prod,
             dev = self.dev
         );

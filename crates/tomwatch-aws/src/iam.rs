@@ -1,0 +1,256 @@
+use crate::caller::Caller;
+use crate::session::AwsSession;
+use aws_sdk_iam::types::SummaryKeyType;
+use aws_sdk_iam::Client;
+use futures::{stream, StreamExt};
+use tomwatch_model::inventory::{
+    AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolicy,
+};
+use tomwatch_model::{Collected, GLOBAL_REGION};
+
+const USER_CONCURRENCY: usize = 4;
+
+impl AwsSession {
+    /// IAM is global; its endpoint is reached through the home region's client.
+    pub async fn collect_iam(&self) -> IamInventory {
+        let client = self.client(&self.home_region(), |config| Client::new(&config));
+        collect(&client, &self.caller(GLOBAL_REGION, "iam"), now()).await
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+pub(crate) async fn collect(client: &Client, caller: &Caller, collected_at: i64) -> IamInventory {
+    let account_summary = async {
+        let output = caller
+            .call("GetAccountSummary", client.get_account_summary().send())
+            .await?;
+        let summary = output.summary_map();
+        let flag = |key: SummaryKeyType| -> Collected<bool> {
+            summary
+                .and_then(|m| m.get(&key))
+                .map(|v| *v > 0)
+                .ok_or_else(|| caller.missing("GetAccountSummary", key.as_str()))
+        };
+        Ok(IamAccountSummary {
+            root_mfa_enabled: flag(SummaryKeyType::AccountMfaEnabled)?,
+            root_access_keys_present: flag(SummaryKeyType::AccountAccessKeysPresent)?,
+        })
+    };
+    let password_policy = async {
+        let output = caller
+            .call_absent_ok(
+                "GetAccountPasswordPolicy",
+                client.get_account_password_policy().send(),
+                &["NoSuchEntity"],
+            )
+            .await?;
+        Ok(output
+            .and_then(|o| o.password_policy)
+            .map(|p| PasswordPolicy {
+                minimum_length: p.minimum_password_length.unwrap_or(6),
+                require_symbols: p.require_symbols,
+                require_numbers: p.require_numbers,
+                require_uppercase: p.require_uppercase_characters,
+                require_lowercase: p.require_lowercase_characters,
+                reuse_prevention: p.password_reuse_prevention,
+                max_age_days: p.max_password_age,
+            }))
+    };
+    let users = async {
+        let pages = caller
+            .call(
+                "ListUsers",
+                client.list_users().into_paginator().send().try_collect(),
+            )
+            .await?;
+        let listed: Vec<(String, String)> = pages
+            .iter()
+            .flat_map(|p| p.users())
+            .map(|u| (u.arn().to_string(), u.user_name().to_string()))
+            .collect();
+        Ok(stream::iter(listed)
+            .map(|(arn, name)| describe_user(client, caller, arn, name))
+            .buffered(USER_CONCURRENCY)
+            .collect()
+            .await)
+    };
+    let (account_summary, password_policy, users) =
+        tokio::join!(account_summary, password_policy, users);
+    IamInventory {
+        collected_at,
+        account_summary,
+        password_policy,
+        users,
+    }
+}
+
+async fn describe_user(client: &Client, caller: &Caller, arn: String, name: String) -> IamUser {
+    let console_password = caller
+        .call_absent_ok(
+            "GetLoginProfile",
+            client.get_login_profile().user_name(&name).send(),
+            &["NoSuchEntity"],
+        )
+        .await
+        .map(|profile| profile.is_some());
+    let mfa_devices = caller
+        .call(
+            "ListMFADevices",
+            client
+                .list_mfa_devices()
+                .user_name(&name)
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await
+        .map(|pages| pages.iter().map(|p| p.mfa_devices().len()).sum());
+    let access_keys = async {
+        let pages = caller
+            .call(
+                "ListAccessKeys",
+                client
+                    .list_access_keys()
+                    .user_name(&name)
+                    .into_paginator()
+                    .send()
+                    .try_collect(),
+            )
+            .await?;
+        let mut keys = Vec::new();
+        for key in pages.iter().flat_map(|p| p.access_key_metadata()) {
+            let id = key
+                .access_key_id()
+                .ok_or_else(|| caller.missing("ListAccessKeys", "AccessKeyId"))?;
+            let created_at = key
+                .create_date()
+                .ok_or_else(|| caller.missing("ListAccessKeys", "CreateDate"))?
+                .secs();
+            let last_used_at = caller
+                .call(
+                    "GetAccessKeyLastUsed",
+                    client.get_access_key_last_used().access_key_id(id).send(),
+                )
+                .await
+                .map(|o| {
+                    o.access_key_last_used()
+                        .and_then(|u| u.last_used_date())
+                        .map(|d| d.secs())
+                });
+            keys.push(AccessKey {
+                id: id.to_string(),
+                active: key.status().is_some_and(|s| s.as_str() == "Active"),
+                created_at,
+                last_used_at,
+            });
+        }
+        Ok(keys)
+    };
+    IamUser {
+        arn,
+        name: name.clone(),
+        console_password,
+        mfa_devices,
+        access_keys: access_keys.await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{aws_error, caller, mocked_client};
+    use aws_sdk_iam::operation::get_access_key_last_used::GetAccessKeyLastUsedError;
+    use aws_sdk_iam::operation::get_account_password_policy::GetAccountPasswordPolicyError;
+    use aws_sdk_iam::operation::get_account_summary::GetAccountSummaryOutput;
+    use aws_sdk_iam::operation::get_login_profile::GetLoginProfileError;
+    use aws_sdk_iam::operation::list_access_keys::ListAccessKeysOutput;
+    use aws_sdk_iam::operation::list_mfa_devices::ListMfaDevicesOutput;
+    use aws_sdk_iam::operation::list_users::ListUsersOutput;
+    use aws_sdk_iam::types::{AccessKeyMetadata, StatusType, User};
+    use aws_smithy_mocks::mock;
+    use aws_smithy_types::DateTime;
+    use tomwatch_model::ErrorKind;
+
+    fn user(name: &str) -> User {
+        User::builder()
+            .path("/")
+            .user_name(name)
+            .user_id(format!("AID{name}"))
+            .arn(format!("arn:aws:iam::111111111111:user/{name}"))
+            .create_date(DateTime::from_secs(0))
+            .build()
+            .expect("valid user")
+    }
+
+    #[tokio::test]
+    async fn users_keys_and_absent_settings_are_collected_and_a_denied_detail_stays_per_user() {
+        let client = mocked_client!(
+            aws_sdk_iam,
+            mock!(Client::get_account_summary).then_output(|| GetAccountSummaryOutput::builder()
+                .summary_map(SummaryKeyType::AccountMfaEnabled, 1)
+                .summary_map(SummaryKeyType::AccountAccessKeysPresent, 0)
+                .build()),
+            mock!(Client::get_account_password_policy).then_error(|| {
+                GetAccountPasswordPolicyError::generic(aws_error("NoSuchEntity"))
+            }),
+            mock!(Client::list_users).then_output(|| ListUsersOutput::builder()
+                .users(user("alice"))
+                .build()
+                .expect("valid")),
+            mock!(Client::get_login_profile)
+                .then_error(|| GetLoginProfileError::generic(aws_error("AccessDenied"))),
+            mock!(Client::list_mfa_devices).then_output(|| ListMfaDevicesOutput::builder()
+                .set_mfa_devices(Some(vec![]))
+                .build()
+                .expect("valid")),
+            mock!(Client::list_access_keys).then_output(|| ListAccessKeysOutput::builder()
+                .access_key_metadata(
+                    AccessKeyMetadata::builder()
+                        .access_key_id("AKIAOLD")
+                        .status(StatusType::Active)
+                        .create_date(DateTime::from_secs(1_000))
+                        .build()
+                )
+                .build()
+                .expect("valid")),
+            mock!(Client::get_access_key_last_used)
+                .then_error(|| GetAccessKeyLastUsedError::generic(aws_error("Throttling"))),
+        );
+        let iam = collect(&client, &caller(GLOBAL_REGION, "iam"), 5_000).await;
+        assert_eq!(
+            iam.account_summary,
+            Ok(IamAccountSummary {
+                root_mfa_enabled: true,
+                root_access_keys_present: false
+            })
+        );
+        assert_eq!(
+            iam.password_policy,
+            Ok(None),
+            "NoSuchEntity means no policy"
+        );
+        let users = iam.users.expect("listed");
+        let alice = &users[0];
+        assert_eq!(alice.name, "alice");
+        assert_eq!(
+            alice.console_password.as_ref().map_err(|e| e.kind),
+            Err(ErrorKind::AccessDenied),
+            "a denied GetLoginProfile is an error, not `no password`"
+        );
+        assert_eq!(alice.mfa_devices, Ok(0));
+        let keys = alice.access_keys.as_ref().expect("listed");
+        assert_eq!(keys[0].id, "AKIAOLD");
+        assert!(keys[0].active);
+        assert_eq!(keys[0].created_at, 1_000);
+        assert_eq!(
+            keys[0].last_used_at.as_ref().map_err(|e| e.kind),
+            Err(ErrorKind::Throttled)
+        );
+    }
+}

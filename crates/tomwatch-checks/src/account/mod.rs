@@ -1,0 +1,1 @@
+pub mod account_environment_declared;

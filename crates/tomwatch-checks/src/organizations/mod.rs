@@ -1,0 +1,1 @@
+pub mod organizations_account_member;

@@ -1,0 +1,65 @@
+use crate::{Collected, CollectionError};
+
+/// IAM is global: collected once per account.
+#[derive(Debug, Clone)]
+pub struct IamInventory {
+    /// When the listing was made (Unix seconds): the "now" that key ages are measured against,
+    /// so checks stay pure functions of the inventory.
+    pub collected_at: i64,
+    pub account_summary: Collected<IamAccountSummary>,
+    /// `None`: the account has no password policy (AWS then applies its weak defaults).
+    pub password_policy: Collected<Option<PasswordPolicy>>,
+    pub users: Collected<Vec<IamUser>>,
+}
+
+impl IamInventory {
+    pub fn failed(error: CollectionError) -> Self {
+        IamInventory {
+            collected_at: 0,
+            account_summary: Err(error.clone()),
+            password_policy: Err(error.clone()),
+            users: Err(error),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IamAccountSummary {
+    /// `AccountMFAEnabled`: the root user has an MFA device.
+    pub root_mfa_enabled: bool,
+    /// `AccountAccessKeysPresent`: the root user has access keys.
+    pub root_access_keys_present: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub minimum_length: i32,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    /// Number of previous passwords that cannot be reused; `None` when not set.
+    pub reuse_prevention: Option<i32>,
+    /// Days until a password expires; `None` when passwords never expire.
+    pub max_age_days: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IamUser {
+    pub arn: String,
+    pub name: String,
+    /// The user can sign in to the console (has a login profile).
+    pub console_password: Collected<bool>,
+    pub mfa_devices: Collected<usize>,
+    pub access_keys: Collected<Vec<AccessKey>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessKey {
+    pub id: String,
+    pub active: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last use; `None` if never used.
+    pub last_used_at: Collected<Option<i64>>,
+}

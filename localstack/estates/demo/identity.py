@@ -1,0 +1,83 @@
+"""IAM and Organizations plants of the demo estate (TOM-ACCESS, TOM-ACCOUNTS).
+
+Root MFA and access-key age cannot be set through any AWS API; the LocalStack extension's
+iam_fixtures makes them plantable (a virtual MFA device named `root-account-mfa-device`, and
+`tomwatch-fixture:*` user tags).
+"""
+
+STRONG_PASSWORD_POLICY = dict(
+    MinimumPasswordLength=14,
+    RequireSymbols=True,
+    RequireNumbers=True,
+    RequireUppercaseCharacters=True,
+    RequireLowercaseCharacters=True,
+    PasswordReusePrevention=24,
+    MaxPasswordAge=90,
+)
+
+
+def root(account):
+    return f"arn:aws:iam::{account}:root"
+
+
+def root_mfa(estate, account, enabled):
+    iam = estate.client("iam", account, "eu-central-1")
+    if enabled:
+        iam.create_virtual_mfa_device(VirtualMFADeviceName="root-account-mfa-device")
+    summary = iam.get_account_summary()["SummaryMap"]
+    assert summary["AccountMFAEnabled"] == int(enabled), f"{account}: {summary}"
+    estate.expect("iam_root_mfa_enabled", account, "global", root(account), "PASS" if enabled else "FAIL")
+
+
+def password_policy(estate, account, strong):
+    iam = estate.client("iam", account, "eu-central-1")
+    if strong:
+        iam.update_account_password_policy(**STRONG_PASSWORD_POLICY)
+        assert iam.get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"] == 14
+    estate.expect("iam_password_policy_strong", account, "global", root(account), "PASS" if strong else "FAIL")
+
+
+def user(estate, account, name, console=False, mfa=False, key_age_days=None, key_last_used_days=None):
+    """A user; `console` gives it a password, `mfa` an enabled virtual device, `key_age_days` an
+    active access key created that long ago."""
+    iam = estate.client("iam", account, "eu-central-1")
+    tags = []
+    if key_age_days is not None:
+        tags.append({"Key": "tomwatch-fixture:key-age-days", "Value": str(key_age_days)})
+    if key_last_used_days is not None:
+        tags.append({"Key": "tomwatch-fixture:key-last-used-days", "Value": str(key_last_used_days)})
+    arn = iam.create_user(UserName=name, Tags=tags)["User"]["Arn"]
+    if console:
+        iam.create_login_profile(UserName=name, Password="Not-a-real-password-1!")
+    if mfa:
+        serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]["SerialNumber"]
+        iam.enable_mfa_device(UserName=name, SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321")
+        assert iam.list_mfa_devices(UserName=name)["MFADevices"], f"{name}: MFA not enabled"
+    if console:
+        estate.expect("iam_user_console_mfa", account, "global", arn, "PASS" if mfa else "FAIL")
+    else:
+        estate.expect("iam_user_console_mfa", account, "global", arn, "NOT_APPLICABLE")
+    if key_age_days is None:
+        estate.expect("iam_access_key_rotated", account, "global", arn, "NOT_APPLICABLE")
+        return
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    age = (key["CreateDate"].now(key["CreateDate"].tzinfo) - key["CreateDate"]).days
+    assert age >= key_age_days, f"{name}: key is {age} days old; is the LocalStack extension installed?"
+    too_old = key_age_days > 90
+    idle = (key_last_used_days is None and key_age_days > 90) or (key_last_used_days or 0) > 90
+    status = "FAIL" if too_old or idle else "PASS"
+    estate.expect("iam_access_key_rotated", account, "global", arn, status)
+
+
+def organization(estate, account, member):
+    """`member`: the account creates (and so is the management account of) an organization."""
+    if member:
+        estate.client("organizations", account, "us-east-1").create_organization(FeatureSet="ALL")
+    estate.expect("organizations_account_member", account, "global", root(account), "PASS" if member else "FAIL")
+
+
+def environment_declared(estate, account, declared):
+    """What the test configs declare for the account: `dev` is not one of the baseline's
+    environments (production, staging, development), so it fails."""
+    status = "PASS" if declared in ("production", "staging", "development") else "FAIL"
+    estate.expect("account_environment_declared", account, "global", root(account), status)
