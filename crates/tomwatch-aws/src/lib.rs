@@ -11,6 +11,7 @@ mod caller;
 mod classify;
 mod cloudtrail;
 mod ec2;
+mod elbv2;
 mod iam;
 mod kms;
 mod organizations;

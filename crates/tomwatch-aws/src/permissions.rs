@@ -20,6 +20,13 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "kms:GetKeyRotationStatus",
         ],
         ServiceKind::CloudTrail => &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
+        ServiceKind::Elbv2 => &[
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:DescribeTags",
+            "elasticloadbalancing:DescribeSSLPolicies",
+            "wafv2:GetWebACLForResource",
+        ],
         ServiceKind::S3 => &[
             "s3:ListAllMyBuckets",
             "s3:GetBucketLocation",

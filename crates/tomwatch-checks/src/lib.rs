@@ -13,11 +13,13 @@ mod verdict;
 mod account;
 mod cloudtrail;
 mod ec2;
+mod elbv2;
 mod iam;
 mod kms;
 mod organizations;
 mod rds;
 mod s3;
+mod wafv2;
 
 #[cfg(test)]
 mod testing;

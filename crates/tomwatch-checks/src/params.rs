@@ -22,6 +22,10 @@ pub struct Parameters {
     pub password_max_age_days: i32,
     /// The environments an account may declare (TOM-ACCOUNTS).
     pub environments: Vec<String>,
+    /// Rule groups (managed group names, or names in a rule group's ARN) that count as
+    /// protection against XSS and common exploits, and against SQL injection (TOM-WAF).
+    pub waf_xss_rule_groups: Vec<String>,
+    pub waf_sqli_rule_groups: Vec<String>,
 }
 
 impl Default for Parameters {
@@ -40,6 +44,8 @@ impl Default for Parameters {
             environments: ["production", "staging", "development"]
                 .map(String::from)
                 .to_vec(),
+            waf_xss_rule_groups: vec!["AWSManagedRulesCommonRuleSet".into()],
+            waf_sqli_rule_groups: vec!["AWSManagedRulesSQLiRuleSet".into()],
         }
     }
 }
@@ -79,6 +85,12 @@ pub struct ParameterOverrides {
     /// TOM-ACCOUNTS: the environments an account may declare.
     #[serde(default)]
     pub environments: Option<Spanned<Vec<String>>>,
+    /// TOM-WAF: rule groups that protect against XSS and common exploits.
+    #[serde(default)]
+    pub waf_xss_rule_groups: Option<Spanned<Vec<String>>>,
+    /// TOM-WAF: rule groups that protect against SQL injection.
+    #[serde(default)]
+    pub waf_sqli_rule_groups: Option<Spanned<Vec<String>>>,
 }
 
 /// Takes a positive number from an override, or records where it is not.
@@ -158,16 +170,28 @@ impl ParameterOverrides {
             &mut params.password_max_age_days,
             &mut problems,
         );
-        if let Some(environments) = &self.environments {
-            if environments.value.is_empty()
-                || environments.value.iter().any(|e| e.trim().is_empty())
-            {
-                problems.push(BaselineError::at(
-                    &environments.referenced,
-                    "environments must list at least one non-empty name".into(),
-                ));
-            } else {
-                params.environments = environments.value.clone();
+        for (value, name, target) in [
+            (&self.environments, "environments", &mut params.environments),
+            (
+                &self.waf_xss_rule_groups,
+                "waf_xss_rule_groups",
+                &mut params.waf_xss_rule_groups,
+            ),
+            (
+                &self.waf_sqli_rule_groups,
+                "waf_sqli_rule_groups",
+                &mut params.waf_sqli_rule_groups,
+            ),
+        ] {
+            if let Some(list) = value {
+                if list.value.is_empty() || list.value.iter().any(|e| e.trim().is_empty()) {
+                    problems.push(BaselineError::at(
+                        &list.referenced,
+                        format!("{name} must list at least one non-empty name"),
+                    ));
+                } else {
+                    *target = list.value.clone();
+                }
             }
         }
         if problems.is_empty() {

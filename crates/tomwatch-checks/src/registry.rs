@@ -1,5 +1,5 @@
 use crate::check::Check;
-use crate::{account, cloudtrail, ec2, iam, kms, organizations, rds, s3};
+use crate::{account, cloudtrail, ec2, elbv2, iam, kms, organizations, rds, s3, wafv2};
 
 /// Every check tomwatch knows, in a stable order.
 static CHECKS: &[Check] = &[
@@ -30,6 +30,12 @@ static CHECKS: &[Check] = &[
     ec2::ec2_security_group_admin_ports_restricted::CHECK,
     account::account_environment_declared::CHECK,
     organizations::organizations_account_member::CHECK,
+    elbv2::elbv2_listener_http_redirects_https::CHECK,
+    elbv2::elbv2_listener_tls12_policy::CHECK,
+    elbv2::elbv2_load_balancer_allowed_region::CHECK,
+    elbv2::elbv2_load_balancer_multi_az::CHECK,
+    elbv2::elbv2_load_balancer_waf_attached::CHECK,
+    wafv2::wafv2_web_acl_required_rules::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

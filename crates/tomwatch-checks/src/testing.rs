@@ -57,6 +57,10 @@ pub fn empty_region(region: &str) -> RegionInventory {
         },
         kms: KmsInventory { keys: Ok(vec![]) },
         cloudtrail: CloudTrailInventory { trails: Ok(vec![]) },
+        elbv2: Elbv2Inventory {
+            load_balancers: Ok(vec![]),
+            ssl_policies: Ok(Default::default()),
+        },
     }
 }
 

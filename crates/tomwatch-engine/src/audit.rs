@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
 use tomwatch_model::inventory::{
-    CloudTrailInventory, CollectedErrors, Ec2Inventory, IamInventory, KmsInventory,
+    CloudTrailInventory, CollectedErrors, Ec2Inventory, Elbv2Inventory, IamInventory, KmsInventory,
     OrganizationsInventory, RdsInventory, S3Inventory,
 };
 use tomwatch_model::{
@@ -125,6 +125,7 @@ enum Part {
     Rds(RdsInventory),
     Kms(KmsInventory),
     CloudTrail(CloudTrailInventory),
+    Elbv2(Elbv2Inventory),
 }
 
 impl Part {
@@ -134,6 +135,7 @@ impl Part {
             ServiceKind::Rds => Part::Rds(RdsInventory::failed(error)),
             ServiceKind::Kms => Part::Kms(KmsInventory::failed(error)),
             ServiceKind::CloudTrail => Part::CloudTrail(CloudTrailInventory::failed(error)),
+            ServiceKind::Elbv2 => Part::Elbv2(Elbv2Inventory::failed(error)),
             global => unreachable!("{global:?} is collected once per account, not per region"),
         }
     }
@@ -236,6 +238,7 @@ pub async fn scan_account(
                 Part::Rds(rds) => inventory.rds = rds,
                 Part::Kms(kms) => inventory.kms = kms,
                 Part::CloudTrail(cloudtrail) => inventory.cloudtrail = cloudtrail,
+                Part::Elbv2(elbv2) => inventory.elbv2 = elbv2,
             }
         }
         inventories
@@ -296,6 +299,11 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
             let cloudtrail = session.collect_cloudtrail(region).await;
             let ok = cloudtrail.is_complete();
             (Part::CloudTrail(cloudtrail), ok)
+        }
+        ServiceKind::Elbv2 => {
+            let elbv2 = session.collect_elbv2(region).await;
+            let ok = elbv2.is_complete();
+            (Part::Elbv2(elbv2), ok)
         }
         global => unreachable!("{global:?} is collected once per account, not per region"),
     }

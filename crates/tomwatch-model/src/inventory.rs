@@ -5,6 +5,7 @@
 
 mod cloudtrail;
 mod ec2;
+mod elbv2;
 mod iam;
 mod kms;
 mod organizations;
@@ -13,6 +14,7 @@ mod s3;
 
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailStatus};
 pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup};
+pub use elbv2::{Elbv2Inventory, Listener, LoadBalancer, WafRule, WafStatement, WebAcl};
 pub use iam::{AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolicy};
 pub use kms::{KmsInventory, KmsKey, KmsKeyDetails};
 pub use organizations::{Organization, OrganizationsInventory};
@@ -29,17 +31,19 @@ pub enum ServiceKind {
     Rds,
     Kms,
     CloudTrail,
+    Elbv2,
     S3,
     Iam,
     Organizations,
 }
 
 impl ServiceKind {
-    pub const ALL: [ServiceKind; 7] = [
+    pub const ALL: [ServiceKind; 8] = [
         ServiceKind::Ec2,
         ServiceKind::Rds,
         ServiceKind::Kms,
         ServiceKind::CloudTrail,
+        ServiceKind::Elbv2,
         ServiceKind::S3,
         ServiceKind::Iam,
         ServiceKind::Organizations,
@@ -52,6 +56,7 @@ impl ServiceKind {
             ServiceKind::Rds => "rds",
             ServiceKind::Kms => "kms",
             ServiceKind::CloudTrail => "cloudtrail",
+            ServiceKind::Elbv2 => "elasticloadbalancing",
             ServiceKind::S3 => "s3",
             ServiceKind::Iam => "iam",
             ServiceKind::Organizations => "organizations",
@@ -106,6 +111,7 @@ pub struct RegionInventory {
     pub rds: RdsInventory,
     pub kms: KmsInventory,
     pub cloudtrail: CloudTrailInventory,
+    pub elbv2: Elbv2Inventory,
 }
 
 impl RegionInventory {
@@ -117,6 +123,7 @@ impl RegionInventory {
             rds: RdsInventory::failed(error.clone()),
             kms: KmsInventory::failed(error.clone()),
             cloudtrail: CloudTrailInventory::failed(error.clone()),
+            elbv2: Elbv2Inventory::failed(error.clone()),
         }
     }
 }
@@ -151,6 +158,7 @@ impl RegionInventory {
         self.rds.errors_into(out);
         self.kms.errors_into(out);
         self.cloudtrail.errors_into(out);
+        self.elbv2.errors_into(out);
     }
 }
 
@@ -228,6 +236,19 @@ impl CollectedErrors for S3Inventory {
             push_err(&bucket.region, out);
             push_err(&bucket.encryption, out);
         });
+    }
+}
+
+impl CollectedErrors for Elbv2Inventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        walk(&self.load_balancers, out, |lb, out| {
+            push_err(&lb.listeners, out);
+            push_err(&lb.tags, out);
+            if let Some(acl) = &lb.web_acl {
+                push_err(acl, out);
+            }
+        });
+        push_err(&self.ssl_policies, out);
     }
 }
 

@@ -17,6 +17,7 @@ import sys
 import boto3
 from botocore.config import Config
 
+import edge
 import identity
 
 WEB_TRUST = {
@@ -294,12 +295,15 @@ def seed(estate, prod, dev):
     estate.instance(prod, nva, "shadow-it", "FAIL")
     us_key = estate.kms_key(prod, nva, "us-key", rotate=True)
     estate.bucket(prod, nva, "tw-prod-us-copy", us_key, "FAIL")
-    _, us_subnets = estate.vpc(prod, nva, "10.12.0.0/16")
+    us_vpc, us_subnets = estate.vpc(prod, nva, "10.12.0.0/16")
     estate.database(
         prod, nva, "analytics-us", encrypted=True, public=False, region_status="FAIL", subnets=us_subnets,
         multi_az=True, backup_days=1,
     )
     estate.snapshots(prod, nva, manual_of=[])
+
+    # Load balancers and their WAF, beside the databases' VPCs.
+    edge.seed(estate, prod, fra, nva, vpc, subnets, us_vpc, us_subnets)
 
     # Development, reached through AssumeRole: no trail at all, an RDP port open to ::/0.
     iam = estate.client("iam", dev, fra)

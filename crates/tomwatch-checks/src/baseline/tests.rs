@@ -14,6 +14,8 @@ const TOM_CONTROLS: &[&str] = &[
     "TOM-BACKUP",
     "TOM-ACCOUNTS",
     "TOM-ACCESS",
+    "TOM-ENC-TRANSIT",
+    "TOM-WAF",
 ];
 
 #[test]

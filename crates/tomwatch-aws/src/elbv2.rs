@@ -1,0 +1,202 @@
+//! Load balancers, their listeners and tags, the SSL policies the listeners use, and the WAFv2
+//! web ACL of each application load balancer.
+
+use crate::caller::Caller;
+use crate::session::AwsSession;
+use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, Listener as SdkListener};
+use aws_sdk_elasticloadbalancingv2::Client;
+use futures::{stream, StreamExt};
+use std::collections::{BTreeMap, BTreeSet};
+use tomwatch_model::inventory::{Elbv2Inventory, Listener, LoadBalancer, Tags};
+use tomwatch_model::Collected;
+
+mod waf;
+
+const LOAD_BALANCER_CONCURRENCY: usize = 4;
+
+impl AwsSession {
+    pub async fn collect_elbv2(&self, region: &str) -> Elbv2Inventory {
+        let elbv2 = self.client(region, |config| Client::new(&config));
+        let wafv2 = self.client(region, |config| aws_sdk_wafv2::Client::new(&config));
+        collect(
+            &elbv2,
+            &wafv2,
+            &self.caller(region, "elasticloadbalancing"),
+            &self.caller(region, "wafv2"),
+        )
+        .await
+    }
+}
+
+pub(crate) async fn collect(
+    client: &Client,
+    wafv2: &aws_sdk_wafv2::Client,
+    caller: &Caller,
+    waf_caller: &Caller,
+) -> Elbv2Inventory {
+    let pages = caller
+        .call(
+            "DescribeLoadBalancers",
+            client
+                .describe_load_balancers()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await;
+    let load_balancers: Collected<Vec<LoadBalancer>> = match pages {
+        Err(error) => Err(error),
+        Ok(pages) => {
+            let mut listed = Vec::new();
+            for lb in pages.iter().flat_map(|p| p.load_balancers()) {
+                let arn = lb
+                    .load_balancer_arn()
+                    .ok_or_else(|| caller.missing("DescribeLoadBalancers", "LoadBalancerArn"));
+                match arn {
+                    Ok(arn) => listed.push((arn.to_string(), lb.clone())),
+                    Err(error) => return Elbv2Inventory::failed(error),
+                }
+            }
+            Ok(stream::iter(listed)
+                .map(|(arn, lb)| async move {
+                    let kind = lb
+                        .r#type()
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_default();
+                    let web_acl = if kind == "application" {
+                        Some(waf::web_acl_of(wafv2, waf_caller, &arn).await)
+                    } else {
+                        None
+                    };
+                    LoadBalancer {
+                        name: lb.load_balancer_name().unwrap_or_default().to_string(),
+                        internet_facing: lb
+                            .scheme()
+                            .is_some_and(|s| s.as_str() == "internet-facing"),
+                        availability_zones: lb
+                            .availability_zones()
+                            .iter()
+                            .filter_map(|az| az.zone_name().map(str::to_string))
+                            .collect(),
+                        listeners: listeners(client, caller, &arn).await,
+                        web_acl,
+                        tags: tags(client, caller, &arn).await,
+                        kind,
+                        arn,
+                    }
+                })
+                .buffered(LOAD_BALANCER_CONCURRENCY)
+                .collect()
+                .await)
+        }
+    };
+    let ssl_policies = match &load_balancers {
+        Err(error) => Err(error.clone()),
+        Ok(lbs) => ssl_policies(client, caller, lbs).await,
+    };
+    Elbv2Inventory {
+        load_balancers,
+        ssl_policies,
+    }
+}
+
+async fn listeners(client: &Client, caller: &Caller, arn: &str) -> Collected<Vec<Listener>> {
+    let pages = caller
+        .call(
+            "DescribeListeners",
+            client
+                .describe_listeners()
+                .load_balancer_arn(arn)
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    pages
+        .iter()
+        .flat_map(|p| p.listeners())
+        .map(|l| listener(caller, l))
+        .collect()
+}
+
+fn listener(caller: &Caller, l: &SdkListener) -> Collected<Listener> {
+    let redirects_to_https = l.default_actions().iter().any(|a| {
+        a.r#type() == Some(&ActionTypeEnum::Redirect)
+            && a.redirect_config()
+                .and_then(|r| r.protocol())
+                .is_some_and(|p| p.eq_ignore_ascii_case("HTTPS"))
+    });
+    Ok(Listener {
+        arn: l
+            .listener_arn()
+            .ok_or_else(|| caller.missing("DescribeListeners", "ListenerArn"))?
+            .to_string(),
+        port: l.port().unwrap_or_default(),
+        protocol: l
+            .protocol()
+            .ok_or_else(|| caller.missing("DescribeListeners", "Protocol"))?
+            .as_str()
+            .to_string(),
+        ssl_policy: l.ssl_policy().map(str::to_string),
+        redirects_to_https,
+    })
+}
+
+async fn tags(client: &Client, caller: &Caller, arn: &str) -> Collected<Tags> {
+    let output = caller
+        .call(
+            "DescribeTags",
+            client.describe_tags().resource_arns(arn).send(),
+        )
+        .await?;
+    Ok(output
+        .tag_descriptions()
+        .iter()
+        .flat_map(|d| d.tags())
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect())
+}
+
+/// The protocols of every policy the listeners name. A policy AWS does not describe is an
+/// error: its TLS versions are unknown, not "fine".
+async fn ssl_policies(
+    client: &Client,
+    caller: &Caller,
+    lbs: &[LoadBalancer],
+) -> Collected<BTreeMap<String, Vec<String>>> {
+    let used: BTreeSet<String> = lbs
+        .iter()
+        .filter_map(|lb| lb.listeners.as_ref().ok())
+        .flatten()
+        .filter_map(|l| l.ssl_policy.clone())
+        .collect();
+    if used.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let output = caller
+        .call(
+            "DescribeSSLPolicies",
+            client
+                .describe_ssl_policies()
+                .set_names(Some(used.iter().cloned().collect()))
+                .send(),
+        )
+        .await?;
+    let described: BTreeMap<String, Vec<String>> = output
+        .ssl_policies()
+        .iter()
+        .filter_map(|p| Some((p.name()?.to_string(), p.ssl_protocols().to_vec())))
+        .collect();
+    match used.iter().find(|name| !described.contains_key(*name)) {
+        Some(missing) => Err(caller.missing("DescribeSSLPolicies", missing)),
+        None => Ok(described),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,77 @@
+use super::per_load_balancer;
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::Finding;
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "elbv2_load_balancer_waf_attached",
+        title: "Internet-facing application load balancers are protected by a WAFv2 web ACL",
+        resource_type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    per_load_balancer(&CHECK.meta, ctx, |_, lb| {
+        if !lb.internet_facing {
+            return Verdict::not_applicable(format!("{} is internal", lb.name));
+        }
+        match &lb.web_acl {
+            None => Verdict::not_applicable(format!(
+                "{} is a {} load balancer; WAFv2 protects application load balancers",
+                lb.name, lb.kind
+            )),
+            Some(Err(error)) => Verdict::unknown(error),
+            Some(Ok(Some(acl))) => {
+                Verdict::pass(format!("{} is protected by web ACL {}", lb.name, acl.name))
+            }
+            Some(Ok(None)) => Verdict::fail(format!(
+                "{} faces the internet without a WAFv2 web ACL",
+                lb.name
+            )),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::elbv2::fixtures::alb;
+    use crate::testing::*;
+    use tomwatch_model::inventory::WebAcl;
+    use tomwatch_model::Status;
+
+    #[test]
+    fn public_albs_need_an_acl_internal_and_network_ones_do_not() {
+        let mut account = account(&["eu-central-1"]);
+        let mut protected = alb("protected", vec![]);
+        protected.web_acl = Some(Ok(Some(WebAcl {
+            arn: "arn:aws:wafv2:eu-central-1:111111111111:regional/webacl/edge/1".into(),
+            name: "edge".into(),
+            rules: vec![],
+        })));
+        let bare = alb("bare", vec![]);
+        let mut internal = alb("internal", vec![]);
+        internal.internet_facing = false;
+        let mut nlb = alb("nlb", vec![]);
+        nlb.kind = "network".into();
+        nlb.web_acl = None;
+        let mut unknown = alb("unknown", vec![]);
+        unknown.web_acl = Some(Err(denied("wafv2", "GetWebACLForResource", "eu-central-1")));
+        region_mut(&mut account, "eu-central-1")
+            .elbv2
+            .load_balancers = Ok(vec![protected, bare, internal, nlb, unknown]);
+        let statuses: Vec<Status> = run(&CHECK, &account).iter().map(|f| f.status).collect();
+        assert_eq!(
+            statuses,
+            vec![
+                Status::Pass,
+                Status::Fail,
+                Status::NotApplicable,
+                Status::NotApplicable,
+                Status::Unknown
+            ]
+        );
+    }
+}

@@ -1,0 +1,1 @@
+pub mod wafv2_web_acl_required_rules;
