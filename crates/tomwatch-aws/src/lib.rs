@@ -10,6 +10,7 @@
 mod caller;
 mod classify;
 mod cloudtrail;
+mod cognito;
 mod ec2;
 mod elbv2;
 mod iam;

@@ -27,6 +27,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "elasticloadbalancing:DescribeSSLPolicies",
             "wafv2:GetWebACLForResource",
         ],
+        ServiceKind::Cognito => &["cognito-idp:ListUserPools", "cognito-idp:DescribeUserPool"],
         ServiceKind::S3 => &[
             "s3:ListAllMyBuckets",
             "s3:GetBucketLocation",

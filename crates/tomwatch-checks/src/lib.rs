@@ -12,6 +12,7 @@ mod verdict;
 
 mod account;
 mod cloudtrail;
+mod cognito;
 mod ec2;
 mod elbv2;
 mod iam;

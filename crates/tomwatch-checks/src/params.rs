@@ -26,6 +26,11 @@ pub struct Parameters {
     /// protection against XSS and common exploits, and against SQL injection (TOM-WAF).
     pub waf_xss_rule_groups: Vec<String>,
     pub waf_sqli_rule_groups: Vec<String>,
+    /// Cognito: the shortest password a user pool may allow, whether OPTIONAL MFA is enough, and
+    /// whether threat protection must be ENFORCED (TOM-AUTHN).
+    pub cognito_password_min_length: i32,
+    pub cognito_optional_mfa_allowed: bool,
+    pub cognito_threat_protection_required: bool,
 }
 
 impl Default for Parameters {
@@ -46,6 +51,9 @@ impl Default for Parameters {
                 .to_vec(),
             waf_xss_rule_groups: vec!["AWSManagedRulesCommonRuleSet".into()],
             waf_sqli_rule_groups: vec!["AWSManagedRulesSQLiRuleSet".into()],
+            cognito_password_min_length: 12,
+            cognito_optional_mfa_allowed: false,
+            cognito_threat_protection_required: true,
         }
     }
 }
@@ -91,6 +99,15 @@ pub struct ParameterOverrides {
     /// TOM-WAF: rule groups that protect against SQL injection.
     #[serde(default)]
     pub waf_sqli_rule_groups: Option<Spanned<Vec<String>>>,
+    /// TOM-AUTHN: the shortest password a Cognito user pool may allow.
+    #[serde(default)]
+    pub cognito_password_min_length: Option<Spanned<i32>>,
+    /// TOM-AUTHN: whether MFA set to OPTIONAL satisfies the baseline (default false).
+    #[serde(default)]
+    pub cognito_optional_mfa_allowed: Option<bool>,
+    /// TOM-AUTHN: whether Cognito threat protection must be ENFORCED (default true).
+    #[serde(default)]
+    pub cognito_threat_protection_required: Option<bool>,
 }
 
 /// Takes a positive number from an override, or records where it is not.
@@ -170,6 +187,18 @@ impl ParameterOverrides {
             &mut params.password_max_age_days,
             &mut problems,
         );
+        positive(
+            &self.cognito_password_min_length,
+            "cognito_password_min_length",
+            &mut params.cognito_password_min_length,
+            &mut problems,
+        );
+        if let Some(allowed) = self.cognito_optional_mfa_allowed {
+            params.cognito_optional_mfa_allowed = allowed;
+        }
+        if let Some(required) = self.cognito_threat_protection_required {
+            params.cognito_threat_protection_required = required;
+        }
         for (value, name, target) in [
             (&self.environments, "environments", &mut params.environments),
             (

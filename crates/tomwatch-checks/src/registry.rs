@@ -1,5 +1,5 @@
 use crate::check::Check;
-use crate::{account, cloudtrail, ec2, elbv2, iam, kms, organizations, rds, s3, wafv2};
+use crate::{account, cloudtrail, cognito, ec2, elbv2, iam, kms, organizations, rds, s3, wafv2};
 
 /// Every check tomwatch knows, in a stable order.
 static CHECKS: &[Check] = &[
@@ -36,6 +36,10 @@ static CHECKS: &[Check] = &[
     elbv2::elbv2_load_balancer_multi_az::CHECK,
     elbv2::elbv2_load_balancer_waf_attached::CHECK,
     wafv2::wafv2_web_acl_required_rules::CHECK,
+    cognito::cognito_user_pool_mfa_required::CHECK,
+    cognito::cognito_user_pool_password_policy::CHECK,
+    cognito::cognito_user_pool_threat_protection::CHECK,
+    cognito::cognito_user_pool_allowed_region::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

@@ -61,6 +61,9 @@ pub fn empty_region(region: &str) -> RegionInventory {
             load_balancers: Ok(vec![]),
             ssl_policies: Ok(Default::default()),
         },
+        cognito: CognitoInventory {
+            user_pools: Ok(vec![]),
+        },
     }
 }
 

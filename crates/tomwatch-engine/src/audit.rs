@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
 use tomwatch_model::inventory::{
-    CloudTrailInventory, CollectedErrors, Ec2Inventory, Elbv2Inventory, IamInventory, KmsInventory,
-    OrganizationsInventory, RdsInventory, S3Inventory,
+    CloudTrailInventory, CognitoInventory, CollectedErrors, Ec2Inventory, Elbv2Inventory,
+    IamInventory, KmsInventory, OrganizationsInventory, RdsInventory, S3Inventory,
 };
 use tomwatch_model::{
     AccountInventory, CollectionError, ErrorKind, RegionInventory, Scope, ServiceKind,
@@ -126,6 +126,7 @@ enum Part {
     Kms(KmsInventory),
     CloudTrail(CloudTrailInventory),
     Elbv2(Elbv2Inventory),
+    Cognito(CognitoInventory),
 }
 
 impl Part {
@@ -136,6 +137,7 @@ impl Part {
             ServiceKind::Kms => Part::Kms(KmsInventory::failed(error)),
             ServiceKind::CloudTrail => Part::CloudTrail(CloudTrailInventory::failed(error)),
             ServiceKind::Elbv2 => Part::Elbv2(Elbv2Inventory::failed(error)),
+            ServiceKind::Cognito => Part::Cognito(CognitoInventory::failed(error)),
             global => unreachable!("{global:?} is collected once per account, not per region"),
         }
     }
@@ -239,6 +241,7 @@ pub async fn scan_account(
                 Part::Kms(kms) => inventory.kms = kms,
                 Part::CloudTrail(cloudtrail) => inventory.cloudtrail = cloudtrail,
                 Part::Elbv2(elbv2) => inventory.elbv2 = elbv2,
+                Part::Cognito(cognito) => inventory.cognito = cognito,
             }
         }
         inventories
@@ -304,6 +307,11 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
             let elbv2 = session.collect_elbv2(region).await;
             let ok = elbv2.is_complete();
             (Part::Elbv2(elbv2), ok)
+        }
+        ServiceKind::Cognito => {
+            let cognito = session.collect_cognito(region).await;
+            let ok = cognito.is_complete();
+            (Part::Cognito(cognito), ok)
         }
         global => unreachable!("{global:?} is collected once per account, not per region"),
     }

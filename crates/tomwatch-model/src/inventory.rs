@@ -4,6 +4,7 @@
 //! the scoped error that prevented getting it.
 
 mod cloudtrail;
+mod cognito;
 mod ec2;
 mod elbv2;
 mod iam;
@@ -13,6 +14,7 @@ mod rds;
 mod s3;
 
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailStatus};
+pub use cognito::{CognitoInventory, UserPool, UserPoolDetails, UserPoolPasswordPolicy};
 pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup};
 pub use elbv2::{Elbv2Inventory, Listener, LoadBalancer, WafRule, WafStatement, WebAcl};
 pub use iam::{AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolicy};
@@ -32,18 +34,20 @@ pub enum ServiceKind {
     Kms,
     CloudTrail,
     Elbv2,
+    Cognito,
     S3,
     Iam,
     Organizations,
 }
 
 impl ServiceKind {
-    pub const ALL: [ServiceKind; 8] = [
+    pub const ALL: [ServiceKind; 9] = [
         ServiceKind::Ec2,
         ServiceKind::Rds,
         ServiceKind::Kms,
         ServiceKind::CloudTrail,
         ServiceKind::Elbv2,
+        ServiceKind::Cognito,
         ServiceKind::S3,
         ServiceKind::Iam,
         ServiceKind::Organizations,
@@ -57,6 +61,7 @@ impl ServiceKind {
             ServiceKind::Kms => "kms",
             ServiceKind::CloudTrail => "cloudtrail",
             ServiceKind::Elbv2 => "elasticloadbalancing",
+            ServiceKind::Cognito => "cognito-idp",
             ServiceKind::S3 => "s3",
             ServiceKind::Iam => "iam",
             ServiceKind::Organizations => "organizations",
@@ -112,6 +117,7 @@ pub struct RegionInventory {
     pub kms: KmsInventory,
     pub cloudtrail: CloudTrailInventory,
     pub elbv2: Elbv2Inventory,
+    pub cognito: CognitoInventory,
 }
 
 impl RegionInventory {
@@ -124,6 +130,7 @@ impl RegionInventory {
             kms: KmsInventory::failed(error.clone()),
             cloudtrail: CloudTrailInventory::failed(error.clone()),
             elbv2: Elbv2Inventory::failed(error.clone()),
+            cognito: CognitoInventory::failed(error.clone()),
         }
     }
 }
@@ -159,6 +166,7 @@ impl RegionInventory {
         self.kms.errors_into(out);
         self.cloudtrail.errors_into(out);
         self.elbv2.errors_into(out);
+        self.cognito.errors_into(out);
     }
 }
 
@@ -249,6 +257,14 @@ impl CollectedErrors for Elbv2Inventory {
             }
         });
         push_err(&self.ssl_policies, out);
+    }
+}
+
+impl CollectedErrors for CognitoInventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        walk(&self.user_pools, out, |pool, out| {
+            push_err(&pool.details, out)
+        });
     }
 }
 

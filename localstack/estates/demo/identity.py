@@ -1,4 +1,4 @@
-"""IAM and Organizations plants of the demo estate (TOM-ACCESS, TOM-ACCOUNTS).
+"""IAM, Organizations and Cognito plants of the demo estate (TOM-ACCESS, TOM-ACCOUNTS, TOM-AUTHN).
 
 Root MFA and access-key age cannot be set through any AWS API; the LocalStack extension's
 iam_fixtures makes them plantable (a virtual MFA device named `root-account-mfa-device`, and
@@ -81,3 +81,29 @@ def environment_declared(estate, account, declared):
     environments (production, staging, development), so it fails."""
     status = "PASS" if declared in ("production", "staging", "development") else "FAIL"
     estate.expect("account_environment_declared", account, "global", root(account), status)
+
+
+def user_pool(estate, account, region, name, mfa="ON", min_length=12, symbols=True, threat_protection="ENFORCED"):
+    """A Cognito user pool; the defaults meet the baseline."""
+    cognito = estate.client("cognito-idp", account, region)
+    args = dict(
+        PoolName=name,
+        MfaConfiguration=mfa,
+        Policies={"PasswordPolicy": {
+            "MinimumLength": min_length, "RequireUppercase": True, "RequireLowercase": True, "RequireNumbers": True,
+            "RequireSymbols": symbols,
+        }},
+    )
+    if threat_protection:
+        args["UserPoolAddOns"] = {"AdvancedSecurityMode": threat_protection}
+    pool = cognito.create_user_pool(**args)["UserPool"]
+    stored = cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+    assert stored.get("MfaConfiguration", "OFF") == mfa, f"{name}: {stored}"
+    arn = stored["Arn"]
+    estate.expect("cognito_user_pool_mfa_required", account, region, arn, "PASS" if mfa == "ON" else "FAIL")
+    strong = min_length >= 12 and symbols
+    estate.expect("cognito_user_pool_password_policy", account, region, arn, "PASS" if strong else "FAIL")
+    enforced = threat_protection == "ENFORCED"
+    estate.expect("cognito_user_pool_threat_protection", account, region, arn, "PASS" if enforced else "FAIL")
+    in_eu = region.startswith("eu-")
+    estate.expect("cognito_user_pool_allowed_region", account, region, arn, "PASS" if in_eu else "FAIL")

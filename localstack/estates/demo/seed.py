@@ -338,6 +338,9 @@ def seed(estate, prod, dev):
     identity.organization(estate, dev, member=False)
     identity.environment_declared(estate, prod, "production")
     identity.environment_declared(estate, dev, "dev")
+    identity.user_pool(estate, prod, fra, "customers")
+    identity.user_pool(estate, prod, fra, "partners", mfa="OPTIONAL", min_length=8, symbols=False, threat_protection="AUDIT")
+    identity.user_pool(estate, dev, nva, "dev-testers", mfa="OFF", threat_protection=None)
 
 
 def seed_compliant(estate, account):
@@ -354,6 +357,7 @@ def seed_compliant(estate, account):
     identity.user(estate, account, "operator", console=True, mfa=True)
     identity.organization(estate, account, member=True)
     identity.environment_declared(estate, account, "production")
+    identity.user_pool(estate, account, fra, "customers")
 
 
 def main():

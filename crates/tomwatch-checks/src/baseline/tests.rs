@@ -16,6 +16,7 @@ const TOM_CONTROLS: &[&str] = &[
     "TOM-ACCESS",
     "TOM-ENC-TRANSIT",
     "TOM-WAF",
+    "TOM-AUTHN",
 ];
 
 #[test]
