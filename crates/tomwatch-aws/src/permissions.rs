@@ -32,6 +32,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "s3:ListAllMyBuckets",
             "s3:GetBucketLocation",
             "s3:GetEncryptionConfiguration",
+            "s3:GetBucketTagging",
         ],
         ServiceKind::Iam => &[
             "iam:GetAccountSummary",

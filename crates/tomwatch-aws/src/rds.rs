@@ -27,7 +27,18 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
             let identifier = db
                 .db_instance_identifier()
                 .ok_or_else(|| caller.missing(OP, "DBInstanceIdentifier"))?;
+            let tags = db
+                .tag_list()
+                .iter()
+                .filter_map(|t| {
+                    Some((
+                        t.key()?.to_string(),
+                        t.value().unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect();
             instances.push(RdsInstance {
+                tags,
                 arn: db
                     .db_instance_arn()
                     .ok_or_else(|| caller.missing(OP, "DBInstanceArn"))?

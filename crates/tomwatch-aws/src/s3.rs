@@ -2,7 +2,7 @@ use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_s3::Client;
 use futures::{stream, StreamExt};
-use tomwatch_model::inventory::{BucketEncryption, S3Bucket, S3Inventory};
+use tomwatch_model::inventory::{BucketEncryption, S3Bucket, S3Inventory, Tags};
 use tomwatch_model::{Collected, GLOBAL_REGION};
 
 const BUCKET_CONCURRENCY: usize = 8;
@@ -82,7 +82,12 @@ async fn describe_bucket(
         }
         Err(error) => Err(error.clone()),
     };
+    let tags = match &region {
+        Ok(region) => bucket_tags(&client_for(region), &caller.in_region(region), &name).await,
+        Err(error) => Err(error.clone()),
+    };
     S3Bucket {
+        tags,
         arn: format!("arn:aws:s3:::{name}"),
         name,
         region,
@@ -116,6 +121,24 @@ async fn bucket_encryption(
     }))
 }
 
+async fn bucket_tags(client: &Client, caller: &Caller, name: &str) -> Collected<Tags> {
+    let output = caller
+        .call_absent_ok(
+            "GetBucketTagging",
+            client.get_bucket_tagging().bucket(name).send(),
+            &["NoSuchTagSet"],
+        )
+        .await?;
+    Ok(output
+        .map(|o| {
+            o.tag_set()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 /// GetBucketLocation's legacy answers: empty means us-east-1, `EU` means eu-west-1.
 fn normalise_location(constraint: Option<&str>) -> String {
     match constraint {
@@ -146,6 +169,9 @@ mod collector_tests {
         GetBucketEncryptionError, GetBucketEncryptionOutput,
     };
     use aws_sdk_s3::operation::get_bucket_location::GetBucketLocationOutput;
+    use aws_sdk_s3::operation::get_bucket_tagging::{
+        GetBucketTaggingError, GetBucketTaggingOutput,
+    };
     use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
     use aws_sdk_s3::types::{
         Bucket, ServerSideEncryption, ServerSideEncryptionByDefault,
@@ -211,7 +237,24 @@ mod collector_tests {
         let locked = mock!(Client::get_bucket_encryption)
             .match_requests(|r| r.bucket() == Some("locked"))
             .then_error(|| GetBucketEncryptionError::generic(aws_error("AccessDenied")));
-        let client = mocked_client!(aws_sdk_s3, list, kms, bare, locked);
+        let tagged = mock!(Client::get_bucket_tagging)
+            .match_requests(|r| r.bucket() == Some("kms"))
+            .then_output(|| {
+                GetBucketTaggingOutput::builder()
+                    .tag_set(
+                        aws_sdk_s3::types::Tag::builder()
+                            .key("managed-by")
+                            .value("terraform")
+                            .build()
+                            .expect("valid"),
+                    )
+                    .build()
+                    .expect("valid")
+            });
+        let untagged = mock!(Client::get_bucket_tagging)
+            .match_requests(|r| r.bucket() != Some("kms"))
+            .then_error(|| GetBucketTaggingError::generic(aws_error("NoSuchTagSet")));
+        let client = mocked_client!(aws_sdk_s3, list, kms, bare, locked, tagged, untagged);
 
         let buckets = run(&client).await.buckets.expect("listed");
         assert_eq!(buckets.len(), 3);
@@ -240,6 +283,18 @@ mod collector_tests {
             "scoped to the bucket's region"
         );
         assert_eq!(buckets[2].arn, "arn:aws:s3:::locked");
+        assert_eq!(
+            buckets[0]
+                .tags
+                .as_ref()
+                .map(|t| t.get("managed-by").cloned()),
+            Ok(Some("terraform".to_string()))
+        );
+        assert_eq!(
+            buckets[1].tags,
+            Ok(Tags::new()),
+            "NoSuchTagSet is an empty set"
+        );
     }
 
     #[tokio::test]
@@ -248,7 +303,9 @@ mod collector_tests {
         let location = mock!(Client::get_bucket_location)
             .then_output(|| GetBucketLocationOutput::builder().build());
         let encryption = mock!(Client::get_bucket_encryption).then_output(kms_config);
-        let client = mocked_client!(aws_sdk_s3, list, location, encryption);
+        let tagging = mock!(Client::get_bucket_tagging)
+            .then_error(|| GetBucketTaggingError::generic(aws_error("NoSuchTagSet")));
+        let client = mocked_client!(aws_sdk_s3, list, location, encryption, tagging);
 
         let buckets = run(&client).await.buckets.expect("listed");
         assert_eq!(

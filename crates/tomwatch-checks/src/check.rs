@@ -38,6 +38,19 @@ impl CheckMeta {
         resource_id: String,
         verdict: Verdict,
     ) -> Finding {
+        self.typed_finding(ctx, region, self.resource_type, resource_id, verdict)
+    }
+
+    /// A finding on a resource of another type than the check's own, for checks that judge
+    /// every workload whatever its type (tags).
+    pub fn typed_finding(
+        &self,
+        ctx: &EvalContext,
+        region: &str,
+        resource_type: &'static str,
+        resource_id: String,
+        verdict: Verdict,
+    ) -> Finding {
         Finding {
             check_id: self.id,
             control: ctx.rule.control.clone(),
@@ -45,7 +58,7 @@ impl CheckMeta {
             severity: ctx.rule.severity,
             account_id: ctx.account.account_id.clone(),
             region: region.to_string(),
-            resource_type: self.resource_type,
+            resource_type,
             resource_id,
             message: verdict.message,
             suppressed: false,

@@ -20,6 +20,7 @@ mod kms;
 mod organizations;
 mod rds;
 mod s3;
+mod tagging;
 mod wafv2;
 
 #[cfg(test)]

@@ -31,6 +31,11 @@ pub struct Parameters {
     pub cognito_password_min_length: i32,
     pub cognito_optional_mfa_allowed: bool,
     pub cognito_threat_protection_required: bool,
+    /// The tag that names the IaC tool managing a resource, and the tools that count (TOM-IAC).
+    pub iac_tag_key: String,
+    pub iac_tag_values: Vec<String>,
+    /// The tag that names the environment a resource belongs to (TOM-ACCOUNTS).
+    pub environment_tag_key: String,
 }
 
 impl Default for Parameters {
@@ -54,6 +59,11 @@ impl Default for Parameters {
             cognito_password_min_length: 12,
             cognito_optional_mfa_allowed: false,
             cognito_threat_protection_required: true,
+            iac_tag_key: "managed-by".into(),
+            iac_tag_values: ["terraform", "opentofu", "cloudformation", "cdk", "pulumi"]
+                .map(String::from)
+                .to_vec(),
+            environment_tag_key: "environment".into(),
         }
     }
 }
@@ -108,6 +118,15 @@ pub struct ParameterOverrides {
     /// TOM-AUTHN: whether Cognito threat protection must be ENFORCED (default true).
     #[serde(default)]
     pub cognito_threat_protection_required: Option<bool>,
+    /// TOM-IAC: the tag naming the IaC tool (besides CloudFormation's own stack tag).
+    #[serde(default)]
+    pub iac_tag_key: Option<Spanned<String>>,
+    /// TOM-IAC: the values of `iac_tag_key` that count as managed as code.
+    #[serde(default)]
+    pub iac_tag_values: Option<Spanned<Vec<String>>>,
+    /// TOM-ACCOUNTS: the tag naming a resource's environment.
+    #[serde(default)]
+    pub environment_tag_key: Option<Spanned<String>>,
 }
 
 /// Takes a positive number from an override, or records where it is not.
@@ -198,6 +217,25 @@ impl ParameterOverrides {
         }
         if let Some(required) = self.cognito_threat_protection_required {
             params.cognito_threat_protection_required = required;
+        }
+        for (value, name, target) in [
+            (&self.iac_tag_key, "iac_tag_key", &mut params.iac_tag_key),
+            (
+                &self.environment_tag_key,
+                "environment_tag_key",
+                &mut params.environment_tag_key,
+            ),
+        ] {
+            if let Some(key) = value {
+                if key.value.trim().is_empty() {
+                    problems.push(BaselineError::at(
+                        &key.referenced,
+                        format!("{name} must not be empty"),
+                    ));
+                } else {
+                    *target = key.value.clone();
+                }
+            }
         }
         for (value, name, target) in [
             (&self.environments, "environments", &mut params.environments),

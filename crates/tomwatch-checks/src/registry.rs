@@ -1,5 +1,7 @@
 use crate::check::Check;
-use crate::{account, cloudtrail, cognito, ec2, elbv2, iam, kms, organizations, rds, s3, wafv2};
+use crate::{
+    account, cloudtrail, cognito, ec2, elbv2, iam, kms, organizations, rds, s3, tagging, wafv2,
+};
 
 /// Every check tomwatch knows, in a stable order.
 static CHECKS: &[Check] = &[
@@ -40,6 +42,8 @@ static CHECKS: &[Check] = &[
     cognito::cognito_user_pool_password_policy::CHECK,
     cognito::cognito_user_pool_threat_protection::CHECK,
     cognito::cognito_user_pool_allowed_region::CHECK,
+    tagging::tagging_workload_managed_as_code::CHECK,
+    tagging::tagging_workload_environment_matches::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

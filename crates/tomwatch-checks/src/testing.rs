@@ -137,6 +137,7 @@ pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool
         backup_retention_days: 7,
         subnet_ids: Ok(vec![]),
         vpc_id: Some("vpc-1".into()),
+        tags: Default::default(),
     }
 }
 

@@ -243,6 +243,7 @@ impl CollectedErrors for S3Inventory {
         walk(&self.buckets, out, |bucket, out| {
             push_err(&bucket.region, out);
             push_err(&bucket.encryption, out);
+            push_err(&bucket.tags, out);
         });
     }
 }

@@ -314,7 +314,8 @@ fn suppressions_hide_a_fail_from_the_exit_code_until_they_expire_and_disabled_ch
     let estate = Estate::seed_compliant("suppress");
     let volume = estate.python(
         "ec2 = client('ec2')\n\
-         v = ec2.create_volume(AvailabilityZone='eu-central-1a', Size=1, Encrypted=False)\n\
+         v = ec2.create_volume(AvailabilityZone='eu-central-1a', Size=1, Encrypted=False, \
+         TagSpecifications=[{'ResourceType': 'volume', 'Tags': [{'Key': 'managed-by', 'Value': 'terraform'}]}])\n\
          print(v['VolumeId'])",
     );
     let arn = format!("arn:aws:ec2:eu-central-1:{}:volume/{volume}", estate.prod);

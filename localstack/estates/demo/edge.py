@@ -6,14 +6,17 @@ MODERN_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 OUTDATED_POLICY = "ELBSecurityPolicy-2016-08"
 
 
-def load_balancer(estate, account, region, name, subnets, kind="application", internal=False, waf=None):
+def load_balancer(estate, account, region, name, subnets, kind="application", internal=False, waf=None, tags=None):
     """A load balancer; `waf` is the ARN of a web ACL to associate. Records the verdicts every
     load balancer draws; listeners are added with `listener`."""
+    tags = estate.default_tags(account) if tags is None else tags
     elbv2 = estate.client("elbv2", account, region)
     lb = elbv2.create_load_balancer(
-        Name=name, Subnets=subnets, Type=kind, Scheme="internal" if internal else "internet-facing"
+        Name=name, Subnets=subnets, Type=kind, Scheme="internal" if internal else "internet-facing",
+        Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
     )["LoadBalancers"][0]
     arn = lb["LoadBalancerArn"]
+    estate.workload(account, region, arn, tags)
     zones = {z["ZoneName"] for z in elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]["AvailabilityZones"]}
     estate.expect("elbv2_load_balancer_allowed_region", account, region, arn, "PASS" if region.startswith("eu-") else "FAIL")
     estate.expect("elbv2_load_balancer_multi_az", account, region, arn, "PASS" if len(zones) >= 2 else "FAIL")
@@ -90,7 +93,7 @@ def seed(estate, prod, fra, nva, vpc, subnets, us_vpc, us_subnets):
 
     legacy = load_balancer(estate, prod, fra, "legacy-web", subnets)
     listener(estate, prod, fra, legacy, vpc, 8080, "HTTP")
-    load_balancer(estate, prod, fra, "internal-api", subnets, internal=True)
+    load_balancer(estate, prod, fra, "internal-api", subnets, internal=True, tags={"Name": "hand-made"})
     load_balancer(estate, prod, fra, "single-az-nlb", subnets[:1], kind="network")
 
     load_balancer(estate, prod, nva, "us-web", us_subnets)

@@ -31,6 +31,26 @@ class Estate:
         self.endpoint = endpoint
         self.suffix = suffix
         self.expected = []
+        # The environment the test configs declare for each account (TOM-ACCOUNTS).
+        self.environment = {}
+
+    def default_tags(self, account):
+        """What a well-run workload carries: its IaC tool and its account's environment."""
+        tags = {"managed-by": "terraform"}
+        if self.environment.get(account) in VALID_ENVIRONMENTS:
+            tags["environment"] = self.environment[account]
+        return tags
+
+    def workload(self, account, region, arn, tags):
+        """Records the verdicts of the tag checks every workload resource draws."""
+        managed = tags.get("managed-by", "").lower() in IAC_TOOLS or "aws:cloudformation:stack-id" in tags
+        self.expect("tagging_workload_managed_as_code", account, region, arn, "PASS" if managed else "FAIL")
+        declared = self.environment.get(account)
+        if declared not in VALID_ENVIRONMENTS:
+            env_status = "NOT_APPLICABLE"
+        else:
+            env_status = "PASS" if tags.get("environment", declared) == declared else "FAIL"
+        self.expect("tagging_workload_environment_matches", account, region, arn, env_status)
 
     def client(self, service, account, region):
         return boto3.client(
@@ -82,7 +102,8 @@ class Estate:
         self.expect("ec2_security_group_world_ingress_web_only", account, region, sg_arn(group, region, account), status)
         self.expect("ec2_security_group_admin_ports_restricted", account, region, sg_arn(group, region, account), admin_status)
 
-    def instance(self, account, region, name, instance_region_status):
+    def instance(self, account, region, name, instance_region_status, tags=None):
+        tags = self.default_tags(account) if tags is None else tags
         ec2 = self.client("ec2", account, region)
         image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
         instance = ec2.run_instances(
@@ -91,23 +112,25 @@ class Estate:
             MaxCount=1,
             InstanceType="t3.micro",
             BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 8, "Encrypted": True}}],
-            TagSpecifications=[tag_spec("instance", name)],
+            TagSpecifications=[tag_spec("instance", name, tags), tag_spec("volume", name, tags)],
         )["Instances"][0]
         instance_id = instance["InstanceId"]
-        self.expect(
-            "ec2_instance_allowed_region", account, region, f"arn:aws:ec2:{region}:{account}:instance/{instance_id}",
-            instance_region_status,
-        )
+        instance_arn = f"arn:aws:ec2:{region}:{account}:instance/{instance_id}"
+        self.expect("ec2_instance_allowed_region", account, region, instance_arn, instance_region_status)
+        self.workload(account, region, instance_arn, tags)
         volumes = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance_id]}])["Volumes"]
         assert volumes, f"{name}: no root volume"
         for volume in volumes:
             arn = f"arn:aws:ec2:{region}:{account}:volume/{volume['VolumeId']}"
             self.expect("ec2_volume_allowed_region", account, region, arn, instance_region_status)
             self.expect("ec2_volume_encrypted", account, region, arn, "PASS" if volume["Encrypted"] else "FAIL")
+            stored = {t["Key"]: t["Value"] for t in volume.get("Tags", [])}
+            self.workload(account, region, arn, stored)
 
-    def volume(self, account, region, name, encrypted, region_status, kms_key=None):
+    def volume(self, account, region, name, encrypted, region_status, kms_key=None, tags=None):
+        tags = self.default_tags(account) if tags is None else tags
         ec2 = self.client("ec2", account, region)
-        args = {"AvailabilityZone": f"{region}a", "Size": 10, "Encrypted": encrypted, "TagSpecifications": [tag_spec("volume", name)]}
+        args = {"AvailabilityZone": f"{region}a", "Size": 10, "Encrypted": encrypted, "TagSpecifications": [tag_spec("volume", name, tags)]}
         if kms_key:
             args["KmsKeyId"] = kms_key
         volume = ec2.create_volume(**args)
@@ -115,6 +138,7 @@ class Estate:
         arn = f"arn:aws:ec2:{region}:{account}:volume/{volume['VolumeId']}"
         self.expect("ec2_volume_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
         self.expect("ec2_volume_allowed_region", account, region, arn, region_status)
+        self.workload(account, region, arn, tags)
 
     def ebs_encryption_by_default(self, account, enabled_in):
         """Turns the setting on in `enabled_in` and records the verdict of every region tomwatch scans."""
@@ -135,8 +159,9 @@ class Estate:
 
     def database(
         self, account, region, name, encrypted, public, region_status, subnets, public_subnets=False, multi_az=False,
-        backup_days=0,
+        backup_days=0, tags=None,
     ):
+        tags = self.default_tags(account) if tags is None else tags
         rds = self.client("rds", account, region)
         args = dict(
             DBInstanceIdentifier=name,
@@ -149,6 +174,7 @@ class Estate:
             PubliclyAccessible=public,
             MultiAZ=multi_az,
             BackupRetentionPeriod=backup_days,
+            Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
         )
         rds.create_db_subnet_group(DBSubnetGroupName=f"{name}-subnets", DBSubnetGroupDescription=name, SubnetIds=subnets)
         args["DBSubnetGroupName"] = f"{name}-subnets"
@@ -164,6 +190,7 @@ class Estate:
         self.expect("rds_instance_storage_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
         self.expect("rds_instance_not_public", account, region, arn, "FAIL" if public else "PASS")
         self.expect("rds_instance_allowed_region", account, region, arn, region_status)
+        self.workload(account, region, arn, tags)
 
     def snapshots(self, account, region, manual_of):
         """Takes a manual snapshot of each named instance, then records every snapshot of the
@@ -194,7 +221,8 @@ class Estate:
 
     # --- S3 --------------------------------------------------------------------------------------
 
-    def bucket(self, account, region, name, kms_key, region_status):
+    def bucket(self, account, region, name, kms_key, region_status, tags=None):
+        tags = self.default_tags(account) if tags is None else tags
         s3 = self.client("s3", account, region)
         name = f"{name}-{self.suffix}"
         if region == "us-east-1":
@@ -215,6 +243,9 @@ class Estate:
         arn = f"arn:aws:s3:::{name}"
         self.expect("s3_bucket_default_encryption_kms", account, region, arn, "PASS" if kms_key else "FAIL")
         self.expect("s3_bucket_allowed_region", account, region, arn, region_status)
+        if tags:
+            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+        self.workload(account, region, arn, tags)
         return name
 
     # --- CloudTrail ------------------------------------------------------------------------------
@@ -238,6 +269,9 @@ class Estate:
         self.expect("cloudtrail_account_multi_region_trail", account, "global", f"arn:aws:iam::{account}:root", status)
 
 
+VALID_ENVIRONMENTS = {"production", "staging", "development"}
+IAC_TOOLS = {"terraform", "opentofu", "cloudformation", "cdk", "pulumi"}
+
 # Every EU region of the commercial partition that LocalStack lists.
 EU_REGIONS = {
     "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
@@ -248,8 +282,10 @@ def sg_arn(group, region, account):
     return group.get("SecurityGroupArn") or f"arn:aws:ec2:{region}:{account}:security-group/{group['GroupId']}"
 
 
-def tag_spec(resource_type, name):
-    return {"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}]}
+def tag_spec(resource_type, name, tags):
+    return {"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}] + [
+        {"Key": k, "Value": v} for k, v in tags.items()
+    ]}
 
 
 def world(protocol, from_port, to_port, v6=False):
@@ -263,6 +299,7 @@ def world(protocol, from_port, to_port, v6=False):
 
 def seed(estate, prod, dev):
     fra, dub, nva, ore = "eu-central-1", "eu-west-1", "us-east-1", "us-west-2"
+    estate.environment.update({prod: "production", dev: "dev"})
 
     # Production: mostly compliant in Frankfurt, with drift planted beside each compliant twin.
     vpc, subnets = estate.vpc(prod, fra, "10.10.0.0/16")
@@ -273,7 +310,7 @@ def seed(estate, prod, dev):
     estate.kms_key(prod, fra, "prod-static", rotate=False)
     estate.kms_key(prod, fra, "prod-signing", rotate=False, spec="RSA_2048")
     estate.volume(prod, fra, "data-encrypted", True, "PASS", kms_key=data_key)
-    estate.volume(prod, fra, "data-plain", False, "PASS")
+    estate.volume(prod, fra, "data-plain", False, "PASS", tags={"managed-by": "terraform", "environment": "development"})
     estate.database(
         prod, fra, "orders", encrypted=True, public=False, region_status="PASS", subnets=subnets, multi_az=True, backup_days=7
     )
@@ -284,7 +321,7 @@ def seed(estate, prod, dev):
     )
     estate.snapshots(prod, fra, manual_of=["orders", "legacy-mysql"])
     estate.bucket(prod, fra, "tw-prod-data", data_key, "PASS")
-    estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS")
+    estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS", tags={})
     trail_bucket = estate.bucket(prod, fra, "tw-prod-trail", data_key, "PASS")
     estate.trail(prod, fra, "org-trail", trail_bucket, multi_region=True, validation=True, kms_key=data_key)
     estate.trail(prod, dub, "debug-trail", trail_bucket, multi_region=False, validation=False)
@@ -292,7 +329,7 @@ def seed(estate, prod, dev):
     estate.ebs_encryption_by_default(prod, enabled_in=EU_REGIONS - {dub})
 
     # Production drift outside the EU.
-    estate.instance(prod, nva, "shadow-it", "FAIL")
+    estate.instance(prod, nva, "shadow-it", "FAIL", tags={"managed-by": "clickops"})
     us_key = estate.kms_key(prod, nva, "us-key", rotate=True)
     estate.bucket(prod, nva, "tw-prod-us-copy", us_key, "FAIL")
     us_vpc, us_subnets = estate.vpc(prod, nva, "10.12.0.0/16")
@@ -346,6 +383,7 @@ def seed(estate, prod, dev):
 def seed_compliant(estate, account):
     """One account that meets every check: for exit-code 0 (and 3, once a service is made blind)."""
     fra = "eu-central-1"
+    estate.environment[account] = "production"
     estate.vpc(account, fra, "10.30.0.0/16")
     key = estate.kms_key(account, fra, "compliant-key", rotate=True)
     trail_bucket = estate.bucket(account, fra, "tw-compliant-trail", key, "PASS")

@@ -17,6 +17,7 @@ const TOM_CONTROLS: &[&str] = &[
     "TOM-ENC-TRANSIT",
     "TOM-WAF",
     "TOM-AUTHN",
+    "TOM-IAC",
 ];
 
 #[test]

@@ -31,7 +31,7 @@ fn per_bucket(
 }
 
 #[cfg(test)]
-mod fixtures {
+pub(crate) mod fixtures {
     use crate::testing::*;
     use tomwatch_model::inventory::{BucketEncryption, S3Bucket};
     use tomwatch_model::Collected;
@@ -47,6 +47,7 @@ mod fixtures {
                     .starts_with("aws:kms")
                     .then(|| "alias/data".into()),
             })),
+            tags: Ok(Default::default()),
         }
     }
 

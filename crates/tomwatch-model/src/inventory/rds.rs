@@ -1,3 +1,4 @@
+use super::Tags;
 use crate::{Collected, CollectionError};
 
 #[derive(Debug, Clone)]
@@ -40,4 +41,5 @@ pub struct RdsInstance {
     /// The subnets of its DB subnet group (AWS always returns one for VPC instances).
     pub subnet_ids: Collected<Vec<String>>,
     pub vpc_id: Option<String>,
+    pub tags: Tags,
 }

@@ -1,3 +1,4 @@
+use super::Tags;
 use crate::{Collected, CollectionError};
 
 #[derive(Debug, Clone)]
@@ -21,6 +22,8 @@ pub struct S3Bucket {
     pub region: Collected<String>,
     /// `None` when the bucket has no default-encryption configuration at all.
     pub encryption: Collected<Option<BucketEncryption>>,
+    /// The bucket's tags (GetBucketTagging); a bucket without any has an empty set.
+    pub tags: Collected<Tags>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
