@@ -33,6 +33,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "s3:GetBucketLocation",
             "s3:GetEncryptionConfiguration",
             "s3:GetBucketTagging",
+            "s3:GetBucketPolicy",
         ],
         ServiceKind::Iam => &[
             "iam:GetAccountSummary",

@@ -86,8 +86,13 @@ async fn describe_bucket(
         Ok(region) => bucket_tags(&client_for(region), &caller.in_region(region), &name).await,
         Err(error) => Err(error.clone()),
     };
+    let policy = match &region {
+        Ok(region) => bucket_policy(&client_for(region), &caller.in_region(region), &name).await,
+        Err(error) => Err(error.clone()),
+    };
     S3Bucket {
         tags,
+        policy,
         arn: format!("arn:aws:s3:::{name}"),
         name,
         region,
@@ -119,6 +124,17 @@ async fn bucket_encryption(
         sse_algorithm: default.sse_algorithm().as_str().to_string(),
         kms_key_id: default.kms_master_key_id().map(str::to_string),
     }))
+}
+
+async fn bucket_policy(client: &Client, caller: &Caller, name: &str) -> Collected<Option<String>> {
+    let output = caller
+        .call_absent_ok(
+            "GetBucketPolicy",
+            client.get_bucket_policy().bucket(name).send(),
+            &["NoSuchBucketPolicy"],
+        )
+        .await?;
+    Ok(output.and_then(|o| o.policy))
 }
 
 async fn bucket_tags(client: &Client, caller: &Caller, name: &str) -> Collected<Tags> {
@@ -169,6 +185,7 @@ mod collector_tests {
         GetBucketEncryptionError, GetBucketEncryptionOutput,
     };
     use aws_sdk_s3::operation::get_bucket_location::GetBucketLocationOutput;
+    use aws_sdk_s3::operation::get_bucket_policy::{GetBucketPolicyError, GetBucketPolicyOutput};
     use aws_sdk_s3::operation::get_bucket_tagging::{
         GetBucketTaggingError, GetBucketTaggingOutput,
     };
@@ -254,7 +271,9 @@ mod collector_tests {
         let untagged = mock!(Client::get_bucket_tagging)
             .match_requests(|r| r.bucket() != Some("kms"))
             .then_error(|| GetBucketTaggingError::generic(aws_error("NoSuchTagSet")));
-        let client = mocked_client!(aws_sdk_s3, list, kms, bare, locked, tagged, untagged);
+        let policy = mock!(Client::get_bucket_policy)
+            .then_error(|| GetBucketPolicyError::generic(aws_error("NoSuchBucketPolicy")));
+        let client = mocked_client!(aws_sdk_s3, list, kms, bare, locked, tagged, untagged, policy);
 
         let buckets = run(&client).await.buckets.expect("listed");
         assert_eq!(buckets.len(), 3);
@@ -305,13 +324,22 @@ mod collector_tests {
         let encryption = mock!(Client::get_bucket_encryption).then_output(kms_config);
         let tagging = mock!(Client::get_bucket_tagging)
             .then_error(|| GetBucketTaggingError::generic(aws_error("NoSuchTagSet")));
-        let client = mocked_client!(aws_sdk_s3, list, location, encryption, tagging);
+        let policy = mock!(Client::get_bucket_policy).then_output(|| {
+            GetBucketPolicyOutput::builder()
+                .policy(r#"{"Statement":[]}"#)
+                .build()
+        });
+        let client = mocked_client!(aws_sdk_s3, list, location, encryption, tagging, policy);
 
         let buckets = run(&client).await.buckets.expect("listed");
         assert_eq!(
             buckets[0].region.as_deref(),
             Ok("us-east-1"),
             "an empty constraint is us-east-1"
+        );
+        assert_eq!(
+            buckets[0].policy.as_ref().map(|p| p.as_deref()),
+            Ok(Some(r#"{"Statement":[]}"#))
         );
     }
 

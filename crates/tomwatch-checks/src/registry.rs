@@ -44,6 +44,7 @@ static CHECKS: &[Check] = &[
     cognito::cognito_user_pool_allowed_region::CHECK,
     tagging::tagging_workload_managed_as_code::CHECK,
     tagging::tagging_workload_environment_matches::CHECK,
+    s3::s3_bucket_secure_transport::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

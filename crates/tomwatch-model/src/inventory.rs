@@ -244,6 +244,7 @@ impl CollectedErrors for S3Inventory {
             push_err(&bucket.region, out);
             push_err(&bucket.encryption, out);
             push_err(&bucket.tags, out);
+            push_err(&bucket.policy, out);
         });
     }
 }

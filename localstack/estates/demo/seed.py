@@ -221,7 +221,7 @@ class Estate:
 
     # --- S3 --------------------------------------------------------------------------------------
 
-    def bucket(self, account, region, name, kms_key, region_status, tags=None):
+    def bucket(self, account, region, name, kms_key, region_status, tags=None, deny_plain_http=True):
         tags = self.default_tags(account) if tags is None else tags
         s3 = self.client("s3", account, region)
         name = f"{name}-{self.suffix}"
@@ -243,6 +243,16 @@ class Estate:
         arn = f"arn:aws:s3:::{name}"
         self.expect("s3_bucket_default_encryption_kms", account, region, arn, "PASS" if kms_key else "FAIL")
         self.expect("s3_bucket_allowed_region", account, region, arn, region_status)
+        if deny_plain_http:
+            s3.put_bucket_policy(Bucket=name, Policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
+                    "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }],
+            }))
+            assert "SecureTransport" in s3.get_bucket_policy(Bucket=name)["Policy"]
+        self.expect("s3_bucket_secure_transport", account, region, arn, "PASS" if deny_plain_http else "FAIL")
         if tags:
             s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
         self.workload(account, region, arn, tags)
@@ -321,7 +331,7 @@ def seed(estate, prod, dev):
     )
     estate.snapshots(prod, fra, manual_of=["orders", "legacy-mysql"])
     estate.bucket(prod, fra, "tw-prod-data", data_key, "PASS")
-    estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS", tags={})
+    estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS", tags={}, deny_plain_http=False)
     trail_bucket = estate.bucket(prod, fra, "tw-prod-trail", data_key, "PASS")
     estate.trail(prod, fra, "org-trail", trail_bucket, multi_region=True, validation=True, kms_key=data_key)
     estate.trail(prod, dub, "debug-trail", trail_bucket, multi_region=False, validation=False)

@@ -1,5 +1,6 @@
 pub mod s3_bucket_allowed_region;
 pub mod s3_bucket_default_encryption_kms;
+pub mod s3_bucket_secure_transport;
 
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
@@ -48,6 +49,7 @@ pub(crate) mod fixtures {
                     .then(|| "alias/data".into()),
             })),
             tags: Ok(Default::default()),
+            policy: Ok(None),
         }
     }
 

@@ -22,6 +22,8 @@ pub struct S3Bucket {
     pub region: Collected<String>,
     /// `None` when the bucket has no default-encryption configuration at all.
     pub encryption: Collected<Option<BucketEncryption>>,
+    /// The bucket policy document (JSON); `None` when the bucket has no policy.
+    pub policy: Collected<Option<String>>,
     /// The bucket's tags (GetBucketTagging); a bucket without any has an empty set.
     pub tags: Collected<Tags>,
 }
