@@ -13,6 +13,7 @@ mod cloudtrail;
 mod cognito;
 mod ec2;
 mod elbv2;
+mod guardduty;
 mod iam;
 mod kms;
 mod organizations;

@@ -28,6 +28,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "wafv2:GetWebACLForResource",
         ],
         ServiceKind::Cognito => &["cognito-idp:ListUserPools", "cognito-idp:DescribeUserPool"],
+        ServiceKind::GuardDuty => &["guardduty:ListDetectors", "guardduty:GetDetector"],
         ServiceKind::S3 => &[
             "s3:ListAllMyBuckets",
             "s3:GetBucketLocation",

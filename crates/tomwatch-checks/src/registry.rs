@@ -1,6 +1,7 @@
 use crate::check::Check;
 use crate::{
-    account, cloudtrail, cognito, ec2, elbv2, iam, kms, organizations, rds, s3, tagging, wafv2,
+    account, cloudtrail, cognito, ec2, elbv2, guardduty, iam, kms, organizations, rds, s3, tagging,
+    wafv2,
 };
 
 /// Every check tomwatch knows, in a stable order.
@@ -45,6 +46,7 @@ static CHECKS: &[Check] = &[
     tagging::tagging_workload_managed_as_code::CHECK,
     tagging::tagging_workload_environment_matches::CHECK,
     s3::s3_bucket_secure_transport::CHECK,
+    guardduty::guardduty_detector_enabled::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

@@ -64,6 +64,12 @@ pub fn empty_region(region: &str) -> RegionInventory {
         cognito: CognitoInventory {
             user_pools: Ok(vec![]),
         },
+        guardduty: GuardDutyInventory {
+            detectors: Ok(vec![Detector {
+                id: "d-1".into(),
+                enabled: Ok(true),
+            }]),
+        },
     }
 }
 

@@ -8,7 +8,8 @@ use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
 use tomwatch_model::inventory::{
     CloudTrailInventory, CognitoInventory, CollectedErrors, Ec2Inventory, Elbv2Inventory,
-    IamInventory, KmsInventory, OrganizationsInventory, RdsInventory, S3Inventory,
+    GuardDutyInventory, IamInventory, KmsInventory, OrganizationsInventory, RdsInventory,
+    S3Inventory,
 };
 use tomwatch_model::{
     AccountInventory, CollectionError, ErrorKind, RegionInventory, Scope, ServiceKind,
@@ -127,6 +128,7 @@ enum Part {
     CloudTrail(CloudTrailInventory),
     Elbv2(Elbv2Inventory),
     Cognito(CognitoInventory),
+    GuardDuty(GuardDutyInventory),
 }
 
 impl Part {
@@ -138,6 +140,7 @@ impl Part {
             ServiceKind::CloudTrail => Part::CloudTrail(CloudTrailInventory::failed(error)),
             ServiceKind::Elbv2 => Part::Elbv2(Elbv2Inventory::failed(error)),
             ServiceKind::Cognito => Part::Cognito(CognitoInventory::failed(error)),
+            ServiceKind::GuardDuty => Part::GuardDuty(GuardDutyInventory::failed(error)),
             global => unreachable!("{global:?} is collected once per account, not per region"),
         }
     }
@@ -242,6 +245,7 @@ pub async fn scan_account(
                 Part::CloudTrail(cloudtrail) => inventory.cloudtrail = cloudtrail,
                 Part::Elbv2(elbv2) => inventory.elbv2 = elbv2,
                 Part::Cognito(cognito) => inventory.cognito = cognito,
+                Part::GuardDuty(guardduty) => inventory.guardduty = guardduty,
             }
         }
         inventories
@@ -312,6 +316,11 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
             let cognito = session.collect_cognito(region).await;
             let ok = cognito.is_complete();
             (Part::Cognito(cognito), ok)
+        }
+        ServiceKind::GuardDuty => {
+            let guardduty = session.collect_guardduty(region).await;
+            let ok = guardduty.is_complete();
+            (Part::GuardDuty(guardduty), ok)
         }
         global => unreachable!("{global:?} is collected once per account, not per region"),
     }

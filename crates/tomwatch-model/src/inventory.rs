@@ -7,6 +7,7 @@ mod cloudtrail;
 mod cognito;
 mod ec2;
 mod elbv2;
+mod guardduty;
 mod iam;
 mod kms;
 mod organizations;
@@ -17,6 +18,7 @@ pub use cloudtrail::{CloudTrailInventory, Trail, TrailStatus};
 pub use cognito::{CognitoInventory, UserPool, UserPoolDetails, UserPoolPasswordPolicy};
 pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup};
 pub use elbv2::{Elbv2Inventory, Listener, LoadBalancer, WafRule, WafStatement, WebAcl};
+pub use guardduty::{Detector, GuardDutyInventory};
 pub use iam::{AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolicy};
 pub use kms::{KmsInventory, KmsKey, KmsKeyDetails};
 pub use organizations::{Organization, OrganizationsInventory};
@@ -35,19 +37,21 @@ pub enum ServiceKind {
     CloudTrail,
     Elbv2,
     Cognito,
+    GuardDuty,
     S3,
     Iam,
     Organizations,
 }
 
 impl ServiceKind {
-    pub const ALL: [ServiceKind; 9] = [
+    pub const ALL: [ServiceKind; 10] = [
         ServiceKind::Ec2,
         ServiceKind::Rds,
         ServiceKind::Kms,
         ServiceKind::CloudTrail,
         ServiceKind::Elbv2,
         ServiceKind::Cognito,
+        ServiceKind::GuardDuty,
         ServiceKind::S3,
         ServiceKind::Iam,
         ServiceKind::Organizations,
@@ -62,6 +66,7 @@ impl ServiceKind {
             ServiceKind::CloudTrail => "cloudtrail",
             ServiceKind::Elbv2 => "elasticloadbalancing",
             ServiceKind::Cognito => "cognito-idp",
+            ServiceKind::GuardDuty => "guardduty",
             ServiceKind::S3 => "s3",
             ServiceKind::Iam => "iam",
             ServiceKind::Organizations => "organizations",
@@ -118,6 +123,7 @@ pub struct RegionInventory {
     pub cloudtrail: CloudTrailInventory,
     pub elbv2: Elbv2Inventory,
     pub cognito: CognitoInventory,
+    pub guardduty: GuardDutyInventory,
 }
 
 impl RegionInventory {
@@ -131,6 +137,7 @@ impl RegionInventory {
             cloudtrail: CloudTrailInventory::failed(error.clone()),
             elbv2: Elbv2Inventory::failed(error.clone()),
             cognito: CognitoInventory::failed(error.clone()),
+            guardduty: GuardDutyInventory::failed(error.clone()),
         }
     }
 }
@@ -167,6 +174,7 @@ impl RegionInventory {
         self.cloudtrail.errors_into(out);
         self.elbv2.errors_into(out);
         self.cognito.errors_into(out);
+        self.guardduty.errors_into(out);
     }
 }
 
@@ -267,6 +275,12 @@ impl CollectedErrors for CognitoInventory {
         walk(&self.user_pools, out, |pool, out| {
             push_err(&pool.details, out)
         });
+    }
+}
+
+impl CollectedErrors for GuardDutyInventory {
+    fn errors_into(&self, out: &mut Vec<CollectionError>) {
+        walk(&self.detectors, out, |d, out| push_err(&d.enabled, out));
     }
 }
 

@@ -19,6 +19,7 @@ from botocore.config import Config
 
 import edge
 import identity
+import monitoring
 
 WEB_TRUST = {
     "Version": "2012-10-17",
@@ -370,6 +371,8 @@ def seed(estate, prod, dev):
     estate.volume(dev, ore, "forgotten-us-volume", True, "FAIL")
     estate.account_trail_verdict(dev, "FAIL")
     estate.ebs_encryption_by_default(dev, enabled_in=set())
+    monitoring.guardduty(estate, prod, enabled_in=EU_REGIONS - {"eu-west-3"}, eu_regions=EU_REGIONS)
+    monitoring.guardduty(estate, dev, enabled_in=set(), eu_regions=EU_REGIONS)
 
     # Identity: production is locked down beside one drifted twin of each kind; dev is not.
     identity.root_mfa(estate, prod, enabled=True)
@@ -400,6 +403,7 @@ def seed_compliant(estate, account):
     estate.trail(account, fra, "org-trail", trail_bucket, multi_region=True, validation=True, kms_key=key)
     estate.account_trail_verdict(account, "PASS")
     estate.ebs_encryption_by_default(account, enabled_in=EU_REGIONS)
+    monitoring.guardduty(estate, account, enabled_in=EU_REGIONS, eu_regions=EU_REGIONS)
     identity.root_mfa(estate, account, enabled=True)
     identity.password_policy(estate, account, strong=True)
     identity.user(estate, account, "operator", console=True, mfa=True)

@@ -1,0 +1,1 @@
+pub mod guardduty_detector_enabled;
