@@ -1,3 +1,5 @@
+mod vpcs;
+
 use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_ec2::types::{IpPermission as SdkIpPermission, Tag};
@@ -111,6 +113,11 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
                 vpc_id: group.vpc_id().map(str::to_string),
                 is_default: name == "default",
                 ingress: group.ip_permissions().iter().map(ip_permission).collect(),
+                egress: group
+                    .ip_permissions_egress()
+                    .iter()
+                    .map(ip_permission)
+                    .collect(),
             });
         }
         Ok(groups)
@@ -161,12 +168,13 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
         Ok(tables)
     };
 
-    let (instances, volumes, security_groups, ebs_encryption_by_default, route_tables) = tokio::join!(
+    let (instances, volumes, security_groups, ebs_encryption_by_default, route_tables, vpcs) = tokio::join!(
         instances,
         volumes,
         security_groups,
         ebs_encryption_by_default,
-        route_tables
+        route_tables,
+        vpcs::collect(client, caller),
     );
     Ec2Inventory {
         instances,
@@ -174,6 +182,7 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
         security_groups,
         ebs_encryption_by_default,
         route_tables,
+        vpcs,
     }
 }
 
@@ -209,132 +218,4 @@ fn tags(tags: &[Tag]) -> Tags {
 }
 
 #[cfg(test)]
-mod collector_tests {
-    use super::*;
-    use crate::testing::{aws_error, caller, mocked_client};
-    use aws_sdk_ec2::operation::describe_instances::{
-        DescribeInstancesError, DescribeInstancesOutput,
-    };
-    use aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput;
-    use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
-    use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
-    use aws_sdk_ec2::operation::get_ebs_encryption_by_default::GetEbsEncryptionByDefaultOutput;
-    use aws_sdk_ec2::types::{IpRange, Ipv6Range, SecurityGroup as SdkGroup, Volume};
-    use aws_sdk_ec2::Client;
-    use aws_smithy_mocks::mock;
-    use tomwatch_model::ErrorKind;
-
-    fn groups() -> DescribeSecurityGroupsOutput {
-        let ssh = SdkIpPermission::builder()
-            .ip_protocol("tcp")
-            .from_port(22)
-            .to_port(22)
-            .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-            .build();
-        let everything = SdkIpPermission::builder()
-            .ip_protocol("-1")
-            .from_port(-1)
-            .to_port(-1)
-            .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
-            .build();
-        let group = SdkGroup::builder()
-            .group_id("sg-1")
-            .group_name("default")
-            .vpc_id("vpc-1")
-            .ip_permissions(ssh)
-            .ip_permissions(everything)
-            .build();
-        DescribeSecurityGroupsOutput::builder()
-            .security_groups(group)
-            .build()
-    }
-
-    #[tokio::test]
-    async fn rules_are_flattened_and_a_throttled_listing_stays_scoped() {
-        let instances = mock!(Client::describe_instances)
-            .then_error(|| DescribeInstancesError::generic(aws_error("RequestLimitExceeded")));
-        let volumes = mock!(Client::describe_volumes).then_output(|| {
-            DescribeVolumesOutput::builder()
-                .volumes(
-                    Volume::builder()
-                        .volume_id("vol-1")
-                        .encrypted(true)
-                        .kms_key_id("k")
-                        .build(),
-                )
-                .build()
-        });
-        let sgs = mock!(Client::describe_security_groups).then_output(groups);
-        let by_default = mock!(Client::get_ebs_encryption_by_default).then_output(|| {
-            GetEbsEncryptionByDefaultOutput::builder()
-                .ebs_encryption_by_default(true)
-                .build()
-        });
-        let routes = mock!(Client::describe_route_tables)
-            .then_output(|| DescribeRouteTablesOutput::builder().build());
-        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs, by_default, routes);
-
-        let inventory = collect(&client, &caller("eu-west-1", "ec2")).await;
-        let throttled = inventory.instances.expect_err("throttled");
-        assert_eq!(
-            (throttled.kind, throttled.operation),
-            (ErrorKind::Throttled, "DescribeInstances")
-        );
-        assert_eq!(throttled.scope.region, "eu-west-1");
-
-        let volumes = inventory.volumes.expect("volumes");
-        assert_eq!(
-            volumes[0].arn,
-            "arn:aws:ec2:eu-west-1:111111111111:volume/vol-1"
-        );
-
-        let group = &inventory.security_groups.expect("groups")[0];
-        assert_eq!(
-            group.arn,
-            "arn:aws:ec2:eu-west-1:111111111111:security-group/sg-1"
-        );
-        assert!(group.is_default);
-        assert_eq!(group.ingress[0].from_port, Some(22));
-        assert_eq!(group.ingress[1].protocol, "-1");
-        assert_eq!(
-            (group.ingress[1].from_port, group.ingress[1].to_port),
-            (None, None),
-            "all traffic has no ports"
-        );
-        assert!(group.ingress.iter().all(IpPermission::is_open_to_world));
-    }
-
-    #[tokio::test]
-    async fn a_volume_without_its_encrypted_flag_is_an_error_not_false() {
-        let instances = mock!(Client::describe_instances)
-            .then_output(|| DescribeInstancesOutput::builder().build());
-        let volumes = mock!(Client::describe_volumes).then_output(|| {
-            DescribeVolumesOutput::builder()
-                .volumes(Volume::builder().volume_id("vol-2").build())
-                .build()
-        });
-        let sgs = mock!(Client::describe_security_groups)
-            .then_output(|| DescribeSecurityGroupsOutput::builder().build());
-        let by_default = mock!(Client::get_ebs_encryption_by_default)
-            .then_output(|| GetEbsEncryptionByDefaultOutput::builder().build());
-        let routes = mock!(Client::describe_route_tables)
-            .then_output(|| DescribeRouteTablesOutput::builder().build());
-        let client = mocked_client!(aws_sdk_ec2, instances, volumes, sgs, by_default, routes);
-
-        let inventory = collect(&client, &caller("eu-central-1", "ec2")).await;
-        let error = inventory.volumes.expect_err("malformed");
-        assert_eq!(
-            (error.kind, error.operation),
-            (ErrorKind::Other, "DescribeVolumes")
-        );
-        assert_eq!(error.message, "the response lacked Encrypted");
-        let setting = inventory
-            .ebs_encryption_by_default
-            .expect_err("flag missing");
-        assert_eq!(
-            setting.message,
-            "the response lacked EbsEncryptionByDefault"
-        );
-        assert_eq!(inventory.instances, Ok(vec![]));
-    }
-}
+mod collector_tests;

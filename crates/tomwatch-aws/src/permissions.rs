@@ -12,6 +12,11 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "ec2:DescribeInstances",
             "ec2:DescribeVolumes",
             "ec2:DescribeSecurityGroups",
+            "ec2:GetEbsEncryptionByDefault",
+            "ec2:DescribeRouteTables",
+            "ec2:DescribeVpcs",
+            "ec2:DescribeFlowLogs",
+            "ec2:DescribeNetworkInterfaces",
         ],
         ServiceKind::Rds => &["rds:DescribeDBInstances", "rds:DescribeDBSnapshots"],
         ServiceKind::Kms => &[

@@ -47,6 +47,8 @@ static CHECKS: &[Check] = &[
     tagging::tagging_workload_environment_matches::CHECK,
     s3::s3_bucket_secure_transport::CHECK,
     guardduty::guardduty_detector_enabled::CHECK,
+    ec2::ec2_security_group_default_restricts_all::CHECK,
+    ec2::ec2_vpc_flow_logs_enabled::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

@@ -50,6 +50,7 @@ pub fn empty_region(region: &str) -> RegionInventory {
             security_groups: Ok(vec![]),
             ebs_encryption_by_default: Ok(true),
             route_tables: Ok(vec![]),
+            vpcs: Ok(vec![]),
         },
         rds: RdsInventory {
             instances: Ok(vec![]),

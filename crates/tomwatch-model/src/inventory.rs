@@ -16,7 +16,7 @@ mod s3;
 
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailStatus};
 pub use cognito::{CognitoInventory, UserPool, UserPoolDetails, UserPoolPasswordPolicy};
-pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup};
+pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup, Vpc};
 pub use elbv2::{Elbv2Inventory, Listener, LoadBalancer, WafRule, WafStatement, WebAcl};
 pub use guardduty::{Detector, GuardDutyInventory};
 pub use iam::{AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolicy};
@@ -217,6 +217,7 @@ impl CollectedErrors for Ec2Inventory {
         walk(&self.security_groups, out, |_, _| {});
         push_err(&self.ebs_encryption_by_default, out);
         walk(&self.route_tables, out, |_, _| {});
+        walk(&self.vpcs, out, |_, _| {});
     }
 }
 

@@ -80,6 +80,7 @@ mod tests {
             vpc_id: Some("vpc-1".into()),
             is_default: false,
             ingress: rules,
+            egress: vec![],
         }
     }
 

@@ -81,6 +81,7 @@ mod tests {
             vpc_id: Some("vpc-1".into()),
             is_default: false,
             ingress: rules,
+            egress: vec![],
         }]);
         only(run(&CHECK, &account)).0.clone()
     }

@@ -9,6 +9,7 @@ pub struct Ec2Inventory {
     /// The region's account setting that encrypts every new EBS volume.
     pub ebs_encryption_by_default: Collected<bool>,
     pub route_tables: Collected<Vec<RouteTable>>,
+    pub vpcs: Collected<Vec<Vpc>>,
 }
 
 impl Ec2Inventory {
@@ -18,7 +19,8 @@ impl Ec2Inventory {
             volumes: Err(error.clone()),
             security_groups: Err(error.clone()),
             ebs_encryption_by_default: Err(error.clone()),
-            route_tables: Err(error),
+            route_tables: Err(error.clone()),
+            vpcs: Err(error),
         }
     }
 }
@@ -50,6 +52,7 @@ pub struct SecurityGroup {
     /// The group AWS creates with every VPC (named `default`).
     pub is_default: bool,
     pub ingress: Vec<IpPermission>,
+    pub egress: Vec<IpPermission>,
 }
 
 /// One ingress rule, flattened to what least-privilege checks need.
@@ -97,4 +100,17 @@ impl Ec2Inventory {
             .find(|t| t.subnet_ids.iter().any(|s| s == subnet_id))
             .or_else(|| tables.iter().find(|t| t.is_main && t.vpc_id == vpc_id))
     }
+}
+
+/// A VPC with what the network checks need to know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vpc {
+    pub arn: String,
+    pub vpc_id: String,
+    /// The VPC AWS creates in every region.
+    pub is_default: bool,
+    /// Some network interface lives in it: an unused default VPC is no workload's network.
+    pub in_use: bool,
+    /// An ACTIVE flow log records the whole VPC (not only some subnets or interfaces).
+    pub flow_logs_active: bool,
 }
