@@ -1,5 +1,5 @@
 //! The IAM actions each collector calls: the source of tomwatch's least-privilege policy.
-//! A test keeps this list in step with the operations the collectors record.
+//! The serve end-to-end test checks that every operation the collectors call is listed here.
 
 use tomwatch_model::ServiceKind;
 

@@ -6,7 +6,7 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 use support::daemon::{eventually, metric, metric_sum, Daemon};
-use support::Estate;
+use support::{run, Estate};
 
 const SERVE_CONFIG: &str =
     "regions: [eu-central-1, eu-west-1, us-east-1]\nschedule:\n  interval: 2s\n  jitter: 0\n";
@@ -37,6 +37,49 @@ fn promtool_check(metrics: &str) {
         output.status.success() && said.trim().is_empty(),
         "promtool check metrics:\n{said}"
     );
+}
+
+/// The least-privilege policy `tomwatch iam-policy` prints must allow every operation the
+/// collectors really called against the demo estate, as counted by tomwatch_api_requests_total.
+fn every_called_operation_is_in_the_iam_policy(metrics: &str) {
+    let (code, policy, stderr) = run(support::tomwatch().arg("iam-policy"));
+    assert_eq!(code, 0, "{stderr}");
+    let policy: serde_json::Value = serde_json::from_str(&policy).expect("policy JSON");
+    let allowed: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    let label = |line: &str, name: &str| -> Option<String> {
+        let start = line.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(line[start..].split('"').next()?.to_string())
+    };
+    let mut called = 0;
+    for line in metrics
+        .lines()
+        .filter(|l| l.starts_with("tomwatch_api_requests_total{"))
+    {
+        let (service, operation) = (
+            label(line, "service").expect("service"),
+            label(line, "operation").expect("operation"),
+        );
+        if (service.as_str(), operation.as_str()) == ("sts", "AssumeRole") {
+            continue; // the auditing identity's permission, not the audit role's
+        }
+        // S3 names a few IAM actions differently from their API operations.
+        let action = match (service.as_str(), operation.as_str()) {
+            ("s3", "ListBuckets") => "s3:ListAllMyBuckets".to_string(),
+            ("s3", "GetBucketEncryption") => "s3:GetEncryptionConfiguration".to_string(),
+            _ => format!("{service}:{operation}"),
+        };
+        assert!(
+            allowed.contains(&action.as_str()),
+            "{action} is called but not in `tomwatch iam-policy`"
+        );
+        called += 1;
+    }
+    assert!(called >= 20, "only {called} operations seen:\n{metrics}");
 }
 
 #[test]
@@ -120,6 +163,7 @@ fn metric_contract_drift_and_first_seen_across_restarts() {
     .is_some());
     let describe = [("service", "ec2"), ("operation", "DescribeInstances")];
     assert!(metric(&text, "tomwatch_api_requests_total", &describe).is_some_and(|n| n >= 2.0));
+    every_called_operation_is_in_the_iam_policy(&text);
     assert_eq!(
         metric(&text, "tomwatch_config_last_reload_successful", &[]),
         Some(1.0)
