@@ -1,1 +1,0 @@
-"""LocalStack providers for services that only LocalStack Pro ships, backed by the bundled moto."""
