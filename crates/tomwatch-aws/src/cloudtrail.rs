@@ -1,6 +1,7 @@
 use crate::caller::Caller;
 use crate::session::AwsSession;
-use tomwatch_model::inventory::{CloudTrailInventory, Trail, TrailStatus};
+use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
+use tomwatch_model::inventory::{CloudTrailInventory, Trail, TrailEvents, TrailStatus};
 
 impl AwsSession {
     pub async fn collect_cloudtrail(&self, region: &str) -> CloudTrailInventory {
@@ -38,7 +39,15 @@ pub(crate) async fn collect(
                 .map(|s| TrailStatus {
                     is_logging: s.is_logging().unwrap_or(false),
                 });
+            let event_selectors = caller
+                .call(
+                    "GetEventSelectors",
+                    client.get_event_selectors().trail_name(arn).send(),
+                )
+                .await
+                .map(|output| recorded_events(&output));
             trails.push(Trail {
+                event_selectors,
                 arn: arn.to_string(),
                 name: trail.name().unwrap_or_default().to_string(),
                 home_region: home_region.to_string(),
@@ -56,5 +65,131 @@ pub(crate) async fn collect(
     };
     CloudTrailInventory {
         trails: trails.await,
+    }
+}
+
+/// Folds basic and advanced event selectors into what the trail records.
+fn recorded_events(output: &GetEventSelectorsOutput) -> TrailEvents {
+    let mut events = TrailEvents::default();
+    for selector in output.event_selectors() {
+        if selector.include_management_events().unwrap_or(true) {
+            match selector.read_write_type().map(|t| t.as_str()) {
+                Some("ReadOnly") => events.management_read = true,
+                Some("WriteOnly") => events.management_write = true,
+                _ => {
+                    events.management_read = true;
+                    events.management_write = true;
+                }
+            }
+        }
+        if selector
+            .data_resources()
+            .iter()
+            .any(|r| r.r#type() == Some("AWS::S3::Object"))
+        {
+            events.s3_data = true;
+        }
+    }
+    for selector in output.advanced_event_selectors() {
+        let equals = |field: &str| {
+            selector
+                .field_selectors()
+                .iter()
+                .find(|f| f.field() == field)
+                .map(|f| f.equals().to_vec())
+        };
+        match equals("eventCategory").as_deref() {
+            Some([category]) if category == "Management" => match equals("readOnly").as_deref() {
+                Some([value]) if value == "true" => events.management_read = true,
+                Some([value]) if value == "false" => events.management_write = true,
+                _ => {
+                    events.management_read = true;
+                    events.management_write = true;
+                }
+            },
+            Some([category]) if category == "Data" => {
+                if equals("resources.type")
+                    .is_some_and(|t| t.iter().any(|t| t == "AWS::S3::Object"))
+                {
+                    events.s3_data = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudtrail::types::{
+        AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, ReadWriteType,
+    };
+
+    fn field(name: &str, value: &str) -> AdvancedFieldSelector {
+        AdvancedFieldSelector::builder()
+            .field(name)
+            .equals(value)
+            .build()
+            .expect("valid")
+    }
+
+    #[test]
+    fn basic_selectors_give_read_write_and_s3_data() {
+        let output = GetEventSelectorsOutput::builder()
+            .event_selectors(
+                EventSelector::builder()
+                    .read_write_type(ReadWriteType::WriteOnly)
+                    .include_management_events(true)
+                    .data_resources(
+                        DataResource::builder()
+                            .r#type("AWS::S3::Object")
+                            .values("arn:aws:s3")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        assert_eq!(
+            recorded_events(&output),
+            TrailEvents {
+                management_read: false,
+                management_write: true,
+                s3_data: true
+            }
+        );
+    }
+
+    #[test]
+    fn advanced_selectors_are_understood_too() {
+        let selector = |fields: Vec<AdvancedFieldSelector>| {
+            AdvancedEventSelector::builder()
+                .set_field_selectors(Some(fields))
+                .build()
+                .expect("valid")
+        };
+        let output = GetEventSelectorsOutput::builder()
+            .advanced_event_selectors(selector(vec![field("eventCategory", "Management")]))
+            .advanced_event_selectors(selector(vec![
+                field("eventCategory", "Data"),
+                field("resources.type", "AWS::S3::Object"),
+            ]))
+            .build();
+        assert_eq!(
+            recorded_events(&output),
+            TrailEvents {
+                management_read: true,
+                management_write: true,
+                s3_data: true
+            }
+        );
+        let read_only = GetEventSelectorsOutput::builder()
+            .advanced_event_selectors(selector(vec![
+                field("eventCategory", "Management"),
+                field("readOnly", "true"),
+            ]))
+            .build();
+        assert!(!recorded_events(&read_only).management_write);
     }
 }

@@ -24,7 +24,11 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "kms:DescribeKey",
             "kms:GetKeyRotationStatus",
         ],
-        ServiceKind::CloudTrail => &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
+        ServiceKind::CloudTrail => &[
+            "cloudtrail:DescribeTrails",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+        ],
         ServiceKind::Elbv2 => &[
             "elasticloadbalancing:DescribeLoadBalancers",
             "elasticloadbalancing:DescribeListeners",

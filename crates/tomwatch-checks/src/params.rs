@@ -36,6 +36,8 @@ pub struct Parameters {
     pub iac_tag_values: Vec<String>,
     /// The tag that names the environment a resource belongs to (TOM-ACCOUNTS).
     pub environment_tag_key: String,
+    /// Whether a trail must record S3 object-level (data) events (TOM-LOG, "where configured").
+    pub s3_data_events_required: bool,
 }
 
 impl Default for Parameters {
@@ -64,6 +66,7 @@ impl Default for Parameters {
                 .map(String::from)
                 .to_vec(),
             environment_tag_key: "environment".into(),
+            s3_data_events_required: false,
         }
     }
 }
@@ -127,6 +130,9 @@ pub struct ParameterOverrides {
     /// TOM-ACCOUNTS: the tag naming a resource's environment.
     #[serde(default)]
     pub environment_tag_key: Option<Spanned<String>>,
+    /// TOM-LOG: whether a trail must record S3 data events (default false).
+    #[serde(default)]
+    pub s3_data_events_required: Option<bool>,
 }
 
 /// Takes a positive number from an override, or records where it is not.
@@ -217,6 +223,9 @@ impl ParameterOverrides {
         }
         if let Some(required) = self.cognito_threat_protection_required {
             params.cognito_threat_protection_required = required;
+        }
+        if let Some(required) = self.s3_data_events_required {
+            params.s3_data_events_required = required;
         }
         for (value, name, target) in [
             (&self.iac_tag_key, "iac_tag_key", &mut params.iac_tag_key),

@@ -49,6 +49,8 @@ static CHECKS: &[Check] = &[
     guardduty::guardduty_detector_enabled::CHECK,
     ec2::ec2_security_group_default_restricts_all::CHECK,
     ec2::ec2_vpc_flow_logs_enabled::CHECK,
+    cloudtrail::cloudtrail_trail_management_events::CHECK,
+    cloudtrail::cloudtrail_account_s3_data_events::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

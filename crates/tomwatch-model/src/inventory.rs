@@ -14,7 +14,7 @@ mod organizations;
 mod rds;
 mod s3;
 
-pub use cloudtrail::{CloudTrailInventory, Trail, TrailStatus};
+pub use cloudtrail::{CloudTrailInventory, Trail, TrailEvents, TrailStatus};
 pub use cognito::{CognitoInventory, UserPool, UserPoolDetails, UserPoolPasswordPolicy};
 pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup, Vpc};
 pub use elbv2::{Elbv2Inventory, Listener, LoadBalancer, WafRule, WafStatement, WebAcl};
@@ -243,7 +243,10 @@ impl CollectedErrors for KmsInventory {
 
 impl CollectedErrors for CloudTrailInventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.trails, out, |trail, out| push_err(&trail.status, out));
+        walk(&self.trails, out, |trail, out| {
+            push_err(&trail.status, out);
+            push_err(&trail.event_selectors, out);
+        });
     }
 }
 

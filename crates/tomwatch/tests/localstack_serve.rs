@@ -85,7 +85,10 @@ fn every_called_operation_is_in_the_iam_policy(metrics: &str) {
 #[test]
 fn metric_contract_drift_and_first_seen_across_restarts() {
     let estate = Estate::seed("serve-drift");
-    let config = estate.config(SERVE_CONFIG);
+    let bob = estate.planted("iam_user_console_mfa", "FAIL", &estate.prod);
+    let config = estate.config(&format!(
+        "{SERVE_CONFIG}suppressions:\n  - check: iam_user_console_mfa\n    resource: \"{bob}\"\n    reason: leaves at the end of the month\n    owner: it-ops\n    expires: 2099-12-31\n"
+    ));
     let storage = estate.dir.join("data");
     let mut daemon = Daemon::start(&estate, &config, &storage, &[], &[]);
     daemon.wait_ready(Duration::from_secs(60));
@@ -119,6 +122,29 @@ fn metric_contract_drift_and_first_seen_across_restarts() {
         ("status", "SUPPRESSED"),
     ];
     assert_eq!(metric(&text, "tomwatch_findings", &suppressed), Some(0.0));
+    // The suppressed FAIL counts as SUPPRESSED, is no failing resource, and its end is a metric.
+    let mfa = |status| {
+        [
+            ("account_id", prod),
+            ("check_id", "iam_user_console_mfa"),
+            ("status", status),
+        ]
+    };
+    assert_eq!(
+        metric(&text, "tomwatch_findings", &mfa("SUPPRESSED")),
+        Some(1.0)
+    );
+    assert_eq!(metric(&text, "tomwatch_findings", &mfa("FAIL")), Some(0.0));
+    assert!(!text.contains(&format!("resource_id=\"{bob}\"")), "{text}");
+    assert_eq!(
+        metric(
+            &text,
+            "tomwatch_suppression_expires_timestamp_seconds",
+            &[("check", "iam_user_console_mfa"), ("owner", "it-ops")]
+        ),
+        Some(4_102_444_800.0),
+        "the end of 2099-12-31 UTC"
+    );
     assert_eq!(
         metric(
             &text,

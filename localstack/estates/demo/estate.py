@@ -302,7 +302,9 @@ class Estate:
 
     # --- CloudTrail ------------------------------------------------------------------------------
 
-    def trail(self, account, region, name, bucket, multi_region, validation, kms_key=None):
+    def trail(self, account, region, name, bucket, multi_region, validation, kms_key=None, management="All", s3_data=False):
+        """A logging trail; `management` is the ReadWriteType of its management events (None: none),
+        `s3_data` adds S3 object-level events."""
         cloudtrail = self.client("cloudtrail", account, region)
         args = dict(Name=name, S3BucketName=bucket, IsMultiRegionTrail=multi_region, EnableLogFileValidation=validation)
         if kms_key:
@@ -316,9 +318,21 @@ class Estate:
         assert cloudtrail.get_trail_status(Name=arn)["IsLogging"]
         self.expect("cloudtrail_trail_multi_region", account, region, arn, "PASS" if multi_region else "FAIL")
         self.expect("cloudtrail_trail_log_file_validation", account, region, arn, "PASS" if validation else "FAIL")
+        selector = {"ReadWriteType": management or "All", "IncludeManagementEvents": management is not None}
+        if s3_data:
+            selector["DataResources"] = [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]
+        cloudtrail.put_event_selectors(TrailName=name, EventSelectors=[selector])
+        stored = cloudtrail.get_event_selectors(TrailName=name)["EventSelectors"]
+        assert stored and stored[0]["ReadWriteType"] == selector["ReadWriteType"], f"{name}: {stored}"
+        self.expect("cloudtrail_trail_management_events", account, region, arn, "PASS" if management == "All" else "FAIL")
+        return arn
 
-    def account_trail_verdict(self, account, status):
-        self.expect("cloudtrail_account_multi_region_trail", account, "global", f"arn:aws:iam::{account}:root", status)
+    def account_trail_verdict(self, account, status, s3_data_status):
+        """`s3_data_status` as the test configs' baselines require S3 data events (the demo's and
+        the main integration test's do; the compliant estate's does not: NOT_APPLICABLE)."""
+        root = f"arn:aws:iam::{account}:root"
+        self.expect("cloudtrail_account_multi_region_trail", account, "global", root, status)
+        self.expect("cloudtrail_account_s3_data_events", account, "global", root, s3_data_status)
 
 
 VALID_ENVIRONMENTS = {"production", "staging", "development"}

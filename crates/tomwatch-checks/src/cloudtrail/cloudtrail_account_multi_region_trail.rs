@@ -81,6 +81,7 @@ mod tests {
             status: Ok(TrailStatus {
                 is_logging: logging,
             }),
+            event_selectors: Ok(Default::default()),
         }
     }
 

@@ -1,6 +1,8 @@
 pub mod cloudtrail_account_multi_region_trail;
+pub mod cloudtrail_account_s3_data_events;
 pub mod cloudtrail_trail_kms_encrypted;
 pub mod cloudtrail_trail_log_file_validation;
+pub mod cloudtrail_trail_management_events;
 pub mod cloudtrail_trail_multi_region;
 
 use crate::check::{CheckMeta, EvalContext};
@@ -23,10 +25,10 @@ fn per_trail(
 }
 
 #[cfg(test)]
-mod fixtures {
+pub(crate) mod fixtures {
     use crate::check::Check;
     use crate::testing::*;
-    use tomwatch_model::inventory::{Trail, TrailStatus};
+    use tomwatch_model::inventory::{Trail, TrailEvents, TrailStatus};
     use tomwatch_model::Finding;
 
     /// A multi-region, validated, logging trail homed in eu-central-1.
@@ -39,6 +41,11 @@ mod fixtures {
             log_file_validation: true,
             kms_key_id: None,
             status: Ok(TrailStatus { is_logging: true }),
+            event_selectors: Ok(TrailEvents {
+                management_read: true,
+                management_write: true,
+                s3_data: false,
+            }),
         }
     }
 

@@ -21,6 +21,16 @@ pub struct Trail {
     pub log_file_validation: bool,
     pub kms_key_id: Option<String>,
     pub status: Collected<TrailStatus>,
+    pub event_selectors: Collected<TrailEvents>,
+}
+
+/// What a trail's event selectors (basic or advanced) make it record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TrailEvents {
+    pub management_read: bool,
+    pub management_write: bool,
+    /// Object-level (data) events of S3, for some or all buckets.
+    pub s3_data: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
