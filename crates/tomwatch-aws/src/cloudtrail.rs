@@ -107,12 +107,12 @@ fn recorded_events(output: &GetEventSelectorsOutput) -> TrailEvents {
                     events.management_write = true;
                 }
             },
-            Some([category]) if category == "Data" => {
-                if equals("resources.type")
-                    .is_some_and(|t| t.iter().any(|t| t == "AWS::S3::Object"))
-                {
-                    events.s3_data = true;
-                }
+            Some([category])
+                if category == "Data"
+                    && equals("resources.type")
+                        .is_some_and(|t| t.iter().any(|t| t == "AWS::S3::Object")) =>
+            {
+                events.s3_data = true;
             }
             _ => {}
         }
