@@ -18,7 +18,11 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "ec2:DescribeFlowLogs",
             "ec2:DescribeNetworkInterfaces",
         ],
-        ServiceKind::Rds => &["rds:DescribeDBInstances", "rds:DescribeDBSnapshots"],
+        ServiceKind::Rds => &[
+            "rds:DescribeDBInstances",
+            "rds:DescribeDBSnapshots",
+            "rds:DescribeDBParameters",
+        ],
         ServiceKind::Kms => &[
             "kms:ListKeys",
             "kms:DescribeKey",

@@ -51,6 +51,7 @@ static CHECKS: &[Check] = &[
     ec2::ec2_vpc_flow_logs_enabled::CHECK,
     cloudtrail::cloudtrail_trail_management_events::CHECK,
     cloudtrail::cloudtrail_account_s3_data_events::CHECK,
+    rds::rds_instance_tls_enforced::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

@@ -145,6 +145,9 @@ pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool
         subnet_ids: Ok(vec![]),
         vpc_id: Some("vpc-1".into()),
         tags: Default::default(),
+        tls_parameters: Ok([("rds.force_ssl".to_string(), "1".to_string())]
+            .into_iter()
+            .collect()),
     }
 }
 

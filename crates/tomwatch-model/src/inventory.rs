@@ -224,7 +224,8 @@ impl CollectedErrors for Ec2Inventory {
 impl CollectedErrors for RdsInventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
         walk(&self.instances, out, |db, out| {
-            push_err(&db.subnet_ids, out)
+            push_err(&db.subnet_ids, out);
+            push_err(&db.tls_parameters, out);
         });
         walk(&self.snapshots, out, |_, _| {});
     }

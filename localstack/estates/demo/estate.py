@@ -201,7 +201,7 @@ class Estate:
 
     def database(
         self, account, region, name, encrypted, public, region_status, subnets, public_subnets=False, multi_az=False,
-        backup_days=0, tags=None,
+        backup_days=0, tags=None, force_tls=True,
     ):
         tags = self.default_tags(account) if tags is None else tags
         rds = self.client("rds", account, region)
@@ -220,6 +220,14 @@ class Estate:
         )
         rds.create_db_subnet_group(DBSubnetGroupName=f"{name}-subnets", DBSubnetGroupDescription=name, SubnetIds=subnets)
         args["DBSubnetGroupName"] = f"{name}-subnets"
+        if force_tls:
+            group = f"{name}-tls"
+            rds.create_db_parameter_group(DBParameterGroupName=group, DBParameterGroupFamily="postgres16", Description=name)
+            rds.modify_db_parameter_group(
+                DBParameterGroupName=group,
+                Parameters=[{"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "pending-reboot"}],
+            )
+            args["DBParameterGroupName"] = group
         db = rds.create_db_instance(**args)["DBInstance"]
         assert db["StorageEncrypted"] == encrypted and db["PubliclyAccessible"] == public, f"{name}: {db}"
         assert db["MultiAZ"] == multi_az and db["BackupRetentionPeriod"] == backup_days, f"{name}: {db}"
@@ -232,6 +240,7 @@ class Estate:
         self.expect("rds_instance_storage_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
         self.expect("rds_instance_not_public", account, region, arn, "FAIL" if public else "PASS")
         self.expect("rds_instance_allowed_region", account, region, arn, region_status)
+        self.expect("rds_instance_tls_enforced", account, region, arn, "PASS" if force_tls else "FAIL")
         self.workload(account, region, arn, tags)
 
     def snapshots(self, account, region, manual_of):

@@ -40,7 +40,7 @@ def seed(estate, prod, dev):
     _, public_subnets = estate.vpc(prod, fra, "10.11.0.0/16", public=True)
     estate.database(
         prod, fra, "legacy-mysql", encrypted=False, public=True, region_status="PASS", subnets=public_subnets,
-        public_subnets=True,
+        public_subnets=True, force_tls=False,
     )
     estate.snapshots(prod, fra, manual_of=["orders", "legacy-mysql"])
     estate.bucket(prod, fra, "tw-prod-data", data_key, "PASS")

@@ -4,6 +4,7 @@ pub mod rds_instance_multi_az;
 pub mod rds_instance_not_public;
 pub mod rds_instance_private_subnets;
 pub mod rds_instance_storage_encrypted;
+pub mod rds_instance_tls_enforced;
 pub mod rds_snapshot_encrypted;
 
 use crate::check::{CheckMeta, EvalContext};

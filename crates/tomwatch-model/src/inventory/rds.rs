@@ -1,5 +1,6 @@
 use super::Tags;
 use crate::{Collected, CollectionError};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 pub struct RdsInventory {
@@ -42,4 +43,7 @@ pub struct RdsInstance {
     pub subnet_ids: Collected<Vec<String>>,
     pub vpc_id: Option<String>,
     pub tags: Tags,
+    /// The TLS-forcing parameters (`rds.force_ssl`, `require_secure_transport`) of its DB
+    /// parameter group, as set there; a parameter the group does not list is absent.
+    pub tls_parameters: Collected<BTreeMap<String, String>>,
 }
