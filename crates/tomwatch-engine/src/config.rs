@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use tomwatch_checks::BaselineError;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -178,12 +179,16 @@ impl std::error::Error for ConfigError {}
 
 impl ConfigError {
     fn at(file: &Path, location: &serde_saphyr::Location, message: String) -> Self {
-        let known = *location != serde_saphyr::Location::UNKNOWN;
+        ConfigError::located(file, BaselineError::at(location, message))
+    }
+
+    /// A problem located within `file` (YAML syntax, or a baseline's own check).
+    fn located(file: &Path, error: BaselineError) -> Self {
         ConfigError {
             file: file.into(),
-            line: known.then(|| location.line() as u32),
-            column: known.then(|| location.column() as u32),
-            message,
+            line: error.line,
+            column: error.column,
+            message: error.message,
         }
     }
 }
@@ -228,12 +233,7 @@ impl Config {
     fn problems(&self, path: &Path) -> Vec<ConfigError> {
         let mut problems = Vec::new();
         let mut at = |span: &serde_saphyr::Location, message: String| {
-            problems.push(ConfigError {
-                file: path.into(),
-                line: Some(span.line() as u32),
-                column: Some(span.column() as u32),
-                message,
-            })
+            problems.push(ConfigError::at(path, span, message))
         };
         let mut seen = std::collections::HashSet::new();
         for account in &self.accounts {
@@ -342,13 +342,7 @@ impl Config {
 }
 
 fn syntax_error(path: &Path, error: &serde_saphyr::Error) -> ConfigError {
-    let located = tomwatch_checks::baseline::yaml_syntax_error(error);
-    ConfigError {
-        file: path.into(),
-        line: located.line,
-        column: located.column,
-        message: located.message,
-    }
+    ConfigError::located(path, tomwatch_checks::baseline::yaml_syntax_error(error))
 }
 
 fn is_account_id(id: &str) -> bool {

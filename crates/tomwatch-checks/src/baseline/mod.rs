@@ -59,7 +59,8 @@ pub struct BaselineError {
 }
 
 impl BaselineError {
-    pub(crate) fn at(location: &Location, message: String) -> Self {
+    /// A problem at a place in a YAML document; `Location::UNKNOWN` (a defaulted value) has none.
+    pub fn at(location: &Location, message: String) -> Self {
         let known = *location != Location::UNKNOWN;
         BaselineError {
             line: known.then(|| location.line() as u32),

@@ -5,7 +5,7 @@ use crate::policy::{Pattern, Policy, Suppression};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::path::Path;
-use tomwatch_checks::{all_checks, Baseline, BaselineError, ParameterOverrides};
+use tomwatch_checks::{all_checks, Baseline, ParameterOverrides};
 
 /// Which baseline to enforce and how to adapt it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -80,7 +80,7 @@ pub(super) fn resolve(
                     Err(errors) => {
                         return Err(errors
                             .into_iter()
-                            .map(|e| from_baseline(&baseline_path, e))
+                            .map(|e| ConfigError::located(&baseline_path, e))
                             .collect())
                     }
                 },
@@ -88,7 +88,7 @@ pub(super) fn resolve(
         }
     };
     if let Err(errors) = resolved.override_parameters(&baseline.parameters) {
-        problems.extend(errors.into_iter().map(|e| from_baseline(path, e)));
+        problems.extend(errors.into_iter().map(|e| ConfigError::located(path, e)));
     }
     for disabled in &baseline.disable {
         if disabled.reason.value.trim().is_empty() {
@@ -172,14 +172,5 @@ fn suppression(
             expires,
         }),
         _ => Err(problems),
-    }
-}
-
-fn from_baseline(file: &Path, error: BaselineError) -> ConfigError {
-    ConfigError {
-        file: file.into(),
-        line: error.line,
-        column: error.column,
-        message: error.message,
     }
 }
