@@ -7,6 +7,7 @@
 pub mod baseline;
 mod check;
 mod params;
+mod password;
 mod registry;
 mod verdict;
 

@@ -1,5 +1,6 @@
 use super::per_pool;
 use crate::check::{Check, CheckMeta, EvalContext};
+use crate::password::character_class_gap;
 use crate::verdict::Verdict;
 use tomwatch_model::Finding;
 
@@ -22,20 +23,12 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
         if policy.minimum_length < min {
             gaps.push(format!("minimum length {} < {min}", policy.minimum_length));
         }
-        let classes = [
-            (policy.require_uppercase, "uppercase"),
-            (policy.require_lowercase, "lowercase"),
-            (policy.require_numbers, "numbers"),
-            (policy.require_symbols, "symbols"),
-        ];
-        let missing: Vec<&str> = classes
-            .iter()
-            .filter(|(required, _)| !required)
-            .map(|(_, name)| *name)
-            .collect();
-        if !missing.is_empty() {
-            gaps.push(format!("does not require {}", missing.join(", ")));
-        }
+        gaps.extend(character_class_gap(
+            policy.require_uppercase,
+            policy.require_lowercase,
+            policy.require_numbers,
+            policy.require_symbols,
+        ));
         if gaps.is_empty() {
             Verdict::pass(format!(
                 "user pool {} requires {} characters of every class",

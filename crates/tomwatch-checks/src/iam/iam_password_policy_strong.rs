@@ -1,4 +1,5 @@
 use crate::check::{Check, CheckMeta, EvalContext};
+use crate::password::character_class_gap;
 use crate::verdict::Verdict;
 use tomwatch_model::Finding;
 
@@ -24,16 +25,12 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
                     policy.minimum_length, p.password_min_length
                 ));
             }
-            let classes = [
-                (policy.require_uppercase, "uppercase"),
-                (policy.require_lowercase, "lowercase"),
-                (policy.require_numbers, "numbers"),
-                (policy.require_symbols, "symbols"),
-            ];
-            let missing: Vec<&str> = classes.iter().filter(|(on, _)| !on).map(|(_, n)| *n).collect();
-            if !missing.is_empty() {
-                gaps.push(format!("does not require {}", missing.join(", ")));
-            }
+            gaps.extend(character_class_gap(
+                policy.require_uppercase,
+                policy.require_lowercase,
+                policy.require_numbers,
+                policy.require_symbols,
+            ));
             match policy.reuse_prevention {
                 Some(n) if n >= p.password_reuse_prevention => {}
                 other => gaps.push(format!(
