@@ -1,7 +1,7 @@
 use crate::baseline::Rule;
 use crate::params::Parameters;
 use crate::verdict::Verdict;
-use tomwatch_model::{AccountInventory, Collected, Finding};
+use tomwatch_model::{AccountInventory, Collected, Finding, RegionInventory};
 
 /// What the code knows about a check. Its control, severity and remediation are policy and live
 /// in the baseline (`config/baselines/tom.yaml`), not here.
@@ -72,9 +72,23 @@ impl CheckMeta {
     pub fn per_region_item<T>(
         &self,
         ctx: &EvalContext,
-        select: impl Fn(&tomwatch_model::RegionInventory) -> &Collected<Vec<T>>,
+        select: impl Fn(&RegionInventory) -> &Collected<Vec<T>>,
         wildcard: &str,
         judge: impl Fn(&str, &T) -> (String, Verdict),
+    ) -> Vec<Finding> {
+        self.per_region(ctx, select, wildcard, |region, _, items| {
+            items.iter().map(|item| judge(region, item)).collect()
+        })
+    }
+
+    /// Like [`CheckMeta::per_region_item`], but `judge` sees a region's whole list and the
+    /// region's inventory, for checks that combine collections or judge nested items.
+    pub fn per_region<T>(
+        &self,
+        ctx: &EvalContext,
+        select: impl Fn(&RegionInventory) -> &Collected<Vec<T>>,
+        wildcard: &str,
+        judge: impl Fn(&str, &RegionInventory, &[T]) -> Vec<(String, Verdict)>,
     ) -> Vec<Finding> {
         let regions = match &ctx.account.regions {
             Ok(regions) => regions,
@@ -91,10 +105,11 @@ impl CheckMeta {
         let mut findings = Vec::new();
         for (region, inventory) in regions {
             match select(inventory) {
-                Ok(items) => findings.extend(items.iter().map(|item| {
-                    let (resource_id, verdict) = judge(region, item);
-                    self.finding(ctx, region, resource_id, verdict)
-                })),
+                Ok(items) => findings.extend(
+                    judge(region, inventory, items)
+                        .into_iter()
+                        .map(|(id, verdict)| self.finding(ctx, region, id, verdict)),
+                ),
                 Err(error) => {
                     let id = scope_wildcard(ctx, region, wildcard);
                     findings.push(self.finding(ctx, region, id, Verdict::unknown(error)));

@@ -1,4 +1,4 @@
-use super::{per_region, unused_default_vpc};
+use super::unused_default_vpc;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::Finding;
@@ -13,8 +13,7 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    per_region(
-        &CHECK.meta,
+    CHECK.meta.per_region(
         ctx,
         |r| &r.ec2.security_groups,
         "arn:aws:ec2:{region}:{account}:security-group/*",

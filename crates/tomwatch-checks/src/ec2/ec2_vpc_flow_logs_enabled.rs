@@ -1,4 +1,3 @@
-use super::per_region;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::Finding;
@@ -13,8 +12,7 @@ pub const CHECK: Check = Check {
 };
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    per_region(
-        &CHECK.meta,
+    CHECK.meta.per_region(
         ctx,
         |r| &r.ec2.vpcs,
         "arn:aws:ec2:{region}:{account}:vpc/*",

@@ -7,47 +7,8 @@ pub mod ec2_volume_allowed_region;
 pub mod ec2_volume_encrypted;
 pub mod ec2_vpc_flow_logs_enabled;
 
-use crate::check::{CheckMeta, EvalContext};
-use crate::verdict::Verdict;
 use tomwatch_model::inventory::{IpPermission, Vpc};
-use tomwatch_model::{Collected, CollectionError, Finding, RegionInventory, GLOBAL_REGION};
-
-/// Runs `judge` on each region's collected list, with the whole region inventory at hand for
-/// checks that combine collections; a list that could not be collected is one UNKNOWN.
-fn per_region<T>(
-    meta: &CheckMeta,
-    ctx: &EvalContext,
-    select: impl Fn(&RegionInventory) -> &Collected<Vec<T>>,
-    wildcard: &str,
-    judge: impl Fn(&str, &RegionInventory, &[T]) -> Vec<(String, Verdict)>,
-) -> Vec<Finding> {
-    let account = &ctx.account.account_id;
-    let scope = |region: &str| {
-        wildcard
-            .replace("{region}", region)
-            .replace("{account}", account)
-    };
-    let regions = match &ctx.account.regions {
-        Ok(regions) => regions,
-        Err(error) => {
-            return vec![meta.finding(ctx, GLOBAL_REGION, scope("*"), Verdict::unknown(error))]
-        }
-    };
-    let mut findings = Vec::new();
-    for (region, inventory) in regions {
-        match select(inventory) {
-            Ok(items) => findings.extend(
-                judge(region, inventory, items)
-                    .into_iter()
-                    .map(|(id, verdict)| meta.finding(ctx, region, id, verdict)),
-            ),
-            Err(error) => {
-                findings.push(meta.finding(ctx, region, scope(region), Verdict::unknown(error)))
-            }
-        }
-    }
-    findings
-}
+use tomwatch_model::{Collected, CollectionError};
 
 /// Whether `vpc_id` is a default VPC without a single network interface.
 fn unused_default_vpc<'a>(

@@ -7,7 +7,7 @@ pub mod elbv2_load_balancer_waf_attached;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::{Listener, LoadBalancer};
-use tomwatch_model::{Finding, RegionInventory, GLOBAL_REGION};
+use tomwatch_model::{Finding, RegionInventory};
 
 const LB_WILDCARD: &str = "arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/*";
 
@@ -33,42 +33,23 @@ fn per_listener(
     applies: impl Fn(&Listener) -> bool,
     judge: impl Fn(&RegionInventory, &LoadBalancer, &Listener) -> Verdict,
 ) -> Vec<Finding> {
-    let wildcard = |region: &str| {
-        LB_WILDCARD
-            .replace("{region}", region)
-            .replace("{account}", &ctx.account.account_id)
-    };
-    let regions = match &ctx.account.regions {
-        Ok(regions) => regions,
-        Err(error) => {
-            let id = wildcard("*");
-            return vec![meta.finding(ctx, GLOBAL_REGION, id, Verdict::unknown(error))];
-        }
-    };
-    let mut findings = Vec::new();
-    for (name, region) in regions {
-        let lbs = match &region.elbv2.load_balancers {
-            Ok(lbs) => lbs,
-            Err(error) => {
-                findings.push(meta.finding(ctx, name, wildcard(name), Verdict::unknown(error)));
-                continue;
-            }
-        };
-        for lb in lbs {
-            match &lb.listeners {
-                Err(error) => {
-                    findings.push(meta.finding(ctx, name, lb.arn.clone(), Verdict::unknown(error)))
-                }
-                Ok(listeners) => {
-                    findings.extend(listeners.iter().filter(|l| applies(l)).map(|listener| {
-                        let verdict = judge(region, lb, listener);
-                        meta.finding(ctx, name, listener.arn.clone(), verdict)
-                    }))
-                }
-            }
-        }
-    }
-    findings
+    meta.per_region(
+        ctx,
+        |r| &r.elbv2.load_balancers,
+        LB_WILDCARD,
+        |_, region, lbs| {
+            lbs.iter()
+                .flat_map(|lb| match &lb.listeners {
+                    Err(error) => vec![(lb.arn.clone(), Verdict::unknown(error))],
+                    Ok(listeners) => listeners
+                        .iter()
+                        .filter(|l| applies(l))
+                        .map(|l| (l.arn.clone(), judge(region, lb, l)))
+                        .collect(),
+                })
+                .collect()
+        },
+    )
 }
 
 #[cfg(test)]
