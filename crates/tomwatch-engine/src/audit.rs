@@ -161,29 +161,27 @@ pub async fn scan_account(
         RegionSelection::AllEnabled => session.enabled_regions().await,
     };
 
-    let s3 = bounded(
+    // Boxed at the call: a unit's future is large, and all of them are joined on one stack.
+    let s3 = global_unit(
         limiter,
-        options.unit_timeout,
+        options,
         session,
-        GLOBAL_REGION,
         ServiceKind::S3,
-        Box::pin(complete(session.collect_s3())),
+        Box::pin(session.collect_s3()),
     );
-    let iam = bounded(
+    let iam = global_unit(
         limiter,
-        options.unit_timeout,
+        options,
         session,
-        GLOBAL_REGION,
         ServiceKind::Iam,
-        Box::pin(complete(session.collect_iam())),
+        Box::pin(session.collect_iam()),
     );
-    let organizations = bounded(
+    let organizations = global_unit(
         limiter,
-        options.unit_timeout,
+        options,
         session,
-        GLOBAL_REGION,
         ServiceKind::Organizations,
-        Box::pin(complete(session.collect_organizations())),
+        Box::pin(session.collect_organizations()),
     );
     let regional = async {
         let Ok(names) = &region_names else {
@@ -324,6 +322,26 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
         }
         global => unreachable!("{global:?} is collected once per account, not per region"),
     }
+}
+
+/// One account-wide (global) service as a bounded unit.
+async fn global_unit<T: CollectedErrors>(
+    limiter: &Semaphore,
+    options: &AuditOptions,
+    session: &AwsSession,
+    service: ServiceKind,
+    work: impl Future<Output = T>,
+) -> (Result<T, CollectionError>, UnitReport) {
+    let work = complete(work);
+    bounded(
+        limiter,
+        options.unit_timeout,
+        session,
+        GLOBAL_REGION,
+        service,
+        work,
+    )
+    .await
 }
 
 /// A collection and whether every value of it was collected.
