@@ -20,6 +20,13 @@ class Estate:
         # The environment the test configs declare for each account (TOM-ACCOUNTS).
         self.environment = {}
 
+    def scanned_regions(self, account):
+        """Every region tomwatch scans for the account: the ones LocalStack lists, without the other
+        partitions (cn-, us-gov-, ...), which tomwatch leaves out as real AWS does."""
+        regions = self.client("ec2", account, "eu-central-1").describe_regions()["Regions"]
+        names = sorted(r["RegionName"] for r in regions)
+        return [r for r in names if not r.startswith(("cn-", "us-gov-", "us-iso", "eusc-"))]
+
     def default_tags(self, account):
         """What a well-run workload carries: its IaC tool and its account's environment."""
         tags = {"managed-by": "terraform"}
@@ -117,10 +124,7 @@ class Estate:
         """Records the verdicts of every region's default VPC once the estate is planted: only a
         default VPC something runs in is judged, and LocalStack's come with an open egress rule
         and no flow log."""
-        regions = self.client("ec2", account, "eu-central-1").describe_regions()["Regions"]
-        for region in sorted(r["RegionName"] for r in regions):
-            if region.startswith(("cn-", "us-gov-", "us-iso", "eusc-")):
-                continue
+        for region in self.scanned_regions(account):
             ec2 = self.client("ec2", account, region)
             used = {n.get("VpcId") for n in ec2.describe_network_interfaces()["NetworkInterfaces"]}
             for vpc in ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]:
@@ -184,10 +188,7 @@ class Estate:
 
     def ebs_encryption_by_default(self, account, enabled_in):
         """Turns the setting on in `enabled_in` and records the verdict of every region tomwatch scans."""
-        regions = self.client("ec2", account, "eu-central-1").describe_regions()["Regions"]
-        for region in sorted(r["RegionName"] for r in regions):
-            if region.startswith(("cn-", "us-gov-", "us-iso", "eusc-")):
-                continue  # other partitions: tomwatch does not scan them
+        for region in self.scanned_regions(account):
             ec2 = self.client("ec2", account, region)
             if region in enabled_in:
                 ec2.enable_ebs_encryption_by_default()

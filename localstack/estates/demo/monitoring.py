@@ -4,10 +4,7 @@
 def guardduty(estate, account, enabled_in, eu_regions):
     """Creates an enabled detector in `enabled_in` and records the verdict of every region tomwatch
     scans: regions outside the EU are not applicable."""
-    regions = estate.client("ec2", account, "eu-central-1").describe_regions()["Regions"]
-    for region in sorted(r["RegionName"] for r in regions):
-        if region.startswith(("cn-", "us-gov-", "us-iso", "eusc-")):
-            continue  # other partitions: tomwatch does not scan them
+    for region in estate.scanned_regions(account):
         if region in enabled_in:
             client = estate.client("guardduty", account, region)
             detector = client.create_detector(Enable=True)["DetectorId"]
