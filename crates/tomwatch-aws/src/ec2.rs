@@ -207,14 +207,7 @@ fn ip_permission(rule: &SdkIpPermission) -> IpPermission {
 }
 
 fn tags(tags: &[Tag]) -> Tags {
-    tags.iter()
-        .filter_map(|t| {
-            Some((
-                t.key()?.to_string(),
-                t.value().unwrap_or_default().to_string(),
-            ))
-        })
-        .collect()
+    crate::tags::tag_map(tags.iter().map(|t| (t.key(), t.value())))
 }
 
 #[cfg(test)]

@@ -149,17 +149,13 @@ async fn tags(client: &Client, caller: &Caller, arn: &str) -> Collected<Tags> {
             client.describe_tags().resource_arns(arn).send(),
         )
         .await?;
-    Ok(output
-        .tag_descriptions()
-        .iter()
-        .flat_map(|d| d.tags())
-        .filter_map(|t| {
-            Some((
-                t.key()?.to_string(),
-                t.value().unwrap_or_default().to_string(),
-            ))
-        })
-        .collect())
+    Ok(crate::tags::tag_map(
+        output
+            .tag_descriptions()
+            .iter()
+            .flat_map(|d| d.tags())
+            .map(|t| (t.key(), t.value())),
+    ))
 }
 
 /// The protocols of every policy the listeners name. A policy AWS does not describe is an

@@ -7,20 +7,27 @@
 //! [`CollectionError`]: tomwatch_model::CollectionError
 //! [`ErrorKind`]: tomwatch_model::ErrorKind
 
+mod autoscaling;
+mod backup;
 mod caller;
 mod classify;
 mod cloudtrail;
+mod cloudwatch;
 mod cognito;
 mod ec2;
+mod ecs;
+mod elasticache;
 mod elbv2;
 mod guardduty;
 mod iam;
 mod kms;
+mod lambda;
 mod organizations;
 pub mod permissions;
 mod rds;
 mod s3;
 mod session;
+mod tags;
 #[cfg(test)]
 mod testing;
 

@@ -22,6 +22,8 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "rds:DescribeDBInstances",
             "rds:DescribeDBSnapshots",
             "rds:DescribeDBParameters",
+            "rds:DescribeDBClusters",
+            "rds:DescribeDBClusterParameters",
         ],
         ServiceKind::Kms => &[
             "kms:ListKeys",
@@ -42,6 +44,26 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
         ],
         ServiceKind::Cognito => &["cognito-idp:ListUserPools", "cognito-idp:DescribeUserPool"],
         ServiceKind::GuardDuty => &["guardduty:ListDetectors", "guardduty:GetDetector"],
+        ServiceKind::ElastiCache => &[
+            "elasticache:DescribeReplicationGroups",
+            "elasticache:DescribeCacheClusters",
+            "elasticache:DescribeCacheSubnetGroups",
+        ],
+        ServiceKind::AutoScaling => &["autoscaling:DescribeAutoScalingGroups"],
+        ServiceKind::Ecs => &[
+            "ecs:ListClusters",
+            "ecs:DescribeClusters",
+            "ecs:ListServices",
+            "ecs:DescribeServices",
+        ],
+        ServiceKind::Lambda => &["lambda:ListFunctions"],
+        ServiceKind::CloudWatch => &["cloudwatch:DescribeAlarms"],
+        ServiceKind::Backup => &[
+            "backup:ListBackupVaults",
+            "backup:ListRecoveryPointsByBackupVault",
+            "backup:ListBackupPlans",
+            "backup:GetBackupPlan",
+        ],
         ServiceKind::S3 => &[
             "s3:ListAllMyBuckets",
             "s3:GetBucketLocation",

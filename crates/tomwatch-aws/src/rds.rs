@@ -1,3 +1,5 @@
+mod clusters;
+
 use crate::caller::Caller;
 use crate::session::AwsSession;
 use std::collections::BTreeMap;
@@ -34,16 +36,7 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
             let identifier = db
                 .db_instance_identifier()
                 .ok_or_else(|| caller.missing(OP, "DBInstanceIdentifier"))?;
-            let tags = db
-                .tag_list()
-                .iter()
-                .filter_map(|t| {
-                    Some((
-                        t.key()?.to_string(),
-                        t.value().unwrap_or_default().to_string(),
-                    ))
-                })
-                .collect();
+            let tags = crate::tags::tag_map(db.tag_list().iter().map(|t| (t.key(), t.value())));
             // Filled in below, once per parameter group.
             let group = db
                 .db_parameter_groups()
@@ -68,6 +61,8 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                     .publicly_accessible()
                     .ok_or_else(|| caller.missing(OP, "PubliclyAccessible"))?,
                 multi_az: db.multi_az().ok_or_else(|| caller.missing(OP, "MultiAZ"))?,
+                availability_zone: db.availability_zone().map(str::to_string),
+                cluster_id: db.db_cluster_identifier().map(str::to_string),
                 backup_retention_days: db
                     .backup_retention_period()
                     .ok_or_else(|| caller.missing(OP, "BackupRetentionPeriod"))?,
@@ -132,9 +127,11 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
         }
         Ok(snapshots)
     };
-    let (instances, snapshots) = tokio::join!(instances, snapshots);
+    let (instances, clusters, snapshots) =
+        tokio::join!(instances, clusters::collect(client, caller), snapshots);
     RdsInventory {
         instances,
+        clusters,
         snapshots,
     }
 }
@@ -155,9 +152,14 @@ async fn tls_parameters(
                 .try_collect(),
         )
         .await?;
-    Ok(pages
-        .iter()
-        .flat_map(|p| p.parameters())
+    Ok(only_tls(pages.iter().flat_map(|p| p.parameters())))
+}
+
+/// The TLS-forcing parameters among a parameter group's, by name.
+fn only_tls<'a>(
+    parameters: impl Iterator<Item = &'a aws_sdk_rds::types::Parameter>,
+) -> BTreeMap<String, String> {
+    parameters
         .filter_map(|p| {
             let name = p.parameter_name()?;
             TLS_PARAMETERS.contains(&name).then(|| {
@@ -167,107 +169,8 @@ async fn tls_parameters(
                 )
             })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testing::{aws_error, caller, mocked_client};
-    use aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput;
-    use aws_sdk_rds::operation::describe_db_parameters::{
-        DescribeDBParametersError, DescribeDbParametersOutput,
-    };
-    use aws_sdk_rds::operation::describe_db_snapshots::DescribeDbSnapshotsOutput;
-    use aws_sdk_rds::types::{
-        DbInstance, DbParameterGroupStatus, DbSubnetGroup, Parameter, Subnet,
-    };
-    use aws_sdk_rds::Client;
-    use aws_smithy_mocks::mock;
-    use tomwatch_model::ErrorKind;
-
-    fn instance(id: &str, group: &str) -> DbInstance {
-        DbInstance::builder()
-            .db_instance_identifier(id)
-            .db_instance_arn(format!("arn:aws:rds:eu-central-1:111111111111:db:{id}"))
-            .engine("postgres")
-            .storage_encrypted(true)
-            .publicly_accessible(false)
-            .multi_az(true)
-            .backup_retention_period(7)
-            .db_subnet_group(
-                DbSubnetGroup::builder()
-                    .vpc_id("vpc-1")
-                    .subnets(Subnet::builder().subnet_identifier("subnet-a").build())
-                    .build(),
-            )
-            .db_parameter_groups(
-                DbParameterGroupStatus::builder()
-                    .db_parameter_group_name(group)
-                    .build(),
-            )
-            .build()
-    }
-
-    #[tokio::test]
-    async fn each_parameter_group_is_read_once_and_its_error_stays_with_its_instances() {
-        let tls_group = mock!(Client::describe_db_parameters)
-            .match_requests(|r| r.db_parameter_group_name() == Some("tls"))
-            .then_output(|| {
-                DescribeDbParametersOutput::builder()
-                    .parameters(
-                        Parameter::builder()
-                            .parameter_name("rds.force_ssl")
-                            .parameter_value("1")
-                            .build(),
-                    )
-                    .parameters(
-                        Parameter::builder()
-                            .parameter_name("work_mem")
-                            .parameter_value("4096")
-                            .build(),
-                    )
-                    .build()
-            });
-        let client = mocked_client!(
-            aws_sdk_rds,
-            mock!(Client::describe_db_instances).then_output(|| {
-                DescribeDbInstancesOutput::builder()
-                    .db_instances(instance("orders", "tls"))
-                    .db_instances(instance("billing", "tls"))
-                    .db_instances(instance("legacy", "locked"))
-                    .build()
-            }),
-            tls_group,
-            mock!(Client::describe_db_parameters)
-                .match_requests(|r| r.db_parameter_group_name() == Some("locked"))
-                .then_error(|| DescribeDBParametersError::generic(aws_error("AccessDenied"))),
-            mock!(Client::describe_db_snapshots)
-                .then_output(|| DescribeDbSnapshotsOutput::builder().build()),
-        );
-        let instances = collect(&client, &caller("eu-central-1", "rds"))
-            .await
-            .instances
-            .expect("listed");
-        let tls = instances[0].tls_parameters.as_ref().expect("read");
-        assert_eq!(tls.get("rds.force_ssl").map(String::as_str), Some("1"));
-        assert!(
-            !tls.contains_key("work_mem"),
-            "only TLS parameters are kept"
-        );
-        assert_eq!(instances[1].tls_parameters, instances[0].tls_parameters);
-        assert_eq!(
-            tls_group.num_calls(),
-            1,
-            "two instances, one group: one read"
-        );
-        assert_eq!(
-            instances[2].tls_parameters.as_ref().map_err(|e| e.kind),
-            Err(ErrorKind::AccessDenied)
-        );
-        assert!(
-            instances[2].subnet_ids.is_ok(),
-            "other facts of the instance stand"
-        );
-    }
-}
+mod tests;

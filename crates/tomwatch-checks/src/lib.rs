@@ -6,19 +6,27 @@
 
 pub mod baseline;
 mod check;
+mod network;
 mod params;
 mod password;
 mod registry;
 mod verdict;
+mod workload;
 
 mod account;
+mod autoscaling;
+mod backup;
 mod cloudtrail;
+mod cloudwatch;
 mod cognito;
 mod ec2;
+mod ecs;
+mod elasticache;
 mod elbv2;
 mod guardduty;
 mod iam;
 mod kms;
+mod lambda;
 mod organizations;
 mod rds;
 mod s3;

@@ -38,6 +38,11 @@ pub struct Parameters {
     pub environment_tag_key: String,
     /// Whether a trail must record S3 object-level (data) events (TOM-LOG, "where configured").
     pub s3_data_events_required: bool,
+    /// Fewest instances, tasks or Availability Zones a critical component runs on (TOM-AVAIL).
+    pub min_redundancy: i32,
+    /// Whether every allowed region with workloads needs an AWS Backup plan with an at least
+    /// daily rule (TOM-BACKUP, "where configured").
+    pub backup_plan_required: bool,
 }
 
 impl Default for Parameters {
@@ -67,6 +72,8 @@ impl Default for Parameters {
                 .to_vec(),
             environment_tag_key: "environment".into(),
             s3_data_events_required: false,
+            min_redundancy: 2,
+            backup_plan_required: false,
         }
     }
 }
@@ -133,6 +140,12 @@ pub struct ParameterOverrides {
     /// TOM-LOG: whether a trail must record S3 data events (default false).
     #[serde(default)]
     pub s3_data_events_required: Option<bool>,
+    /// TOM-AVAIL: fewest instances, tasks or Availability Zones of a critical component.
+    #[serde(default)]
+    pub min_redundancy: Option<Spanned<i32>>,
+    /// TOM-BACKUP: whether an AWS Backup plan with a daily rule is required (default false).
+    #[serde(default)]
+    pub backup_plan_required: Option<bool>,
 }
 
 /// Takes a positive number from an override, or records where it is not.
@@ -227,6 +240,15 @@ impl ParameterOverrides {
         if let Some(required) = self.s3_data_events_required {
             params.s3_data_events_required = required;
         }
+        if let Some(required) = self.backup_plan_required {
+            params.backup_plan_required = required;
+        }
+        positive(
+            &self.min_redundancy,
+            "min_redundancy",
+            &mut params.min_redundancy,
+            &mut problems,
+        );
         for (value, name, target) in [
             (&self.iac_tag_key, "iac_tag_key", &mut params.iac_tag_key),
             (

@@ -1,7 +1,7 @@
 use crate::check::Check;
 use crate::{
-    account, cloudtrail, cognito, ec2, elbv2, guardduty, iam, kms, organizations, rds, s3, tagging,
-    wafv2,
+    account, autoscaling, backup, cloudtrail, cloudwatch, cognito, ec2, ecs, elasticache, elbv2,
+    guardduty, iam, kms, lambda, organizations, rds, s3, tagging, wafv2,
 };
 
 /// Every check tomwatch knows, in a stable order.
@@ -52,6 +52,25 @@ static CHECKS: &[Check] = &[
     cloudtrail::cloudtrail_trail_management_events::CHECK,
     cloudtrail::cloudtrail_account_s3_data_events::CHECK,
     rds::rds_instance_tls_enforced::CHECK,
+    elasticache::elasticache_cluster_allowed_region::CHECK,
+    elasticache::elasticache_replication_group_encrypted_at_rest::CHECK,
+    elasticache::elasticache_replication_group_transit_encryption::CHECK,
+    elasticache::elasticache_replication_group_multi_az::CHECK,
+    elasticache::elasticache_cluster_private_subnets::CHECK,
+    rds::rds_cluster_allowed_region::CHECK,
+    rds::rds_cluster_storage_encrypted::CHECK,
+    rds::rds_cluster_tls_enforced::CHECK,
+    rds::rds_cluster_multi_az::CHECK,
+    rds::rds_cluster_backup_enabled::CHECK,
+    autoscaling::autoscaling_group_allowed_region::CHECK,
+    autoscaling::autoscaling_group_redundant::CHECK,
+    ecs::ecs_cluster_allowed_region::CHECK,
+    ecs::ecs_service_redundant::CHECK,
+    lambda::lambda_function_allowed_region::CHECK,
+    cloudwatch::cloudwatch_region_alarms_with_actions::CHECK,
+    backup::backup_vault_encrypted::CHECK,
+    backup::backup_recovery_point_encrypted::CHECK,
+    backup::backup_region_daily_plan::CHECK,
 ];
 
 pub fn all_checks() -> &'static [Check] {

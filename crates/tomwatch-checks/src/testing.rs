@@ -54,6 +54,7 @@ pub fn empty_region(region: &str) -> RegionInventory {
         },
         rds: RdsInventory {
             instances: Ok(vec![]),
+            clusters: Ok(vec![]),
             snapshots: Ok(vec![]),
         },
         kms: KmsInventory { keys: Ok(vec![]) },
@@ -70,6 +71,22 @@ pub fn empty_region(region: &str) -> RegionInventory {
                 id: "d-1".into(),
                 enabled: Ok(true),
             }]),
+        },
+        elasticache: ElastiCacheInventory {
+            replication_groups: Ok(vec![]),
+            clusters: Ok(vec![]),
+        },
+        autoscaling: AutoScalingInventory { groups: Ok(vec![]) },
+        ecs: EcsInventory {
+            clusters: Ok(vec![]),
+        },
+        lambda: LambdaInventory {
+            functions: Ok(vec![]),
+        },
+        cloudwatch: CloudWatchInventory { alarms: Ok(vec![]) },
+        backup: BackupInventory {
+            vaults: Ok(vec![]),
+            plans: Ok(vec![]),
         },
     }
 }
@@ -141,6 +158,8 @@ pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool
         kms_key_id: None,
         publicly_accessible,
         multi_az: true,
+        availability_zone: Some("eu-central-1a".into()),
+        cluster_id: None,
         backup_retention_days: 7,
         subnet_ids: Ok(vec![]),
         vpc_id: Some("vpc-1".into()),
@@ -157,4 +176,21 @@ pub fn run_on_rds(check: &Check, instances: Result<Vec<RdsInstance>, ()>) -> Vec
     region_mut(&mut account, "eu-central-1").rds.instances =
         instances.map_err(|()| denied("rds", "DescribeDBInstances", "eu-central-1"));
     run(check, &account)
+}
+
+/// An Aurora PostgreSQL cluster that meets every promise, with members `<id>-1` and `<id>-2`.
+pub fn rds_cluster(id: &str) -> RdsCluster {
+    RdsCluster {
+        arn: format!("arn:aws:rds:eu-central-1:{ACCOUNT}:cluster:{id}"),
+        identifier: id.into(),
+        engine: "aurora-postgresql".into(),
+        storage_encrypted: true,
+        kms_key_id: Some("arn:aws:kms:eu-central-1:111111111111:key/k".into()),
+        members: vec![format!("{id}-1"), format!("{id}-2")],
+        backup_retention_days: 7,
+        tags: Default::default(),
+        tls_parameters: Ok([("rds.force_ssl".to_string(), "1".to_string())]
+            .into_iter()
+            .collect()),
+    }
 }

@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
 use tomwatch_model::inventory::{
-    CloudTrailInventory, CognitoInventory, CollectedErrors, Ec2Inventory, Elbv2Inventory,
-    GuardDutyInventory, IamInventory, KmsInventory, OrganizationsInventory, RdsInventory,
-    S3Inventory,
+    AutoScalingInventory, BackupInventory, CloudTrailInventory, CloudWatchInventory,
+    CognitoInventory, CollectedErrors, Ec2Inventory, EcsInventory, ElastiCacheInventory,
+    Elbv2Inventory, GuardDutyInventory, IamInventory, KmsInventory, LambdaInventory,
+    OrganizationsInventory, RdsInventory, S3Inventory,
 };
 use tomwatch_model::{
     AccountInventory, CollectionError, ErrorKind, RegionInventory, Scope, ServiceKind,
@@ -129,6 +130,12 @@ enum Part {
     Elbv2(Elbv2Inventory),
     Cognito(CognitoInventory),
     GuardDuty(GuardDutyInventory),
+    ElastiCache(ElastiCacheInventory),
+    AutoScaling(AutoScalingInventory),
+    Ecs(EcsInventory),
+    Lambda(LambdaInventory),
+    CloudWatch(CloudWatchInventory),
+    Backup(BackupInventory),
 }
 
 impl Part {
@@ -141,6 +148,12 @@ impl Part {
             ServiceKind::Elbv2 => Part::Elbv2(Elbv2Inventory::failed(error)),
             ServiceKind::Cognito => Part::Cognito(CognitoInventory::failed(error)),
             ServiceKind::GuardDuty => Part::GuardDuty(GuardDutyInventory::failed(error)),
+            ServiceKind::ElastiCache => Part::ElastiCache(ElastiCacheInventory::failed(error)),
+            ServiceKind::AutoScaling => Part::AutoScaling(AutoScalingInventory::failed(error)),
+            ServiceKind::Ecs => Part::Ecs(EcsInventory::failed(error)),
+            ServiceKind::Lambda => Part::Lambda(LambdaInventory::failed(error)),
+            ServiceKind::CloudWatch => Part::CloudWatch(CloudWatchInventory::failed(error)),
+            ServiceKind::Backup => Part::Backup(BackupInventory::failed(error)),
             global => unreachable!("{global:?} is collected once per account, not per region"),
         }
     }
@@ -244,6 +257,12 @@ pub async fn scan_account(
                 Part::Elbv2(elbv2) => inventory.elbv2 = elbv2,
                 Part::Cognito(cognito) => inventory.cognito = cognito,
                 Part::GuardDuty(guardduty) => inventory.guardduty = guardduty,
+                Part::ElastiCache(elasticache) => inventory.elasticache = elasticache,
+                Part::AutoScaling(autoscaling) => inventory.autoscaling = autoscaling,
+                Part::Ecs(ecs) => inventory.ecs = ecs,
+                Part::Lambda(lambda) => inventory.lambda = lambda,
+                Part::CloudWatch(cloudwatch) => inventory.cloudwatch = cloudwatch,
+                Part::Backup(backup) => inventory.backup = backup,
             }
         }
         inventories
@@ -319,6 +338,36 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
             let guardduty = session.collect_guardduty(region).await;
             let ok = guardduty.is_complete();
             (Part::GuardDuty(guardduty), ok)
+        }
+        ServiceKind::ElastiCache => {
+            let elasticache = session.collect_elasticache(region).await;
+            let ok = elasticache.is_complete();
+            (Part::ElastiCache(elasticache), ok)
+        }
+        ServiceKind::AutoScaling => {
+            let autoscaling = session.collect_autoscaling(region).await;
+            let ok = autoscaling.is_complete();
+            (Part::AutoScaling(autoscaling), ok)
+        }
+        ServiceKind::Ecs => {
+            let ecs = session.collect_ecs(region).await;
+            let ok = ecs.is_complete();
+            (Part::Ecs(ecs), ok)
+        }
+        ServiceKind::Lambda => {
+            let lambda = session.collect_lambda(region).await;
+            let ok = lambda.is_complete();
+            (Part::Lambda(lambda), ok)
+        }
+        ServiceKind::CloudWatch => {
+            let cloudwatch = session.collect_cloudwatch(region).await;
+            let ok = cloudwatch.is_complete();
+            (Part::CloudWatch(cloudwatch), ok)
+        }
+        ServiceKind::Backup => {
+            let backup = session.collect_backup(region).await;
+            let ok = backup.is_complete();
+            (Part::Backup(backup), ok)
         }
         global => unreachable!("{global:?} is collected once per account, not per region"),
     }

@@ -3,26 +3,40 @@
 //! Every list and every per-resource detail is a [`Collected`]: either the value AWS returned or
 //! the scoped error that prevented getting it.
 
+mod autoscaling;
+mod backup;
 mod cloudtrail;
+mod cloudwatch;
 mod cognito;
 mod ec2;
+mod ecs;
+mod elasticache;
 mod elbv2;
+mod errors;
 mod guardduty;
 mod iam;
 mod kms;
+mod lambda;
 mod organizations;
 mod rds;
 mod s3;
 
+pub use autoscaling::{AutoScalingGroup, AutoScalingInventory};
+pub use backup::{BackupInventory, BackupPlan, BackupRule, BackupVault, RecoveryPoint};
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailEvents, TrailStatus};
+pub use cloudwatch::{Alarm, CloudWatchInventory};
 pub use cognito::{CognitoInventory, UserPool, UserPoolDetails, UserPoolPasswordPolicy};
 pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup, Vpc};
+pub use ecs::{EcsCluster, EcsInventory, EcsService};
+pub use elasticache::{CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup};
 pub use elbv2::{Elbv2Inventory, Listener, LoadBalancer, WafRule, WafStatement, WebAcl};
+pub use errors::CollectedErrors;
 pub use guardduty::{Detector, GuardDutyInventory};
 pub use iam::{AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolicy};
 pub use kms::{KmsInventory, KmsKey, KmsKeyDetails};
+pub use lambda::{LambdaFunction, LambdaInventory};
 pub use organizations::{Organization, OrganizationsInventory};
-pub use rds::{RdsInstance, RdsInventory, RdsSnapshot};
+pub use rds::{RdsCluster, RdsInstance, RdsInventory, RdsSnapshot};
 pub use s3::{BucketEncryption, S3Bucket, S3Inventory};
 
 use crate::{Collected, CollectionError};
@@ -38,13 +52,19 @@ pub enum ServiceKind {
     Elbv2,
     Cognito,
     GuardDuty,
+    ElastiCache,
+    AutoScaling,
+    Ecs,
+    Lambda,
+    CloudWatch,
+    Backup,
     S3,
     Iam,
     Organizations,
 }
 
 impl ServiceKind {
-    pub const ALL: [ServiceKind; 10] = [
+    pub const ALL: [ServiceKind; 16] = [
         ServiceKind::Ec2,
         ServiceKind::Rds,
         ServiceKind::Kms,
@@ -52,6 +72,12 @@ impl ServiceKind {
         ServiceKind::Elbv2,
         ServiceKind::Cognito,
         ServiceKind::GuardDuty,
+        ServiceKind::ElastiCache,
+        ServiceKind::AutoScaling,
+        ServiceKind::Ecs,
+        ServiceKind::Lambda,
+        ServiceKind::CloudWatch,
+        ServiceKind::Backup,
         ServiceKind::S3,
         ServiceKind::Iam,
         ServiceKind::Organizations,
@@ -67,6 +93,12 @@ impl ServiceKind {
             ServiceKind::Elbv2 => "elasticloadbalancing",
             ServiceKind::Cognito => "cognito-idp",
             ServiceKind::GuardDuty => "guardduty",
+            ServiceKind::ElastiCache => "elasticache",
+            ServiceKind::AutoScaling => "autoscaling",
+            ServiceKind::Ecs => "ecs",
+            ServiceKind::Lambda => "lambda",
+            ServiceKind::CloudWatch => "cloudwatch",
+            ServiceKind::Backup => "backup",
             ServiceKind::S3 => "s3",
             ServiceKind::Iam => "iam",
             ServiceKind::Organizations => "organizations",
@@ -124,6 +156,12 @@ pub struct RegionInventory {
     pub elbv2: Elbv2Inventory,
     pub cognito: CognitoInventory,
     pub guardduty: GuardDutyInventory,
+    pub elasticache: ElastiCacheInventory,
+    pub autoscaling: AutoScalingInventory,
+    pub ecs: EcsInventory,
+    pub lambda: LambdaInventory,
+    pub cloudwatch: CloudWatchInventory,
+    pub backup: BackupInventory,
 }
 
 impl RegionInventory {
@@ -138,177 +176,18 @@ impl RegionInventory {
             elbv2: Elbv2Inventory::failed(error.clone()),
             cognito: CognitoInventory::failed(error.clone()),
             guardduty: GuardDutyInventory::failed(error.clone()),
+            elasticache: ElastiCacheInventory::failed(error.clone()),
+            autoscaling: AutoScalingInventory::failed(error.clone()),
+            ecs: EcsInventory::failed(error.clone()),
+            lambda: LambdaInventory::failed(error.clone()),
+            cloudwatch: CloudWatchInventory::failed(error.clone()),
+            backup: BackupInventory::failed(error.clone()),
         }
     }
 }
 
 /// Tags as AWS returns them: key to value.
 pub type Tags = BTreeMap<String, String>;
-
-impl AccountInventory {
-    /// Every collection error in this inventory, each once, in a stable order.
-    pub fn errors(&self) -> Vec<CollectionError> {
-        let mut out = Vec::new();
-        match &self.regions {
-            Ok(regions) => regions.values().for_each(|r| r.errors_into(&mut out)),
-            Err(error) => out.push(error.clone()),
-        }
-        self.s3.errors_into(&mut out);
-        self.iam.errors_into(&mut out);
-        self.organizations.errors_into(&mut out);
-        let mut unique: Vec<CollectionError> = Vec::with_capacity(out.len());
-        for error in out {
-            if !unique.contains(&error) {
-                unique.push(error);
-            }
-        }
-        unique
-    }
-}
-
-impl RegionInventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        self.ec2.errors_into(out);
-        self.rds.errors_into(out);
-        self.kms.errors_into(out);
-        self.cloudtrail.errors_into(out);
-        self.elbv2.errors_into(out);
-        self.cognito.errors_into(out);
-        self.guardduty.errors_into(out);
-    }
-}
-
-/// The one list of a collection's `Collected` values: what the report's errors and a unit's
-/// success are both derived from.
-pub trait CollectedErrors {
-    /// Pushes every collection error, nested ones included.
-    fn errors_into(&self, out: &mut Vec<CollectionError>);
-
-    /// Every value was collected.
-    fn is_complete(&self) -> bool {
-        let mut errors = Vec::new();
-        self.errors_into(&mut errors);
-        errors.is_empty()
-    }
-}
-
-/// Pushes the error of a failed collection, or walks the collected items for nested errors.
-fn walk<T>(
-    collected: &Collected<Vec<T>>,
-    out: &mut Vec<CollectionError>,
-    nested: impl Fn(&T, &mut Vec<CollectionError>),
-) {
-    match collected {
-        Ok(items) => items.iter().for_each(|item| nested(item, out)),
-        Err(error) => out.push(error.clone()),
-    }
-}
-
-fn push_err<T>(collected: &Collected<T>, out: &mut Vec<CollectionError>) {
-    if let Err(error) = collected {
-        out.push(error.clone());
-    }
-}
-
-impl CollectedErrors for Ec2Inventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.instances, out, |_, _| {});
-        walk(&self.volumes, out, |_, _| {});
-        walk(&self.security_groups, out, |_, _| {});
-        push_err(&self.ebs_encryption_by_default, out);
-        walk(&self.route_tables, out, |_, _| {});
-        walk(&self.vpcs, out, |_, _| {});
-    }
-}
-
-impl CollectedErrors for RdsInventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.instances, out, |db, out| {
-            push_err(&db.subnet_ids, out);
-            push_err(&db.tls_parameters, out);
-        });
-        walk(&self.snapshots, out, |_, _| {});
-    }
-}
-
-impl CollectedErrors for KmsInventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.keys, out, |key, out| {
-            push_err(&key.details, out);
-            if let Some(rotation) = &key.rotation_enabled {
-                push_err(rotation, out);
-            }
-        });
-    }
-}
-
-impl CollectedErrors for CloudTrailInventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.trails, out, |trail, out| {
-            push_err(&trail.status, out);
-            push_err(&trail.event_selectors, out);
-        });
-    }
-}
-
-impl CollectedErrors for S3Inventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.buckets, out, |bucket, out| {
-            push_err(&bucket.region, out);
-            push_err(&bucket.encryption, out);
-            push_err(&bucket.tags, out);
-            push_err(&bucket.policy, out);
-        });
-    }
-}
-
-impl CollectedErrors for Elbv2Inventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.load_balancers, out, |lb, out| {
-            push_err(&lb.listeners, out);
-            push_err(&lb.tags, out);
-            if let Some(acl) = &lb.web_acl {
-                push_err(acl, out);
-            }
-        });
-        push_err(&self.ssl_policies, out);
-    }
-}
-
-impl CollectedErrors for CognitoInventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.user_pools, out, |pool, out| {
-            push_err(&pool.details, out)
-        });
-    }
-}
-
-impl CollectedErrors for GuardDutyInventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.detectors, out, |d, out| push_err(&d.enabled, out));
-    }
-}
-
-impl CollectedErrors for IamInventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        push_err(&self.account_summary, out);
-        push_err(&self.password_policy, out);
-        walk(&self.users, out, |user, out| {
-            push_err(&user.console_password, out);
-            push_err(&user.mfa_devices, out);
-            push_err(&user.access_keys, out);
-            for key in user.access_keys.iter().flatten() {
-                push_err(&key.last_used_at, out);
-            }
-        });
-    }
-}
-
-impl CollectedErrors for OrganizationsInventory {
-    fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        push_err(&self.organization, out);
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,3 +1,8 @@
+pub mod rds_cluster_allowed_region;
+pub mod rds_cluster_backup_enabled;
+pub mod rds_cluster_multi_az;
+pub mod rds_cluster_storage_encrypted;
+pub mod rds_cluster_tls_enforced;
 pub mod rds_instance_allowed_region;
 pub mod rds_instance_backup_enabled;
 pub mod rds_instance_multi_az;
@@ -9,8 +14,9 @@ pub mod rds_snapshot_encrypted;
 
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::inventory::RdsInstance;
-use tomwatch_model::Finding;
+use std::collections::BTreeMap;
+use tomwatch_model::inventory::{RdsCluster, RdsInstance};
+use tomwatch_model::{Collected, Finding};
 
 /// Evaluates `judge` on every RDS instance of the account (UNKNOWN where a region's list failed).
 fn per_instance(
@@ -30,4 +36,52 @@ fn per_instance(
 /// Multi-AZ and retention fields say nothing about them.
 fn is_aurora(db: &RdsInstance) -> bool {
     db.engine.starts_with("aurora")
+}
+
+/// Evaluates `judge` on every RDS cluster of the account.
+fn per_cluster(
+    meta: &CheckMeta,
+    ctx: &EvalContext,
+    judge: impl Fn(&str, &RdsCluster) -> Verdict,
+) -> Vec<Finding> {
+    meta.per_region_item(
+        ctx,
+        |r| &r.rds.clusters,
+        "arn:aws:rds:{region}:{account}:cluster:*",
+        |region, cluster| (cluster.arn.clone(), judge(region, cluster)),
+    )
+}
+
+/// Whether a (cluster) parameter group forces TLS for `engine`: PostgreSQL and SQL Server use
+/// `rds.force_ssl`, MySQL and MariaDB `require_secure_transport`, Aurora as its compatible engine.
+fn tls_verdict(
+    what: &str,
+    engine: &str,
+    parameters: &Collected<BTreeMap<String, String>>,
+) -> Verdict {
+    let family = engine.strip_prefix("aurora-").unwrap_or(engine);
+    let parameter = match family {
+        e if e.starts_with("postgres") || e.starts_with("sqlserver") => "rds.force_ssl",
+        e if e.starts_with("mysql") || e.starts_with("mariadb") || e == "aurora" => {
+            "require_secure_transport"
+        }
+        other => {
+            return Verdict::not_applicable(format!(
+                "{what} runs {other}, which enforces TLS outside parameter groups (option groups, native settings)"
+            ))
+        }
+    };
+    let parameters = match parameters {
+        Ok(parameters) => parameters,
+        Err(error) => return Verdict::unknown(error),
+    };
+    match parameters.get(parameter).map(String::as_str) {
+        Some(value @ ("1" | "ON" | "on")) => Verdict::pass(format!("{what} sets {parameter} = {value}")),
+        Some(value) => Verdict::fail(format!(
+            "{what} sets {parameter} = {value}: clients may connect without TLS"
+        )),
+        None => Verdict::fail(format!(
+            "{what}'s parameter group leaves {parameter} at its default: clients may connect without TLS"
+        )),
+    }
 }

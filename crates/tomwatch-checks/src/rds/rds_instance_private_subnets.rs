@@ -1,7 +1,7 @@
 use super::per_instance;
 use crate::check::{Check, CheckMeta, EvalContext};
+use crate::network::public_subnets;
 use crate::verdict::Verdict;
-use tomwatch_model::inventory::Ec2Inventory;
 use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
@@ -19,28 +19,11 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             Ok(subnets) => subnets,
             Err(error) => return Verdict::unknown(error),
         };
-        // The routes live in the EC2 inventory of the same region.
-        let tables = match ctx
-            .account
-            .regions
-            .as_ref()
-            .ok()
-            .and_then(|r| r.get(region))
-            .map(|r| &r.ec2.route_tables)
-        {
-            Some(Ok(tables)) => tables,
-            Some(Err(error)) => return Verdict::unknown(error),
-            None => return Verdict::not_applicable(format!("region {region} was not scanned")),
-        };
         let vpc = db.vpc_id.as_deref().unwrap_or_default();
-        let public: Vec<&str> = subnets
-            .iter()
-            .filter(|subnet| {
-                Ec2Inventory::route_table_of(tables, vpc, subnet)
-                    .is_some_and(|t| t.routes_to_internet_gateway)
-            })
-            .map(String::as_str)
-            .collect();
+        let public = match public_subnets(ctx, region, vpc, subnets) {
+            Ok(public) => public,
+            Err(verdict) => return verdict,
+        };
         if public.is_empty() {
             Verdict::pass(format!(
                 "database {} is only in subnets without a route to an internet gateway",

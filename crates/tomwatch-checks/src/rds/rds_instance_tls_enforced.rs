@@ -1,4 +1,4 @@
-use super::{is_aurora, per_instance};
+use super::{is_aurora, per_instance, tls_verdict};
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::Finding;
@@ -14,40 +14,17 @@ pub const CHECK: Check = Check {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
     per_instance(&CHECK.meta, ctx, |_, db| {
-        let parameter = match db.engine.as_str() {
-            e if e.starts_with("postgres") || e.starts_with("sqlserver") => "rds.force_ssl",
-            e if e.starts_with("mysql") || e.starts_with("mariadb") => "require_secure_transport",
-            e if is_aurora(db) => {
-                return Verdict::not_applicable(format!(
-                    "database {} is Aurora ({e}): its cluster parameter group decides, which this check does not read",
-                    db.identifier
-                ))
-            }
-            other => {
-                return Verdict::not_applicable(format!(
-                    "database {} runs {other}, which enforces TLS outside parameter groups (option groups, native settings)",
-                    db.identifier
-                ))
-            }
-        };
-        let parameters = match &db.tls_parameters {
-            Ok(parameters) => parameters,
-            Err(error) => return Verdict::unknown(error),
-        };
-        match parameters.get(parameter).map(String::as_str) {
-            Some("1") | Some("ON") | Some("on") => Verdict::pass(format!(
-                "database {} sets {parameter} = {}",
-                db.identifier, parameters[parameter]
-            )),
-            Some(value) => Verdict::fail(format!(
-                "database {} sets {parameter} = {value}: clients may connect without TLS",
+        if is_aurora(db) {
+            return Verdict::not_applicable(format!(
+                "database {} is Aurora: its cluster parameter group decides (rds_cluster_tls_enforced)",
                 db.identifier
-            )),
-            None => Verdict::fail(format!(
-                "database {}'s parameter group leaves {parameter} at its default: clients may connect without TLS",
-                db.identifier
-            )),
+            ));
         }
+        tls_verdict(
+            &format!("database {}", db.identifier),
+            &db.engine,
+            &db.tls_parameters,
+        )
     })
 }
 

@@ -21,8 +21,9 @@ struct Workload<'a> {
     tags: TagsOf<'a>,
 }
 
-/// Every workload of the account: EC2 instances, EBS volumes, RDS instances, load balancers and
-/// S3 buckets. A list that could not be collected is one entry with a wildcard ARN.
+/// Every workload of the account whose tags come with its listing: EC2 instances, EBS volumes,
+/// RDS instances and clusters, Auto Scaling groups, ECS clusters, load balancers and S3 buckets.
+/// A list that could not be collected is one entry with a wildcard ARN.
 fn workloads<'a>(ctx: &'a EvalContext) -> Vec<Workload<'a>> {
     let account = &ctx.account.account_id;
     let mut out = Vec::new();
@@ -72,6 +73,24 @@ fn workloads<'a>(ctx: &'a EvalContext) -> Vec<Workload<'a>> {
                     "AWS::RDS::DBInstance",
                     format!("arn:aws:rds:{r}:{account}:db:*"),
                     items(&inv.rds.instances, |d| (d.arn.clone(), Ok(&d.tags))),
+                );
+                list(
+                    r,
+                    "AWS::RDS::DBCluster",
+                    format!("arn:aws:rds:{r}:{account}:cluster:*"),
+                    items(&inv.rds.clusters, |c| (c.arn.clone(), Ok(&c.tags))),
+                );
+                list(
+                    r,
+                    "AWS::AutoScaling::AutoScalingGroup",
+                    format!("arn:aws:autoscaling:{r}:{account}:autoScalingGroup:*"),
+                    items(&inv.autoscaling.groups, |g| (g.arn.clone(), Ok(&g.tags))),
+                );
+                list(
+                    r,
+                    "AWS::ECS::Cluster",
+                    format!("arn:aws:ecs:{r}:{account}:cluster/*"),
+                    items(&inv.ecs.clusters, |c| (c.arn.clone(), Ok(&c.tags))),
                 );
                 list(
                     r,

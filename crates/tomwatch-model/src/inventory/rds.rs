@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub struct RdsInventory {
     pub instances: Collected<Vec<RdsInstance>>,
+    /// Aurora (and Multi-AZ DB) clusters; their member instances are in `instances` too.
+    pub clusters: Collected<Vec<RdsCluster>>,
     /// Manual and automated snapshots owned by the account.
     pub snapshots: Collected<Vec<RdsSnapshot>>,
 }
@@ -13,6 +15,7 @@ impl RdsInventory {
     pub fn failed(error: CollectionError) -> Self {
         RdsInventory {
             instances: Err(error.clone()),
+            clusters: Err(error.clone()),
             snapshots: Err(error),
         }
     }
@@ -37,6 +40,9 @@ pub struct RdsInstance {
     pub publicly_accessible: bool,
     /// A synchronous standby in another Availability Zone.
     pub multi_az: bool,
+    pub availability_zone: Option<String>,
+    /// The cluster it belongs to (Aurora), whose settings then govern storage and backups.
+    pub cluster_id: Option<String>,
     /// Days automated backups are kept; 0 means automated backups are off.
     pub backup_retention_days: i32,
     /// The subnets of its DB subnet group (AWS always returns one for VPC instances).
@@ -45,5 +51,21 @@ pub struct RdsInstance {
     pub tags: Tags,
     /// The TLS-forcing parameters (`rds.force_ssl`, `require_secure_transport`) of its DB
     /// parameter group, as set there; a parameter the group does not list is absent.
+    pub tls_parameters: Collected<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RdsCluster {
+    pub arn: String,
+    pub identifier: String,
+    pub engine: String,
+    pub storage_encrypted: bool,
+    pub kms_key_id: Option<String>,
+    /// Identifiers of its member instances (writer and readers).
+    pub members: Vec<String>,
+    /// Days automated backups are kept (at least 1 for Aurora).
+    pub backup_retention_days: i32,
+    pub tags: Tags,
+    /// The TLS-forcing parameters of its DB cluster parameter group, as set there.
     pub tls_parameters: Collected<BTreeMap<String, String>>,
 }

@@ -1,0 +1,234 @@
+use crate::caller::Caller;
+use crate::session::AwsSession;
+use aws_sdk_backup::Client;
+use tomwatch_model::inventory::{
+    BackupInventory, BackupPlan, BackupRule, BackupVault, RecoveryPoint,
+};
+use tomwatch_model::Collected;
+
+impl AwsSession {
+    pub async fn collect_backup(&self, region: &str) -> BackupInventory {
+        let client = self.client(region, |config| Client::new(&config));
+        collect(&client, &self.caller(region, "backup")).await
+    }
+}
+
+pub(crate) async fn collect(client: &Client, caller: &Caller) -> BackupInventory {
+    let (vaults, plans) = tokio::join!(vaults(client, caller), plans(client, caller));
+    BackupInventory { vaults, plans }
+}
+
+async fn vaults(client: &Client, caller: &Caller) -> Collected<Vec<BackupVault>> {
+    const OP: &str = "ListBackupVaults";
+    let pages = caller
+        .call(
+            OP,
+            client
+                .list_backup_vaults()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    let mut vaults = Vec::new();
+    for vault in pages.iter().flat_map(|p| p.backup_vault_list()) {
+        let name = vault
+            .backup_vault_name()
+            .ok_or_else(|| caller.missing(OP, "BackupVaultName"))?;
+        vaults.push(BackupVault {
+            arn: vault
+                .backup_vault_arn()
+                .ok_or_else(|| caller.missing(OP, "BackupVaultArn"))?
+                .to_string(),
+            name: name.to_string(),
+            encryption_key_arn: vault.encryption_key_arn().map(str::to_string),
+            recovery_points: recovery_points(client, caller, name).await,
+        });
+    }
+    Ok(vaults)
+}
+
+async fn recovery_points(
+    client: &Client,
+    caller: &Caller,
+    vault: &str,
+) -> Collected<Vec<RecoveryPoint>> {
+    const OP: &str = "ListRecoveryPointsByBackupVault";
+    let pages = caller
+        .call(
+            OP,
+            client
+                .list_recovery_points_by_backup_vault()
+                .backup_vault_name(vault)
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    let mut points = Vec::new();
+    for point in pages.iter().flat_map(|p| p.recovery_points()) {
+        points.push(RecoveryPoint {
+            arn: point
+                .recovery_point_arn()
+                .ok_or_else(|| caller.missing(OP, "RecoveryPointArn"))?
+                .to_string(),
+            resource_arn: point.resource_arn().unwrap_or_default().to_string(),
+            encrypted: point.is_encrypted(),
+        });
+    }
+    Ok(points)
+}
+
+async fn plans(client: &Client, caller: &Caller) -> Collected<Vec<BackupPlan>> {
+    const OP: &str = "ListBackupPlans";
+    let pages = caller
+        .call(
+            OP,
+            client
+                .list_backup_plans()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    let mut plans = Vec::new();
+    for plan in pages.iter().flat_map(|p| p.backup_plans_list()) {
+        let id = plan
+            .backup_plan_id()
+            .ok_or_else(|| caller.missing(OP, "BackupPlanId"))?;
+        plans.push(BackupPlan {
+            arn: plan
+                .backup_plan_arn()
+                .ok_or_else(|| caller.missing(OP, "BackupPlanArn"))?
+                .to_string(),
+            id: id.to_string(),
+            name: plan.backup_plan_name().unwrap_or_default().to_string(),
+            rules: rules(client, caller, id).await,
+        });
+    }
+    Ok(plans)
+}
+
+async fn rules(client: &Client, caller: &Caller, plan: &str) -> Collected<Vec<BackupRule>> {
+    const OP: &str = "GetBackupPlan";
+    let output = caller
+        .call(OP, client.get_backup_plan().backup_plan_id(plan).send())
+        .await?;
+    let plan = output
+        .backup_plan()
+        .ok_or_else(|| caller.missing(OP, "BackupPlan"))?;
+    Ok(plan
+        .rules()
+        .iter()
+        .map(|rule| BackupRule {
+            name: rule.rule_name().to_string(),
+            schedule: rule.schedule_expression().map(str::to_string),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{aws_error, caller, mocked_client};
+    use aws_sdk_backup::operation::get_backup_plan::GetBackupPlanOutput;
+    use aws_sdk_backup::operation::list_backup_plans::ListBackupPlansOutput;
+    use aws_sdk_backup::operation::list_backup_vaults::ListBackupVaultsOutput;
+    use aws_sdk_backup::operation::list_recovery_points_by_backup_vault::{
+        ListRecoveryPointsByBackupVaultError, ListRecoveryPointsByBackupVaultOutput,
+    };
+    use aws_sdk_backup::types::{
+        BackupPlansListMember, BackupVaultListMember, RecoveryPointByBackupVault,
+    };
+    use aws_smithy_mocks::mock;
+    use tomwatch_model::ErrorKind;
+
+    fn vault(name: &str) -> BackupVaultListMember {
+        BackupVaultListMember::builder()
+            .backup_vault_name(name)
+            .backup_vault_arn(format!(
+                "arn:aws:backup:eu-central-1:111111111111:backup-vault:{name}"
+            ))
+            .encryption_key_arn("arn:aws:kms:eu-central-1:111111111111:key/k")
+            .build()
+    }
+
+    #[tokio::test]
+    async fn vaults_plans_and_points_are_read_and_a_denied_vault_stays_alone() {
+        let client = mocked_client!(
+            aws_sdk_backup,
+            mock!(Client::list_backup_vaults).then_output(|| {
+                ListBackupVaultsOutput::builder()
+                    .backup_vault_list(vault("daily"))
+                    .backup_vault_list(vault("locked"))
+                    .build()
+            }),
+            mock!(Client::list_recovery_points_by_backup_vault)
+                .match_requests(|r| r.backup_vault_name() == Some("daily"))
+                .then_output(|| {
+                    ListRecoveryPointsByBackupVaultOutput::builder()
+                        .recovery_points(
+                            RecoveryPointByBackupVault::builder()
+                                .recovery_point_arn("arn:aws:ec2:eu-central-1::snapshot/snap-1")
+                                .resource_arn("arn:aws:ec2:eu-central-1:111111111111:volume/vol-1")
+                                .is_encrypted(false)
+                                .build(),
+                        )
+                        .build()
+                }),
+            mock!(Client::list_recovery_points_by_backup_vault)
+                .match_requests(|r| r.backup_vault_name() == Some("locked"))
+                .then_error(|| {
+                    ListRecoveryPointsByBackupVaultError::generic(aws_error(
+                        "AccessDeniedException",
+                    ))
+                }),
+            mock!(Client::list_backup_plans).then_output(|| {
+                ListBackupPlansOutput::builder()
+                    .backup_plans_list(
+                        BackupPlansListMember::builder()
+                            .backup_plan_id("p-1")
+                            .backup_plan_arn(
+                                "arn:aws:backup:eu-central-1:111111111111:backup-plan:p-1",
+                            )
+                            .backup_plan_name("daily")
+                            .build(),
+                    )
+                    .build()
+            }),
+            mock!(Client::get_backup_plan).then_output(|| {
+                GetBackupPlanOutput::builder()
+                    .backup_plan(
+                        aws_sdk_backup::types::BackupPlan::builder()
+                            .backup_plan_name("daily")
+                            .rules(
+                                aws_sdk_backup::types::BackupRule::builder()
+                                    .rule_name("nightly")
+                                    .target_backup_vault_name("daily")
+                                    .schedule_expression("cron(0 3 * * ? *)")
+                                    .build()
+                                    .expect("complete rule"),
+                            )
+                            .build()
+                            .expect("complete plan"),
+                    )
+                    .build()
+            }),
+        );
+        let inventory = collect(&client, &caller("eu-central-1", "backup")).await;
+        let vaults = inventory.vaults.expect("listed");
+        let points = vaults[0].recovery_points.as_ref().expect("listed");
+        assert!(!points[0].encrypted);
+        assert_eq!(
+            vaults[1].recovery_points.as_ref().map_err(|e| e.kind),
+            Err(ErrorKind::AccessDenied)
+        );
+        let plans = inventory.plans.expect("listed");
+        assert_eq!(
+            plans[0].rules.as_ref().expect("read")[0]
+                .schedule
+                .as_deref(),
+            Some("cron(0 3 * * ? *)")
+        );
+    }
+}

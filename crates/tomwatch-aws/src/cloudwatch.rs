@@ -1,0 +1,122 @@
+use crate::caller::Caller;
+use crate::session::AwsSession;
+use aws_sdk_cloudwatch::Client;
+use tomwatch_model::inventory::{Alarm, CloudWatchInventory};
+
+impl AwsSession {
+    pub async fn collect_cloudwatch(&self, region: &str) -> CloudWatchInventory {
+        let client = self.client(region, |config| Client::new(&config));
+        collect(&client, &self.caller(region, "cloudwatch")).await
+    }
+}
+
+pub(crate) async fn collect(client: &Client, caller: &Caller) -> CloudWatchInventory {
+    const OP: &str = "DescribeAlarms";
+    let alarms = async {
+        let pages = caller
+            .call(
+                OP,
+                client
+                    .describe_alarms()
+                    .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
+                    .alarm_types(aws_sdk_cloudwatch::types::AlarmType::CompositeAlarm)
+                    .into_paginator()
+                    .send()
+                    .try_collect(),
+            )
+            .await?;
+        let mut alarms = Vec::new();
+        for page in &pages {
+            for alarm in page.metric_alarms() {
+                alarms.push(Alarm {
+                    arn: alarm
+                        .alarm_arn()
+                        .ok_or_else(|| caller.missing(OP, "AlarmArn"))?
+                        .to_string(),
+                    name: alarm.alarm_name().unwrap_or_default().to_string(),
+                    actions_enabled: alarm
+                        .actions_enabled()
+                        .ok_or_else(|| caller.missing(OP, "ActionsEnabled"))?,
+                    alarm_actions: alarm.alarm_actions().to_vec(),
+                    // An anomaly-detection alarm compares against a band expression by its id.
+                    anomaly_detection: alarm.threshold_metric_id().is_some(),
+                });
+            }
+            for alarm in page.composite_alarms() {
+                alarms.push(Alarm {
+                    arn: alarm
+                        .alarm_arn()
+                        .ok_or_else(|| caller.missing(OP, "AlarmArn"))?
+                        .to_string(),
+                    name: alarm.alarm_name().unwrap_or_default().to_string(),
+                    actions_enabled: alarm
+                        .actions_enabled()
+                        .ok_or_else(|| caller.missing(OP, "ActionsEnabled"))?,
+                    alarm_actions: alarm.alarm_actions().to_vec(),
+                    anomaly_detection: false,
+                });
+            }
+        }
+        Ok(alarms)
+    };
+    CloudWatchInventory {
+        alarms: alarms.await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{aws_error, caller, mocked_client};
+    use aws_sdk_cloudwatch::operation::describe_alarms::{
+        DescribeAlarmsError, DescribeAlarmsOutput,
+    };
+    use aws_sdk_cloudwatch::types::{CompositeAlarm, MetricAlarm};
+    use aws_smithy_mocks::mock;
+    use tomwatch_model::ErrorKind;
+
+    #[tokio::test]
+    async fn metric_and_composite_alarms_are_read_with_their_actions() {
+        let client = mocked_client!(
+            aws_sdk_cloudwatch,
+            mock!(Client::describe_alarms)
+                .match_requests(|r| r.alarm_types().len() == 2)
+                .then_output(|| {
+                    DescribeAlarmsOutput::builder()
+                        .metric_alarms(
+                            MetricAlarm::builder()
+                                .alarm_name("latency")
+                                .alarm_arn("arn:aws:cloudwatch:eu-central-1:111111111111:alarm:latency")
+                                .actions_enabled(true)
+                                .alarm_actions("arn:aws:sns:eu-central-1:111111111111:oncall")
+                                .threshold_metric_id("band")
+                                .build(),
+                        )
+                        .composite_alarms(
+                            CompositeAlarm::builder()
+                                .alarm_name("service-down")
+                                .alarm_arn("arn:aws:cloudwatch:eu-central-1:111111111111:alarm:service-down")
+                                .actions_enabled(false)
+                                .build(),
+                        )
+                        .build()
+                })
+        );
+        let alarms = collect(&client, &caller("eu-central-1", "cloudwatch"))
+            .await
+            .alarms
+            .expect("listed");
+        assert!(alarms[0].notifies() && alarms[0].anomaly_detection);
+        assert!(!alarms[1].notifies());
+
+        let denied = mocked_client!(
+            aws_sdk_cloudwatch,
+            mock!(Client::describe_alarms)
+                .then_error(|| DescribeAlarmsError::generic(aws_error("AccessDenied")))
+        );
+        let alarms = collect(&denied, &caller("eu-central-1", "cloudwatch"))
+            .await
+            .alarms;
+        assert_eq!(alarms.map_err(|e| e.kind), Err(ErrorKind::AccessDenied));
+    }
+}

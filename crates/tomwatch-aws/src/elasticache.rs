@@ -1,0 +1,285 @@
+use crate::caller::Caller;
+use crate::session::AwsSession;
+use aws_sdk_elasticache::Client;
+use std::collections::BTreeMap;
+use tomwatch_model::inventory::{
+    CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup,
+};
+use tomwatch_model::{Collected, CollectionError};
+
+impl AwsSession {
+    pub async fn collect_elasticache(&self, region: &str) -> ElastiCacheInventory {
+        let client = self.client(region, |config| Client::new(&config));
+        collect(&client, &self.caller(region, "elasticache")).await
+    }
+}
+
+pub(crate) async fn collect(client: &Client, caller: &Caller) -> ElastiCacheInventory {
+    let (replication_groups, clusters, subnet_groups) = tokio::join!(
+        replication_groups(client, caller),
+        clusters(client, caller),
+        subnet_groups(client, caller),
+    );
+    // A cluster's subnets come from its subnet group: unknown if the groups could not be listed.
+    let clusters = clusters.map(|clusters| {
+        clusters
+            .into_iter()
+            .map(|(mut cluster, group)| {
+                cluster.subnets = match (&subnet_groups, group) {
+                    (Err(error), _) => Err(error.clone()),
+                    (Ok(_), None) => {
+                        Err(caller.missing("DescribeCacheClusters", "CacheSubnetGroupName"))
+                    }
+                    (Ok(groups), Some(name)) => groups.get(&name).cloned().ok_or_else(|| {
+                        caller.missing(
+                            "DescribeCacheSubnetGroups",
+                            &format!("the cache subnet group {name}"),
+                        )
+                    }),
+                };
+                cluster
+            })
+            .collect()
+    });
+    ElastiCacheInventory {
+        replication_groups,
+        clusters,
+    }
+}
+
+async fn replication_groups(client: &Client, caller: &Caller) -> Collected<Vec<ReplicationGroup>> {
+    const OP: &str = "DescribeReplicationGroups";
+    let pages = caller
+        .call(
+            OP,
+            client
+                .describe_replication_groups()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    let mut groups = Vec::new();
+    for group in pages.iter().flat_map(|p| p.replication_groups()) {
+        let enabled = |status: Option<&str>, field: &str| -> Result<String, CollectionError> {
+            status
+                .map(str::to_string)
+                .ok_or_else(|| caller.missing(OP, field))
+        };
+        groups.push(ReplicationGroup {
+            arn: group
+                .arn()
+                .ok_or_else(|| caller.missing(OP, "ARN"))?
+                .to_string(),
+            id: group
+                .replication_group_id()
+                .ok_or_else(|| caller.missing(OP, "ReplicationGroupId"))?
+                .to_string(),
+            at_rest_encryption: group
+                .at_rest_encryption_enabled()
+                .ok_or_else(|| caller.missing(OP, "AtRestEncryptionEnabled"))?,
+            transit_encryption: group
+                .transit_encryption_enabled()
+                .ok_or_else(|| caller.missing(OP, "TransitEncryptionEnabled"))?,
+            transit_encryption_mode: group
+                .transit_encryption_mode()
+                .map(|m| m.as_str().to_string()),
+            automatic_failover: enabled(
+                group.automatic_failover().map(|s| s.as_str()),
+                "AutomaticFailover",
+            )?,
+            multi_az: enabled(group.multi_az().map(|s| s.as_str()), "MultiAZ")?,
+            member_clusters: group.member_clusters().to_vec(),
+        });
+    }
+    Ok(groups)
+}
+
+/// Every cache cluster with the name of its subnet group (resolved by the caller).
+async fn clusters(
+    client: &Client,
+    caller: &Caller,
+) -> Collected<Vec<(CacheCluster, Option<String>)>> {
+    const OP: &str = "DescribeCacheClusters";
+    let pages = caller
+        .call(
+            OP,
+            client
+                .describe_cache_clusters()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    let mut clusters = Vec::new();
+    for cluster in pages.iter().flat_map(|p| p.cache_clusters()) {
+        clusters.push((
+            CacheCluster {
+                arn: cluster
+                    .arn()
+                    .ok_or_else(|| caller.missing(OP, "ARN"))?
+                    .to_string(),
+                id: cluster
+                    .cache_cluster_id()
+                    .ok_or_else(|| caller.missing(OP, "CacheClusterId"))?
+                    .to_string(),
+                engine: cluster.engine().unwrap_or_default().to_string(),
+                replication_group_id: cluster.replication_group_id().map(str::to_string),
+                // Resolved from the subnet groups in `collect`.
+                subnets: Err(caller.missing(OP, "CacheSubnetGroupName")),
+            },
+            cluster.cache_subnet_group_name().map(str::to_string),
+        ));
+    }
+    Ok(clusters)
+}
+
+async fn subnet_groups(
+    client: &Client,
+    caller: &Caller,
+) -> Collected<BTreeMap<String, CacheSubnets>> {
+    const OP: &str = "DescribeCacheSubnetGroups";
+    let pages = caller
+        .call(
+            OP,
+            client
+                .describe_cache_subnet_groups()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    let mut groups = BTreeMap::new();
+    for group in pages.iter().flat_map(|p| p.cache_subnet_groups()) {
+        let name = group
+            .cache_subnet_group_name()
+            .ok_or_else(|| caller.missing(OP, "CacheSubnetGroupName"))?;
+        groups.insert(
+            name.to_string(),
+            CacheSubnets {
+                group_name: name.to_string(),
+                vpc_id: group.vpc_id().unwrap_or_default().to_string(),
+                subnet_ids: group
+                    .subnets()
+                    .iter()
+                    .filter_map(|s| s.subnet_identifier().map(str::to_string))
+                    .collect(),
+            },
+        );
+    }
+    Ok(groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{aws_error, caller, mocked_client};
+    use aws_sdk_elasticache::operation::describe_cache_clusters::DescribeCacheClustersOutput;
+    use aws_sdk_elasticache::operation::describe_cache_subnet_groups::{
+        DescribeCacheSubnetGroupsError, DescribeCacheSubnetGroupsOutput,
+    };
+    use aws_sdk_elasticache::operation::describe_replication_groups::DescribeReplicationGroupsOutput;
+    use aws_sdk_elasticache::types::{
+        AutomaticFailoverStatus, CacheSubnetGroup, MultiAzStatus, Subnet, TransitEncryptionMode,
+    };
+    use aws_smithy_mocks::mock;
+    use tomwatch_model::ErrorKind;
+
+    fn cluster(id: &str, group: &str) -> aws_sdk_elasticache::types::CacheCluster {
+        aws_sdk_elasticache::types::CacheCluster::builder()
+            .cache_cluster_id(id)
+            .arn(format!(
+                "arn:aws:elasticache:eu-central-1:111111111111:cluster:{id}"
+            ))
+            .engine("redis")
+            .replication_group_id("sessions")
+            .cache_subnet_group_name(group)
+            .build()
+    }
+
+    fn listing() -> [aws_smithy_mocks::Rule; 2] {
+        [
+            mock!(Client::describe_replication_groups).then_output(|| {
+                DescribeReplicationGroupsOutput::builder()
+                    .replication_groups(
+                        aws_sdk_elasticache::types::ReplicationGroup::builder()
+                            .replication_group_id("sessions")
+                            .arn("arn:aws:elasticache:eu-central-1:111111111111:replicationgroup:sessions")
+                            .at_rest_encryption_enabled(true)
+                            .transit_encryption_enabled(true)
+                            .transit_encryption_mode(TransitEncryptionMode::Preferred)
+                            .automatic_failover(AutomaticFailoverStatus::Enabled)
+                            .multi_az(MultiAzStatus::Disabled)
+                            .member_clusters("sessions-001")
+                            .member_clusters("sessions-002")
+                            .build(),
+                    )
+                    .build()
+            }),
+            mock!(Client::describe_cache_clusters).then_output(|| {
+                DescribeCacheClustersOutput::builder()
+                    .cache_clusters(cluster("sessions-001", "private"))
+                    .cache_clusters(cluster("sessions-002", "gone"))
+                    .build()
+            }),
+        ]
+    }
+
+    #[tokio::test]
+    async fn clusters_get_their_subnet_groups_and_a_vanished_group_is_not_guessed() {
+        let [groups, clusters] = listing();
+        let client = mocked_client!(
+            aws_sdk_elasticache,
+            groups,
+            clusters,
+            mock!(Client::describe_cache_subnet_groups).then_output(|| {
+                DescribeCacheSubnetGroupsOutput::builder()
+                    .cache_subnet_groups(
+                        CacheSubnetGroup::builder()
+                            .cache_subnet_group_name("private")
+                            .vpc_id("vpc-1")
+                            .subnets(Subnet::builder().subnet_identifier("subnet-a").build())
+                            .build(),
+                    )
+                    .build()
+            }),
+        );
+        let inventory = collect(&client, &caller("eu-central-1", "elasticache")).await;
+        let group = &inventory.replication_groups.expect("listed")[0];
+        assert_eq!(group.transit_encryption_mode.as_deref(), Some("preferred"));
+        assert_eq!(
+            (group.automatic_failover.as_str(), group.multi_az.as_str()),
+            ("enabled", "disabled")
+        );
+        let clusters = inventory.clusters.expect("listed");
+        assert_eq!(
+            clusters[0].subnets.as_ref().map(|s| s.subnet_ids.clone()),
+            Ok(vec!["subnet-a".to_string()])
+        );
+        assert_eq!(
+            clusters[1].subnets.as_ref().map_err(|e| e.kind),
+            Err(ErrorKind::Other)
+        );
+    }
+
+    #[tokio::test]
+    async fn denied_subnet_groups_make_only_the_subnets_unknown() {
+        let [groups, clusters] = listing();
+        let client = mocked_client!(
+            aws_sdk_elasticache,
+            groups,
+            clusters,
+            mock!(Client::describe_cache_subnet_groups).then_error(|| {
+                DescribeCacheSubnetGroupsError::generic(aws_error("AccessDenied"))
+            }),
+        );
+        let inventory = collect(&client, &caller("eu-central-1", "elasticache")).await;
+        assert!(inventory.replication_groups.is_ok());
+        for cluster in inventory.clusters.expect("listed") {
+            assert_eq!(
+                cluster.subnets.map_err(|e| e.kind),
+                Err(ErrorKind::AccessDenied)
+            );
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Aurora and Multi-AZ DB clusters, with the TLS parameters of their cluster parameter groups.
+
+use super::only_tls;
+use crate::caller::Caller;
+use std::collections::BTreeMap;
+use tomwatch_model::inventory::RdsCluster;
+use tomwatch_model::Collected;
+
+pub(super) async fn collect(
+    client: &aws_sdk_rds::Client,
+    caller: &Caller,
+) -> Collected<Vec<RdsCluster>> {
+    const OP: &str = "DescribeDBClusters";
+    let pages = caller
+        .call(
+            OP,
+            client
+                .describe_db_clusters()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    let mut clusters = Vec::new();
+    let mut parameters: BTreeMap<String, Collected<BTreeMap<String, String>>> = BTreeMap::new();
+    for cluster in pages.iter().flat_map(|p| p.db_clusters()) {
+        let tls_parameters = match cluster.db_cluster_parameter_group() {
+            Some(group) => match parameters.get(group) {
+                Some(known) => known.clone(),
+                None => {
+                    let read = tls_parameters(client, caller, group).await;
+                    parameters.insert(group.to_string(), read.clone());
+                    read
+                }
+            },
+            None => Err(caller.missing(OP, "DBClusterParameterGroup")),
+        };
+        clusters.push(RdsCluster {
+            arn: cluster
+                .db_cluster_arn()
+                .ok_or_else(|| caller.missing(OP, "DBClusterArn"))?
+                .to_string(),
+            identifier: cluster
+                .db_cluster_identifier()
+                .ok_or_else(|| caller.missing(OP, "DBClusterIdentifier"))?
+                .to_string(),
+            engine: cluster.engine().unwrap_or_default().to_string(),
+            storage_encrypted: cluster
+                .storage_encrypted()
+                .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
+            kms_key_id: cluster.kms_key_id().map(str::to_string),
+            members: cluster
+                .db_cluster_members()
+                .iter()
+                .filter_map(|m| m.db_instance_identifier().map(str::to_string))
+                .collect(),
+            backup_retention_days: cluster
+                .backup_retention_period()
+                .ok_or_else(|| caller.missing(OP, "BackupRetentionPeriod"))?,
+            tags: crate::tags::tag_map(cluster.tag_list().iter().map(|t| (t.key(), t.value()))),
+            tls_parameters,
+        });
+    }
+    Ok(clusters)
+}
+
+async fn tls_parameters(
+    client: &aws_sdk_rds::Client,
+    caller: &Caller,
+    group: &str,
+) -> Collected<BTreeMap<String, String>> {
+    let pages = caller
+        .call(
+            "DescribeDBClusterParameters",
+            client
+                .describe_db_cluster_parameters()
+                .db_cluster_parameter_group_name(group)
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    Ok(only_tls(pages.iter().flat_map(|p| p.parameters())))
+}

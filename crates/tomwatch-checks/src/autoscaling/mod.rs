@@ -1,0 +1,40 @@
+pub mod autoscaling_group_allowed_region;
+pub mod autoscaling_group_redundant;
+
+use crate::check::{CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::inventory::AutoScalingGroup;
+use tomwatch_model::Finding;
+
+fn per_group(
+    meta: &CheckMeta,
+    ctx: &EvalContext,
+    judge: impl Fn(&str, &AutoScalingGroup) -> Verdict,
+) -> Vec<Finding> {
+    meta.per_region_item(
+        ctx,
+        |r| &r.autoscaling.groups,
+        "arn:aws:autoscaling:{region}:{account}:autoScalingGroup:*",
+        |region, group| (group.arn.clone(), judge(region, group)),
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::testing::ACCOUNT;
+    use tomwatch_model::inventory::AutoScalingGroup;
+
+    /// Two instances at least, in two zones, behind a target group.
+    pub fn group(name: &str) -> AutoScalingGroup {
+        AutoScalingGroup {
+            arn: format!("arn:aws:autoscaling:eu-central-1:{ACCOUNT}:autoScalingGroup:u:autoScalingGroupName/{name}"),
+            name: name.into(),
+            min_size: 2,
+            desired_capacity: 2,
+            availability_zones: vec!["eu-central-1a".into(), "eu-central-1b".into()],
+            load_balancer_names: vec![],
+            target_group_arns: vec![format!("arn:aws:elasticloadbalancing:eu-central-1:{ACCOUNT}:targetgroup/{name}/1")],
+            tags: Default::default(),
+        }
+    }
+}

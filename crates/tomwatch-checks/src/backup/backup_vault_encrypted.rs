@@ -1,0 +1,108 @@
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::Finding;
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "backup_vault_encrypted",
+        title: "AWS Backup vaults encrypt with an enabled KMS key",
+        resource_type: "AWS::Backup::BackupVault",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    CHECK.meta.per_region(
+        ctx,
+        |r| &r.backup.vaults,
+        "arn:aws:backup:{region}:{account}:backup-vault:*",
+        |_, inventory, vaults| {
+            vaults
+                .iter()
+                .map(|vault| {
+                    let Some(key_arn) = &vault.encryption_key_arn else {
+                        return (
+                            vault.arn.clone(),
+                            Verdict::fail(format!("vault {} names no KMS key", vault.name)),
+                        );
+                    };
+                    // A key of this account is in the region's KMS inventory: a disabled or
+                    // doomed key leaves the vault unable to protect new recovery points.
+                    let keys = match &inventory.kms.keys {
+                        Ok(keys) => keys,
+                        Err(error) => return (vault.arn.clone(), Verdict::unknown(error)),
+                    };
+                    let verdict = match keys.iter().find(|k| &k.arn == key_arn) {
+                        None => Verdict::pass(format!(
+                            "vault {} encrypts with {key_arn}, a key of another account",
+                            vault.name
+                        )),
+                        Some(key) => match &key.details {
+                            Err(error) => Verdict::unknown(error),
+                            Ok(details) if details.key_state == "Enabled" => Verdict::pass(
+                                format!("vault {} encrypts with the enabled key {key_arn}", vault.name),
+                            ),
+                            Ok(details) => Verdict::fail(format!(
+                                "vault {} encrypts with {key_arn}, which is {}: backups into it fail and its recovery points cannot be restored",
+                                vault.name, details.key_state
+                            )),
+                        },
+                    };
+                    (vault.arn.clone(), verdict)
+                })
+                .collect()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backup::fixtures::{vault, KEY};
+    use crate::testing::*;
+    use tomwatch_model::inventory::{KmsKey, KmsKeyDetails};
+    use tomwatch_model::Status;
+
+    fn key(state: &str) -> KmsKey {
+        KmsKey {
+            arn: KEY.into(),
+            key_id: "backup".into(),
+            details: Ok(KmsKeyDetails {
+                key_manager: "CUSTOMER".into(),
+                key_state: state.into(),
+                key_spec: "SYMMETRIC_DEFAULT".into(),
+                origin: "AWS_KMS".into(),
+            }),
+            rotation_enabled: None,
+        }
+    }
+
+    fn verdict(keys: Result<Vec<KmsKey>, ()>, key_arn: Option<&str>) -> Status {
+        let mut account = account(&["eu-central-1"]);
+        let region = region_mut(&mut account, "eu-central-1");
+        let mut v = vault("daily", vec![]);
+        v.encryption_key_arn = key_arn.map(str::to_string);
+        region.backup.vaults = Ok(vec![v]);
+        region.kms.keys = keys.map_err(|_| denied("kms", "ListKeys", "eu-central-1"));
+        only(run(&CHECK, &account)).1
+    }
+
+    #[test]
+    fn the_vault_key_must_exist_and_be_enabled() {
+        assert_eq!(verdict(Ok(vec![key("Enabled")]), Some(KEY)), Status::Pass);
+        assert_eq!(verdict(Ok(vec![key("Disabled")]), Some(KEY)), Status::Fail);
+        assert_eq!(
+            verdict(Ok(vec![key("PendingDeletion")]), Some(KEY)),
+            Status::Fail
+        );
+        assert_eq!(
+            verdict(
+                Ok(vec![]),
+                Some("arn:aws:kms:eu-central-1:999999999999:key/x")
+            ),
+            Status::Pass
+        );
+        assert_eq!(verdict(Ok(vec![]), None), Status::Fail);
+        assert_eq!(verdict(Err(()), Some(KEY)), Status::Unknown);
+    }
+}

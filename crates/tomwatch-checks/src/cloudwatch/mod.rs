@@ -1,0 +1,1 @@
+pub mod cloudwatch_region_alarms_with_actions;

@@ -1,0 +1,70 @@
+pub mod elasticache_cluster_allowed_region;
+pub mod elasticache_cluster_private_subnets;
+pub mod elasticache_replication_group_encrypted_at_rest;
+pub mod elasticache_replication_group_multi_az;
+pub mod elasticache_replication_group_transit_encryption;
+
+use crate::check::{CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::inventory::{CacheCluster, ReplicationGroup};
+use tomwatch_model::Finding;
+
+fn per_replication_group(
+    meta: &CheckMeta,
+    ctx: &EvalContext,
+    judge: impl Fn(&ReplicationGroup) -> Verdict,
+) -> Vec<Finding> {
+    meta.per_region_item(
+        ctx,
+        |r| &r.elasticache.replication_groups,
+        "arn:aws:elasticache:{region}:{account}:replicationgroup:*",
+        |_, group| (group.arn.clone(), judge(group)),
+    )
+}
+
+fn per_cluster(
+    meta: &CheckMeta,
+    ctx: &EvalContext,
+    judge: impl Fn(&str, &CacheCluster) -> Verdict,
+) -> Vec<Finding> {
+    meta.per_region_item(
+        ctx,
+        |r| &r.elasticache.clusters,
+        "arn:aws:elasticache:{region}:{account}:cluster:*",
+        |region, cluster| (cluster.arn.clone(), judge(region, cluster)),
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::testing::ACCOUNT;
+    use tomwatch_model::inventory::{CacheCluster, CacheSubnets, ReplicationGroup};
+
+    /// A replication group that meets every promise.
+    pub fn group(id: &str) -> ReplicationGroup {
+        ReplicationGroup {
+            arn: format!("arn:aws:elasticache:eu-central-1:{ACCOUNT}:replicationgroup:{id}"),
+            id: id.into(),
+            at_rest_encryption: true,
+            transit_encryption: true,
+            transit_encryption_mode: Some("required".into()),
+            automatic_failover: "enabled".into(),
+            multi_az: "enabled".into(),
+            member_clusters: vec![format!("{id}-001"), format!("{id}-002")],
+        }
+    }
+
+    pub fn cluster(id: &str, subnets: &[&str]) -> CacheCluster {
+        CacheCluster {
+            arn: format!("arn:aws:elasticache:eu-central-1:{ACCOUNT}:cluster:{id}"),
+            id: id.into(),
+            engine: "redis".into(),
+            replication_group_id: None,
+            subnets: Ok(CacheSubnets {
+                group_name: "cache".into(),
+                vpc_id: "vpc-1".into(),
+                subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            }),
+        }
+    }
+}

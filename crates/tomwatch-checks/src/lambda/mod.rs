@@ -1,0 +1,1 @@
+pub mod lambda_function_allowed_region;

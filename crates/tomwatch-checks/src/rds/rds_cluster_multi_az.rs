@@ -1,0 +1,102 @@
+use super::per_cluster;
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use std::collections::BTreeSet;
+use tomwatch_model::Finding;
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "rds_cluster_multi_az",
+        title: "RDS (Aurora) clusters run instances in at least two Availability Zones",
+        resource_type: "AWS::RDS::DBCluster",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    let required = ctx.params.min_redundancy;
+    per_cluster(&CHECK.meta, ctx, |region, cluster| {
+        // The members' zones are in the instance list of the same region.
+        let instances = match ctx
+            .account
+            .regions
+            .as_ref()
+            .ok()
+            .and_then(|r| r.get(region))
+            .map(|r| &r.rds.instances)
+        {
+            Some(Ok(instances)) => instances,
+            Some(Err(error)) => return Verdict::unknown(error),
+            None => return Verdict::not_applicable(format!("region {region} was not scanned")),
+        };
+        let zones: BTreeSet<&str> = instances
+            .iter()
+            .filter(|db| cluster.members.contains(&db.identifier))
+            .filter_map(|db| db.availability_zone.as_deref())
+            .collect();
+        let zone_list = zones.iter().copied().collect::<Vec<_>>().join(", ");
+        if zones.len() >= required as usize {
+            Verdict::pass(format!(
+                "cluster {} has instances in {} Availability Zones ({zone_list})",
+                cluster.identifier,
+                zones.len()
+            ))
+        } else if cluster.members.is_empty() {
+            Verdict::fail(format!(
+                "cluster {} has no instances: nothing can serve or take over",
+                cluster.identifier
+            ))
+        } else {
+            Verdict::fail(format!(
+                "cluster {} has {} instance(s) in {} Availability Zone(s) ({zone_list}), fewer than {required}: losing one zone stops it",
+                cluster.identifier,
+                cluster.members.len(),
+                zones.len()
+            ))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use tomwatch_model::Status;
+
+    fn member(id: &str, zone: &str) -> tomwatch_model::inventory::RdsInstance {
+        let mut db = rds_instance(id, true, false);
+        db.engine = "aurora-postgresql".into();
+        db.availability_zone = Some(zone.into());
+        db.cluster_id = Some(
+            id.trim_end_matches(char::is_numeric)
+                .trim_end_matches('-')
+                .into(),
+        );
+        db
+    }
+
+    #[test]
+    fn members_in_two_zones_pass_one_zone_fails_unlisted_instances_are_unknown() {
+        let mut account = account(&["eu-central-1"]);
+        let region = region_mut(&mut account, "eu-central-1");
+        region.rds.clusters = Ok(vec![rds_cluster("spread"), rds_cluster("packed")]);
+        region.rds.instances = Ok(vec![
+            member("spread-1", "eu-central-1a"),
+            member("spread-2", "eu-central-1b"),
+            member("packed-1", "eu-central-1a"),
+            member("packed-2", "eu-central-1a"),
+        ]);
+        let findings = run(&CHECK, &account);
+        assert_eq!(findings[0].status, Status::Pass);
+        assert_eq!(findings[1].status, Status::Fail);
+        assert_eq!(
+            findings[1].message,
+            "cluster packed has 2 instance(s) in 1 Availability Zone(s) (eu-central-1a), fewer than 2: losing one zone stops it"
+        );
+        region_mut(&mut account, "eu-central-1").rds.instances =
+            Err(denied("rds", "DescribeDBInstances", "eu-central-1"));
+        assert!(run(&CHECK, &account)
+            .iter()
+            .all(|f| f.status == Status::Unknown));
+    }
+}

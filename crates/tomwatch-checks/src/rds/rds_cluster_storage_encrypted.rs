@@ -1,0 +1,51 @@
+use super::per_cluster;
+use crate::check::{Check, CheckMeta, EvalContext};
+use crate::verdict::Verdict;
+use tomwatch_model::Finding;
+
+pub const CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "rds_cluster_storage_encrypted",
+        title: "RDS (Aurora) clusters encrypt their storage with KMS",
+        resource_type: "AWS::RDS::DBCluster",
+    },
+    evaluate,
+};
+
+fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+    per_cluster(&CHECK.meta, ctx, |_, cluster| {
+        if cluster.storage_encrypted {
+            Verdict::pass(format!(
+                "cluster {} encrypts its storage with {}",
+                cluster.identifier,
+                cluster.kms_key_id.as_deref().unwrap_or("a KMS key")
+            ))
+        } else {
+            Verdict::fail(format!(
+                "cluster {} stores its data unencrypted",
+                cluster.identifier
+            ))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use tomwatch_model::Status;
+
+    #[test]
+    fn encrypted_passes_plain_fails_unlistable_is_unknown() {
+        let mut account = account(&["eu-central-1"]);
+        let mut plain = rds_cluster("plain");
+        plain.storage_encrypted = false;
+        region_mut(&mut account, "eu-central-1").rds.clusters =
+            Ok(vec![rds_cluster("ledger"), plain]);
+        let statuses: Vec<Status> = run(&CHECK, &account).iter().map(|f| f.status).collect();
+        assert_eq!(statuses, vec![Status::Pass, Status::Fail]);
+        region_mut(&mut account, "eu-central-1").rds.clusters =
+            Err(denied("rds", "DescribeDBClusters", "eu-central-1"));
+        assert_eq!(only(run(&CHECK, &account)).1, Status::Unknown);
+    }
+}

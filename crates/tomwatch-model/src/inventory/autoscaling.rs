@@ -1,0 +1,28 @@
+use super::Tags;
+use crate::{Collected, CollectionError};
+
+/// EC2 Auto Scaling in one region.
+#[derive(Debug, Clone)]
+pub struct AutoScalingInventory {
+    pub groups: Collected<Vec<AutoScalingGroup>>,
+}
+
+impl AutoScalingInventory {
+    pub fn failed(error: CollectionError) -> Self {
+        AutoScalingInventory { groups: Err(error) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoScalingGroup {
+    pub arn: String,
+    pub name: String,
+    pub min_size: i32,
+    pub desired_capacity: i32,
+    pub availability_zones: Vec<String>,
+    /// Classic load balancers it registers instances with.
+    pub load_balancer_names: Vec<String>,
+    /// ELBv2 target groups it registers instances with.
+    pub target_group_arns: Vec<String>,
+    pub tags: Tags,
+}

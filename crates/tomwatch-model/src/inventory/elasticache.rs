@@ -1,0 +1,51 @@
+use crate::{Collected, CollectionError};
+
+/// ElastiCache in one region: replication groups (Redis/Valkey) and every cache cluster, the
+/// members of replication groups included.
+#[derive(Debug, Clone)]
+pub struct ElastiCacheInventory {
+    pub replication_groups: Collected<Vec<ReplicationGroup>>,
+    pub clusters: Collected<Vec<CacheCluster>>,
+}
+
+impl ElastiCacheInventory {
+    pub fn failed(error: CollectionError) -> Self {
+        ElastiCacheInventory {
+            replication_groups: Err(error.clone()),
+            clusters: Err(error),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicationGroup {
+    pub arn: String,
+    pub id: String,
+    pub at_rest_encryption: bool,
+    pub transit_encryption: bool,
+    /// `preferred` accepts plaintext connections beside TLS ones (a migration mode); `required`
+    /// or absent (the only mode before it existed) accepts TLS only.
+    pub transit_encryption_mode: Option<String>,
+    /// `enabled`, `disabled`, `enabling` or `disabling`.
+    pub automatic_failover: String,
+    /// `enabled` or `disabled`.
+    pub multi_az: String,
+    pub member_clusters: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheCluster {
+    pub arn: String,
+    pub id: String,
+    pub engine: String,
+    pub replication_group_id: Option<String>,
+    /// Its cache subnet group's VPC and subnets.
+    pub subnets: Collected<CacheSubnets>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheSubnets {
+    pub group_name: String,
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+}
