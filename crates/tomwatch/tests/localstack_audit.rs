@@ -57,8 +57,9 @@ fn by_check_and_resource(findings: &[Value]) -> BTreeMap<Key, &Value> {
 #[test]
 fn every_planted_verdict_is_reported_exactly_and_nothing_else_fails() {
     let estate = estate();
-    // The estate plants S3 data events both ways, so the test's baseline requires them.
-    let config = "regions: all\nbaseline:\n  parameters:\n    s3_data_events_required: true\n";
+    // The estate plants S3 data events, backup plans and week-long retention both ways, so the
+    // test's baseline requires them (as config/demo.yaml does).
+    let config = "regions: all\nbaseline:\n  parameters:\n    s3_data_events_required: true\n    backup_plan_required: true\n    min_backup_retention_days: 7\n";
     let (code, report, stderr) = audit_json(estate, config, &[], &[]);
     assert_eq!(code, 1, "FAILs are planted, so exit 1; stderr: {stderr}");
     assert_eq!(report["schema"], "tomwatch.audit.v1");

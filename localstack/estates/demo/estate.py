@@ -19,6 +19,8 @@ class Estate:
         self.expected = []
         # The environment the test configs declare for each account (TOM-ACCOUNTS).
         self.environment = {}
+        # The test configs' and config/demo.yaml's min_backup_retention_days (TOM-BACKUP).
+        self.min_backup_days = 7
 
     def scanned_regions(self, account):
         """Every region tomwatch scans for the account: the ones LocalStack lists, without the other
@@ -44,6 +46,24 @@ class Estate:
         else:
             env_status = "PASS" if tags.get("environment", declared) == declared else "FAIL"
         self.expect("tagging_workload_environment_matches", account, region, arn, env_status)
+
+    def runs_workloads(self, account, region):
+        """Whether anything runs in the region that alarms and backup plans must cover: instances,
+        databases, load balancers, caches, Auto Scaling groups, ECS clusters or functions."""
+        def client(service):
+            return self.client(service, account, region)
+
+        return any(
+            (
+                client("ec2").describe_instances()["Reservations"],
+                client("rds").describe_db_instances()["DBInstances"],
+                client("elbv2").describe_load_balancers()["LoadBalancers"],
+                client("elasticache").describe_cache_clusters()["CacheClusters"],
+                client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"],
+                client("ecs").list_clusters()["clusterArns"],
+                client("lambda").list_functions()["Functions"],
+            )
+        )
 
     def client(self, service, account, region):
         return boto3.client(
@@ -160,15 +180,21 @@ class Estate:
             BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 8, "Encrypted": True}}],
             TagSpecifications=[tag_spec("instance", name, tags), tag_spec("volume", name, tags)],
         )["Instances"][0]
-        instance_id = instance["InstanceId"]
+        self.record_instance(account, region, instance["InstanceId"], instance_region_status)
+
+    def record_instance(self, account, region, instance_id, region_status):
+        """Records the verdicts of an instance and its volumes, from their read-back tags and
+        encryption (also for the instances an Auto Scaling group launches)."""
+        ec2 = self.client("ec2", account, region)
+        instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
         instance_arn = f"arn:aws:ec2:{region}:{account}:instance/{instance_id}"
-        self.expect("ec2_instance_allowed_region", account, region, instance_arn, instance_region_status)
-        self.workload(account, region, instance_arn, tags)
+        self.expect("ec2_instance_allowed_region", account, region, instance_arn, region_status)
+        self.workload(account, region, instance_arn, {t["Key"]: t["Value"] for t in instance.get("Tags", [])})
         volumes = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance_id]}])["Volumes"]
-        assert volumes, f"{name}: no root volume"
+        assert volumes, f"{instance_id}: no root volume"
         for volume in volumes:
             arn = f"arn:aws:ec2:{region}:{account}:volume/{volume['VolumeId']}"
-            self.expect("ec2_volume_allowed_region", account, region, arn, instance_region_status)
+            self.expect("ec2_volume_allowed_region", account, region, arn, region_status)
             self.expect("ec2_volume_encrypted", account, region, arn, "PASS" if volume["Encrypted"] else "FAIL")
             stored = {t["Key"]: t["Value"] for t in volume.get("Tags", [])}
             self.workload(account, region, arn, stored)
@@ -237,7 +263,8 @@ class Estate:
         assert stored == set(subnets), f"{name}: {stored}"
         self.expect("rds_instance_private_subnets", account, region, arn, "FAIL" if public_subnets else "PASS")
         self.expect("rds_instance_multi_az", account, region, arn, "PASS" if multi_az else "FAIL")
-        self.expect("rds_instance_backup_enabled", account, region, arn, "PASS" if backup_days >= 1 else "FAIL")
+        status = "PASS" if backup_days >= self.min_backup_days else "FAIL"
+        self.expect("rds_instance_backup_enabled", account, region, arn, status)
         self.expect("rds_instance_storage_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
         self.expect("rds_instance_not_public", account, region, arn, "FAIL" if public else "PASS")
         self.expect("rds_instance_allowed_region", account, region, arn, region_status)

@@ -15,3 +15,29 @@ def guardduty(estate, account, enabled_in, eu_regions):
             status = "NOT_APPLICABLE"
         arn = f"arn:aws:guardduty:{region}:{account}:detector/*"
         estate.expect("guardduty_detector_enabled", account, region, arn, status)
+
+
+def alarm(estate, account, region, name, actions=True, enabled=True):
+    """A latency alarm; `actions` gives it the on-call topic, `enabled` keeps its actions on."""
+    client = estate.client("cloudwatch", account, region)
+    client.put_metric_alarm(
+        AlarmName=name, Namespace="AWS/ApplicationELB", MetricName="TargetResponseTime", Statistic="Average",
+        Period=60, EvaluationPeriods=3, Threshold=1.0, ComparisonOperator="GreaterThanThreshold",
+        ActionsEnabled=enabled, AlarmActions=[f"arn:aws:sns:{region}:{account}:oncall"] if actions else [],
+    )
+
+
+def alarm_verdicts(estate, account):
+    """Records, once the estate is planted, the verdict of every region: one that runs workloads
+    needs an alarm with an enabled action; one with alarms but no workloads is not applicable."""
+    for region in estate.scanned_regions(account):
+        alarms = estate.client("cloudwatch", account, region).describe_alarms(
+            AlarmTypes=["MetricAlarm", "CompositeAlarm"]
+        )
+        alarms = alarms["MetricAlarms"] + alarms["CompositeAlarms"]
+        notifying = any(a["ActionsEnabled"] and a["AlarmActions"] for a in alarms)
+        arn = f"arn:aws:cloudwatch:{region}:{account}:alarm:*"
+        if estate.runs_workloads(account, region):
+            estate.expect("cloudwatch_region_alarms_with_actions", account, region, arn, "PASS" if notifying else "FAIL")
+        elif alarms:
+            estate.expect("cloudwatch_region_alarms_with_actions", account, region, arn, "NOT_APPLICABLE")

@@ -14,9 +14,11 @@ import argparse
 import json
 import sys
 
+import backup
 import edge
 import identity
 import monitoring
+import workloads
 from estate import EU_REGIONS, WEB_TRUST, Estate, world
 
 
@@ -42,7 +44,6 @@ def seed(estate, prod, dev):
         prod, fra, "legacy-mysql", encrypted=False, public=True, region_status="PASS", subnets=public_subnets,
         public_subnets=True, force_tls=False,
     )
-    estate.snapshots(prod, fra, manual_of=["orders", "legacy-mysql"])
     estate.bucket(prod, fra, "tw-prod-data", data_key, "PASS")
     estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS", tags={}, deny_plain_http=False)
     trail_bucket = estate.bucket(prod, fra, "tw-prod-trail", data_key, "PASS")
@@ -68,7 +69,7 @@ def seed(estate, prod, dev):
     # Development, reached through AssumeRole: no trail at all, an RDP port open to ::/0.
     iam = estate.client("iam", dev, fra)
     iam.create_role(RoleName="tomwatch-audit", AssumeRolePolicyDocument=json.dumps(WEB_TRUST))
-    dev_vpc, _ = estate.vpc(dev, fra, "10.20.0.0/16", hardened=False)
+    dev_vpc, dev_subnets = estate.vpc(dev, fra, "10.20.0.0/16", hardened=False)
     estate.security_group(dev, fra, dev_vpc, "rdp-open", [world("tcp", 3389, 3389, v6=True)], "FAIL", admin_status="FAIL")
     estate.security_group(dev, fra, dev_vpc, "grafana-public", [world("tcp", 3000, 3000)], "FAIL")
     estate.security_group(
@@ -83,6 +84,9 @@ def seed(estate, prod, dev):
     estate.volume(dev, ore, "forgotten-us-volume", True, "FAIL")
     estate.account_trail_verdict(dev, "FAIL", s3_data_status="FAIL")
     estate.ebs_encryption_by_default(dev, enabled_in=set())
+    # Caches, Aurora, Auto Scaling, ECS and Lambda; then the snapshots of every database.
+    workloads.seed(estate, prod, dev, vpc, subnets, public_subnets, us_vpc, us_subnets, dev_subnets)
+    estate.snapshots(prod, fra, manual_of=["orders", "legacy-mysql"])
     monitoring.guardduty(estate, prod, enabled_in=EU_REGIONS - {"eu-west-3"}, eu_regions=EU_REGIONS)
     monitoring.guardduty(estate, dev, enabled_in=set(), eu_regions=EU_REGIONS)
     estate.default_vpcs(prod)
@@ -105,6 +109,14 @@ def seed(estate, prod, dev):
     identity.user_pool(estate, prod, fra, "customers")
     identity.user_pool(estate, prod, fra, "partners", mfa="OPTIONAL", min_length=8, symbols=False, threat_protection="AUDIT")
     identity.user_pool(estate, dev, nva, "dev-testers", mfa="OFF", threat_protection=None)
+
+    # Backups and alarms, judged per region once every workload is planted.
+    backup.seed(estate, prod, dev)
+    monitoring.alarm(estate, prod, fra, "storefront-latency")
+    monitoring.alarm(estate, prod, nva, "muted-latency", enabled=False)
+    monitoring.alarm(estate, dev, "eu-north-1", "left-over")
+    monitoring.alarm_verdicts(estate, prod)
+    monitoring.alarm_verdicts(estate, dev)
 
 
 def seed_compliant(estate, account):

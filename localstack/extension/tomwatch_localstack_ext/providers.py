@@ -17,7 +17,8 @@ class MotoProxyProvider:
         self.service = service
 
 
-def _moto_service(service: str) -> Service:
+def _moto_service(service: str, own: dict | None = None) -> Service:
+    """`own` maps operations moto lacks to handlers of ours, `(context, request) -> dict`."""
     from localstack.services.moto import dispatch_to_moto
 
     def forward(context, _request):
@@ -25,9 +26,8 @@ def _moto_service(service: str) -> Service:
 
     provider = MotoProxyProvider(service)
     operations = load_service(service).operation_names
-    return Service.for_provider(
-        provider, dispatch_table_factory=lambda _p: {op: forward for op in operations}
-    )
+    table = {op: forward for op in operations} | (own or {})
+    return Service.for_provider(provider, dispatch_table_factory=lambda _p: table)
 
 
 @aws_provider()
@@ -80,7 +80,9 @@ def guardduty():
 
 @aws_provider()
 def backup():
-    return _moto_service("backup")
+    from tomwatch_localstack_ext.backup_jobs import HANDLERS
+
+    return _moto_service("backup", own=HANDLERS)
 
 
 @aws_provider()

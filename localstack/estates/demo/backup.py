@@ -1,0 +1,70 @@
+"""AWS Backup plants of the demo estate: vaults and their keys, recovery points of encrypted and
+unencrypted volumes, and plans with daily or only weekly rules."""
+
+
+def vault(estate, account, region, name, key_state="Enabled"):
+    """A vault encrypted with a new key; `key_state` PendingDeletion schedules that key's deletion."""
+    kms = estate.client("kms", account, region)
+    key = kms.create_key(Description=f"backup vault {name}")["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=key["KeyId"])
+    if key_state == "PendingDeletion":
+        kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == key_state
+    estate.expect(
+        "kms_key_rotation_enabled", account, region, key["Arn"], "PASS" if key_state == "Enabled" else "NOT_APPLICABLE"
+    )
+    estate.expect("kms_key_allowed_region", account, region, key["Arn"], "PASS" if region.startswith("eu-") else "FAIL")
+    backup = estate.client("backup", account, region)
+    arn = backup.create_backup_vault(BackupVaultName=name, EncryptionKeyArn=key["Arn"])["BackupVaultArn"]
+    estate.expect("backup_vault_encrypted", account, region, arn, "PASS" if key_state == "Enabled" else "FAIL")
+    return name
+
+
+def back_up(estate, account, region, vault_name, resource_arn):
+    """Runs a backup job of the resource; the recovery point is encrypted exactly when its source is."""
+    backup = estate.client("backup", account, region)
+    point = backup.start_backup_job(
+        BackupVaultName=vault_name, ResourceArn=resource_arn, IamRoleArn=f"arn:aws:iam::{account}:role/backup"
+    )["RecoveryPointArn"]
+    stored = {
+        p["RecoveryPointArn"]: p for p in backup.list_recovery_points_by_backup_vault(BackupVaultName=vault_name)["RecoveryPoints"]
+    }[point]
+    status = "PASS" if stored["IsEncrypted"] else "FAIL"
+    estate.expect("backup_recovery_point_encrypted", account, region, point, status)
+
+
+def plan(estate, account, region, name, schedule):
+    estate.client("backup", account, region).create_backup_plan(
+        BackupPlan={
+            "BackupPlanName": name,
+            "Rules": [{"RuleName": f"{name}-rule", "TargetBackupVaultName": "Default", "ScheduleExpression": schedule}],
+        }
+    )
+
+
+def plan_verdicts(estate, account, daily_in):
+    """Records, once the estate is planted, the verdict of every region that runs workloads: the
+    test configs require a plan (backup_plan_required), and `daily_in` are the regions given one."""
+    for region in estate.scanned_regions(account):
+        if estate.runs_workloads(account, region):
+            arn = f"arn:aws:backup:{region}:{account}:backup-plan:*"
+            estate.expect("backup_region_daily_plan", account, region, arn, "PASS" if region in daily_in else "FAIL")
+
+
+def seed(estate, prod, dev):
+    fra, nva = "eu-central-1", "us-east-1"
+    ec2 = estate.client("ec2", prod, fra)
+    volumes = {
+        next(t["Value"] for t in v.get("Tags", []) if t["Key"] == "Name"): v
+        for v in ec2.describe_volumes()["Volumes"]
+        if any(t["Key"] == "Name" for t in v.get("Tags", []))
+    }
+    daily = vault(estate, prod, fra, "daily")
+    for name in ("data-encrypted", "data-plain"):
+        volume = volumes[name]
+        back_up(estate, prod, fra, daily, f"arn:aws:ec2:{fra}:{prod}:volume/{volume['VolumeId']}")
+    vault(estate, prod, fra, "retired", key_state="PendingDeletion")
+    plan(estate, prod, fra, "nightly", "cron(0 3 ? * * *)")
+    plan(estate, prod, nva, "weekly-only", "cron(0 3 ? * SUN *)")
+    plan_verdicts(estate, prod, daily_in={fra})
+    plan_verdicts(estate, dev, daily_in=set())

@@ -1,0 +1,189 @@
+"""Compute, cache and clustered-database plants of the demo estate: ElastiCache replication
+groups, Aurora clusters, Auto Scaling groups, ECS services and Lambda functions."""
+
+import io
+import zipfile
+
+
+def _region_status(region):
+    return "PASS" if region.startswith("eu-") else "FAIL"
+
+
+def cache(
+    estate, account, region, name, subnets, at_rest=True, transit="required", failover=True, replicas=1,
+    public_subnets=False,
+):
+    """A Redis replication group; `transit` is "required", "preferred" or None (off)."""
+    client = estate.client("elasticache", account, region)
+    client.create_cache_subnet_group(
+        CacheSubnetGroupName=f"{name}-subnets", CacheSubnetGroupDescription=name, SubnetIds=subnets
+    )
+    args = dict(
+        ReplicationGroupId=name,
+        ReplicationGroupDescription=name,
+        Engine="redis",
+        CacheNodeType="cache.t4g.micro",
+        ReplicasPerNodeGroup=replicas,
+        AutomaticFailoverEnabled=failover,
+        MultiAZEnabled=failover,
+        AtRestEncryptionEnabled=at_rest,
+        TransitEncryptionEnabled=transit is not None,
+        CacheSubnetGroupName=f"{name}-subnets",
+    )
+    if transit:
+        args["TransitEncryptionMode"] = transit
+    group = client.create_replication_group(**args)["ReplicationGroup"]
+    stored = client.describe_replication_groups(ReplicationGroupId=name)["ReplicationGroups"][0]
+    assert stored["AtRestEncryptionEnabled"] == at_rest and len(stored["MemberClusters"]) == replicas + 1, stored
+    arn = group["ARN"]
+    estate.expect("elasticache_replication_group_encrypted_at_rest", account, region, arn, "PASS" if at_rest else "FAIL")
+    estate.expect(
+        "elasticache_replication_group_transit_encryption", account, region, arn, "PASS" if transit == "required" else "FAIL"
+    )
+    highly_available = failover and replicas >= 1
+    estate.expect("elasticache_replication_group_multi_az", account, region, arn, "PASS" if highly_available else "FAIL")
+    for member in client.describe_cache_clusters()["CacheClusters"]:
+        if member.get("ReplicationGroupId") != name:
+            continue
+        assert member["CacheSubnetGroupName"] == f"{name}-subnets", member
+        estate.expect("elasticache_cluster_allowed_region", account, region, member["ARN"], _region_status(region))
+        estate.expect(
+            "elasticache_cluster_private_subnets", account, region, member["ARN"], "FAIL" if public_subnets else "PASS"
+        )
+
+
+def aurora(
+    estate, account, region, name, subnets, zones=("a", "b"), encrypted=True, force_tls=True, backup_days=7, tags=None,
+):
+    """An Aurora PostgreSQL cluster with one instance in each of `zones`."""
+    tags = estate.default_tags(account) if tags is None else tags
+    tag_list = [{"Key": k, "Value": v} for k, v in tags.items()]
+    rds = estate.client("rds", account, region)
+    rds.create_db_subnet_group(DBSubnetGroupName=f"{name}-subnets", DBSubnetGroupDescription=name, SubnetIds=subnets)
+    group = f"{name}-cluster-params"
+    rds.create_db_cluster_parameter_group(
+        DBClusterParameterGroupName=group, DBParameterGroupFamily="aurora-postgresql16", Description=name
+    )
+    if force_tls:
+        rds.modify_db_cluster_parameter_group(
+            DBClusterParameterGroupName=group,
+            Parameters=[{"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}],
+        )
+    cluster = rds.create_db_cluster(
+        DBClusterIdentifier=name, Engine="aurora-postgresql", MasterUsername="tomwatch",
+        MasterUserPassword="not-a-real-password-1", StorageEncrypted=encrypted, DBSubnetGroupName=f"{name}-subnets",
+        DBClusterParameterGroupName=group, BackupRetentionPeriod=backup_days, Tags=tag_list,
+    )["DBCluster"]
+    assert cluster["StorageEncrypted"] == encrypted and cluster["BackupRetentionPeriod"] == backup_days, cluster
+    for i, zone in enumerate(zones, start=1):
+        # As AWS does, an Aurora instance lives in its cluster's subnet group and is not public.
+        db = rds.create_db_instance(
+            DBInstanceIdentifier=f"{name}-{i}", DBClusterIdentifier=name, Engine="aurora-postgresql",
+            DBInstanceClass="db.r6g.large", AvailabilityZone=f"{region}{zone}", PubliclyAccessible=False,
+            DBSubnetGroupName=f"{name}-subnets", Tags=tag_list,
+        )["DBInstance"]
+        arn = db["DBInstanceArn"]
+        estate.expect("rds_instance_allowed_region", account, region, arn, _region_status(region))
+        estate.expect("rds_instance_storage_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
+        estate.expect("rds_instance_not_public", account, region, arn, "PASS")
+        estate.expect("rds_instance_private_subnets", account, region, arn, "PASS")
+        for aurora_level in ("rds_instance_multi_az", "rds_instance_backup_enabled", "rds_instance_tls_enforced"):
+            estate.expect(aurora_level, account, region, arn, "NOT_APPLICABLE")
+        estate.workload(account, region, arn, tags)
+    arn = cluster["DBClusterArn"]
+    estate.expect("rds_cluster_allowed_region", account, region, arn, _region_status(region))
+    estate.expect("rds_cluster_storage_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
+    estate.expect("rds_cluster_tls_enforced", account, region, arn, "PASS" if force_tls else "FAIL")
+    estate.expect("rds_cluster_multi_az", account, region, arn, "PASS" if len(set(zones)) >= 2 else "FAIL")
+    estate.expect(
+        "rds_cluster_backup_enabled", account, region, arn, "PASS" if backup_days >= estate.min_backup_days else "FAIL"
+    )
+    estate.workload(account, region, arn, tags)
+
+
+def target_group(estate, account, region, vpc, name):
+    elbv2 = estate.client("elbv2", account, region)
+    return elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]["TargetGroupArn"]
+
+
+def autoscaling_group(estate, account, region, name, subnets, min_size=2, target_group_arn=None, tags=None):
+    tags = estate.default_tags(account) if tags is None else tags
+    client = estate.client("autoscaling", account, region)
+    image = estate.client("ec2", account, region).describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    client.create_launch_configuration(LaunchConfigurationName=f"{name}-lc", ImageId=image, InstanceType="t3.micro")
+    client.create_auto_scaling_group(
+        AutoScalingGroupName=name, LaunchConfigurationName=f"{name}-lc", MinSize=min_size, MaxSize=4,
+        DesiredCapacity=min_size, VPCZoneIdentifier=",".join(subnets),
+        TargetGroupARNs=[target_group_arn] if target_group_arn else [],
+        Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in tags.items()],
+    )
+    group = client.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+    # The instances the group launched are workloads of their own.
+    for instance in group["Instances"]:
+        estate.record_instance(account, region, instance["InstanceId"], _region_status(region))
+    zones = len(group["AvailabilityZones"])
+    redundant = group["MinSize"] >= 2 and zones >= 2 and bool(group["TargetGroupARNs"] or group["LoadBalancerNames"])
+    arn = group["AutoScalingGroupARN"]
+    estate.expect("autoscaling_group_allowed_region", account, region, arn, _region_status(region))
+    estate.expect("autoscaling_group_redundant", account, region, arn, "PASS" if redundant else "FAIL")
+    estate.workload(account, region, arn, tags)
+
+
+def ecs_cluster(estate, account, region, name, services=(), tags=None):
+    """An ECS cluster with `services` given as (name, desired count, target group ARN or None)."""
+    tags = estate.default_tags(account) if tags is None else tags
+    ecs = estate.client("ecs", account, region)
+    arn = ecs.create_cluster(clusterName=name, tags=[{"key": k, "value": v} for k, v in tags.items()])["cluster"][
+        "clusterArn"
+    ]
+    estate.expect("ecs_cluster_allowed_region", account, region, arn, _region_status(region))
+    estate.workload(account, region, arn, tags)
+    if not services:
+        return
+    ecs.register_task_definition(family=f"{name}-app", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}])
+    for service, desired, group in services:
+        balancers = [{"targetGroupArn": group, "containerName": "app", "containerPort": 80}] if group else []
+        created = ecs.create_service(
+            cluster=name, serviceName=service, taskDefinition=f"{name}-app", desiredCount=desired, loadBalancers=balancers
+        )["service"]
+        status = "PASS" if desired >= 2 and group else "FAIL"
+        estate.expect("ecs_service_redundant", account, region, created["serviceArn"], status)
+
+
+def function(estate, account, region, name):
+    client = estate.client("lambda", account, region)
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return event\n")
+    arn = client.create_function(
+        FunctionName=name, Runtime="python3.12", Handler="index.handler", Code={"ZipFile": package.getvalue()},
+        Role=f"arn:aws:iam::{account}:role/{name}-execution",
+    )["FunctionArn"]
+    estate.expect("lambda_function_allowed_region", account, region, arn, _region_status(region))
+
+
+def seed(estate, prod, dev, vpc, subnets, public_subnets, us_vpc, us_subnets, dev_subnets):
+    fra, nva = "eu-central-1", "us-east-1"
+    cache(estate, prod, fra, "sessions", subnets)
+    cache(
+        estate, prod, fra, "legacy-cache", public_subnets, at_rest=False, transit="preferred", failover=False, replicas=0,
+        public_subnets=True,
+    )
+    cache(estate, dev, fra, "dev-cache", dev_subnets, transit=None)
+    cache(estate, prod, nva, "us-cache", us_subnets)
+
+    aurora(estate, prod, fra, "ledger", subnets)
+    aurora(estate, prod, fra, "reporting", subnets, zones=("a", "a"), encrypted=False, force_tls=False, backup_days=3)
+    aurora(estate, prod, nva, "us-ledger", us_subnets)
+
+    web = target_group(estate, prod, fra, vpc, "asg-web")
+    autoscaling_group(estate, prod, fra, "web", subnets, target_group_arn=web)
+    autoscaling_group(estate, prod, fra, "batch", subnets[:1], min_size=1, tags={"managed-by": "clickops"})
+    autoscaling_group(estate, prod, nva, "us-workers", us_subnets, target_group_arn=target_group(estate, prod, nva, us_vpc, "asg-us"))
+
+    shop = target_group(estate, prod, fra, vpc, "ecs-shop")
+    ecs_cluster(estate, prod, fra, "shop", services=[("storefront", 2, shop), ("mailer", 1, None)])
+    ecs_cluster(estate, prod, nva, "us-batch")
+
+    function(estate, prod, fra, "thumbnails")
+    function(estate, prod, nva, "us-exporter")
