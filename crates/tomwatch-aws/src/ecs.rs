@@ -58,15 +58,8 @@ async fn clusters(client: &Client, caller: &Caller) -> Collected<Vec<EcsCluster>
                 tags: crate::tags::tag_map(cluster.tags().iter().map(|t| (t.key(), t.value()))),
             });
         }
-        if let Some(failure) = described.failures().first() {
-            return Err(caller.missing(
-                OP,
-                &format!(
-                    "cluster {}: {}",
-                    failure.arn().unwrap_or("?"),
-                    failure.reason().unwrap_or("no reason given")
-                ),
-            ));
+        if let Some(failure) = unexplained(described.failures()) {
+            return Err(caller.missing(OP, &format!("cluster {failure}")));
         }
     }
     Ok(clusters)
@@ -125,18 +118,26 @@ async fn services(client: &Client, caller: &Caller, cluster: &str) -> Collected<
                     .collect(),
             });
         }
-        if let Some(failure) = described.failures().first() {
-            return Err(caller.missing(
-                OP,
-                &format!(
-                    "service {}: {}",
-                    failure.arn().unwrap_or("?"),
-                    failure.reason().unwrap_or("no reason given")
-                ),
-            ));
+        if let Some(failure) = unexplained(described.failures()) {
+            return Err(caller.missing(OP, &format!("service {failure}")));
         }
     }
     Ok(services)
+}
+
+/// The first failure of a Describe call that is not a resource deleted since it was listed
+/// (`MISSING`, which is simply gone), as "<arn>: <reason>".
+fn unexplained(failures: &[aws_sdk_ecs::types::Failure]) -> Option<String> {
+    failures
+        .iter()
+        .find(|f| f.reason() != Some("MISSING"))
+        .map(|f| {
+            format!(
+                "{}: {}",
+                f.arn().unwrap_or("?"),
+                f.reason().unwrap_or("no reason given")
+            )
+        })
 }
 
 #[cfg(test)]
@@ -210,6 +211,18 @@ mod tests {
         assert_eq!(describe.num_calls(), 2, "12 services: two calls");
         assert_eq!(services[0].load_balancers, vec!["tg"]);
         assert_eq!(services[0].scheduling_strategy, "REPLICA");
+    }
+
+    #[test]
+    fn a_resource_deleted_since_listing_is_no_failure_but_others_are() {
+        use aws_sdk_ecs::types::Failure;
+        let gone = Failure::builder().arn("a").reason("MISSING").build();
+        let denied = Failure::builder().arn("b").reason("AccessDenied").build();
+        assert_eq!(unexplained(std::slice::from_ref(&gone)), None);
+        assert_eq!(
+            unexplained(&[gone, denied]).as_deref(),
+            Some("b: AccessDenied")
+        );
     }
 
     #[tokio::test]
