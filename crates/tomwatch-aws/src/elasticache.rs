@@ -3,7 +3,7 @@ use crate::session::AwsSession;
 use aws_sdk_elasticache::Client;
 use std::collections::BTreeMap;
 use tomwatch_model::inventory::{
-    CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup,
+    CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup, Tags,
 };
 use tomwatch_model::{Collected, CollectionError};
 
@@ -61,16 +61,14 @@ async fn replication_groups(client: &Client, caller: &Caller) -> Collected<Vec<R
         .await?;
     let mut groups = Vec::new();
     for group in pages.iter().flat_map(|p| p.replication_groups()) {
+        let arn = group.arn().ok_or_else(|| caller.missing(OP, "ARN"))?;
         let enabled = |status: Option<&str>, field: &str| -> Result<String, CollectionError> {
             status
                 .map(str::to_string)
                 .ok_or_else(|| caller.missing(OP, field))
         };
         groups.push(ReplicationGroup {
-            arn: group
-                .arn()
-                .ok_or_else(|| caller.missing(OP, "ARN"))?
-                .to_string(),
+            arn: arn.to_string(),
             id: group
                 .replication_group_id()
                 .ok_or_else(|| caller.missing(OP, "ReplicationGroupId"))?
@@ -90,6 +88,7 @@ async fn replication_groups(client: &Client, caller: &Caller) -> Collected<Vec<R
             )?,
             multi_az: enabled(group.multi_az().map(|s| s.as_str()), "MultiAZ")?,
             member_clusters: group.member_clusters().to_vec(),
+            tags: tags(client, caller, arn).await,
         });
     }
     Ok(groups)
@@ -113,12 +112,15 @@ async fn clusters(
         .await?;
     let mut clusters = Vec::new();
     for cluster in pages.iter().flat_map(|p| p.cache_clusters()) {
+        let arn = cluster.arn().ok_or_else(|| caller.missing(OP, "ARN"))?;
+        // A member's tags are its replication group's business.
+        let own_tags = match cluster.replication_group_id() {
+            Some(_) => None,
+            None => Some(tags(client, caller, arn).await),
+        };
         clusters.push((
             CacheCluster {
-                arn: cluster
-                    .arn()
-                    .ok_or_else(|| caller.missing(OP, "ARN"))?
-                    .to_string(),
+                arn: arn.to_string(),
                 id: cluster
                     .cache_cluster_id()
                     .ok_or_else(|| caller.missing(OP, "CacheClusterId"))?
@@ -127,11 +129,24 @@ async fn clusters(
                 replication_group_id: cluster.replication_group_id().map(str::to_string),
                 // Resolved from the subnet groups in `collect`.
                 subnets: Err(caller.missing(OP, "CacheSubnetGroupName")),
+                tags: own_tags,
             },
             cluster.cache_subnet_group_name().map(str::to_string),
         ));
     }
     Ok(clusters)
+}
+
+async fn tags(client: &Client, caller: &Caller, arn: &str) -> Collected<Tags> {
+    let output = caller
+        .call(
+            "ListTagsForResource",
+            client.list_tags_for_resource().resource_name(arn).send(),
+        )
+        .await?;
+    Ok(crate::tags::tag_map(
+        output.tag_list().iter().map(|t| (t.key(), t.value())),
+    ))
 }
 
 async fn subnet_groups(
@@ -197,8 +212,18 @@ mod tests {
             .build()
     }
 
-    fn listing() -> [aws_smithy_mocks::Rule; 2] {
+    fn listing() -> [aws_smithy_mocks::Rule; 3] {
         [
+            mock!(Client::list_tags_for_resource).then_output(|| {
+                aws_sdk_elasticache::operation::list_tags_for_resource::ListTagsForResourceOutput::builder()
+                    .tag_list(
+                        aws_sdk_elasticache::types::Tag::builder()
+                            .key("managed-by")
+                            .value("terraform")
+                            .build(),
+                    )
+                    .build()
+            }),
             mock!(Client::describe_replication_groups).then_output(|| {
                 DescribeReplicationGroupsOutput::builder()
                     .replication_groups(
@@ -220,6 +245,14 @@ mod tests {
                 DescribeCacheClustersOutput::builder()
                     .cache_clusters(cluster("sessions-001", "private"))
                     .cache_clusters(cluster("sessions-002", "gone"))
+                    .cache_clusters(
+                        aws_sdk_elasticache::types::CacheCluster::builder()
+                            .cache_cluster_id("memcached")
+                            .arn("arn:aws:elasticache:eu-central-1:111111111111:cluster:memcached")
+                            .engine("memcached")
+                            .cache_subnet_group_name("private")
+                            .build(),
+                    )
                     .build()
             }),
         ]
@@ -227,9 +260,10 @@ mod tests {
 
     #[tokio::test]
     async fn clusters_get_their_subnet_groups_and_a_vanished_group_is_not_guessed() {
-        let [groups, clusters] = listing();
+        let [tags, groups, clusters] = listing();
         let client = mocked_client!(
             aws_sdk_elasticache,
+            tags,
             groups,
             clusters,
             mock!(Client::describe_cache_subnet_groups).then_output(|| {
@@ -260,13 +294,27 @@ mod tests {
             clusters[1].subnets.as_ref().map_err(|e| e.kind),
             Err(ErrorKind::Other)
         );
+        assert_eq!(
+            group.tags.as_ref().map(|t| t.len()),
+            Ok(1),
+            "a replication group carries its tags"
+        );
+        assert!(
+            clusters[0].tags.is_none(),
+            "a member's tags are its group's"
+        );
+        assert!(
+            clusters[2].tags.as_ref().is_some_and(|t| t.is_ok()),
+            "a cluster outside any group carries its own tags"
+        );
     }
 
     #[tokio::test]
     async fn denied_subnet_groups_make_only_the_subnets_unknown() {
-        let [groups, clusters] = listing();
+        let [tags, groups, clusters] = listing();
         let client = mocked_client!(
             aws_sdk_elasticache,
+            tags,
             groups,
             clusters,
             mock!(Client::describe_cache_subnet_groups).then_error(|| {

@@ -1,7 +1,8 @@
 use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_lambda::Client;
-use tomwatch_model::inventory::{LambdaFunction, LambdaInventory};
+use tomwatch_model::inventory::{LambdaFunction, LambdaInventory, Tags};
+use tomwatch_model::Collected;
 
 impl AwsSession {
     pub async fn collect_lambda(&self, region: &str) -> LambdaInventory {
@@ -25,12 +26,13 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> LambdaInventory
             .await?;
         let mut functions = Vec::new();
         for function in pages.iter().flat_map(|p| p.functions()) {
+            let arn = function
+                .function_arn()
+                .ok_or_else(|| caller.missing(OP, "FunctionArn"))?;
             functions.push(LambdaFunction {
-                arn: function
-                    .function_arn()
-                    .ok_or_else(|| caller.missing(OP, "FunctionArn"))?
-                    .to_string(),
+                arn: arn.to_string(),
                 name: function.function_name().unwrap_or_default().to_string(),
+                tags: tags(client, caller, arn).await,
             });
         }
         Ok(functions)
@@ -38,6 +40,16 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> LambdaInventory
     LambdaInventory {
         functions: functions.await,
     }
+}
+
+async fn tags(client: &Client, caller: &Caller, arn: &str) -> Collected<Tags> {
+    let output = caller
+        .call("ListTags", client.list_tags().resource(arn).send())
+        .await?;
+    Ok(output
+        .tags()
+        .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -49,7 +61,7 @@ mod tests {
     use aws_smithy_mocks::mock;
 
     #[tokio::test]
-    async fn every_page_of_functions_is_read() {
+    async fn every_page_of_functions_is_read_with_each_functions_tags() {
         let page = |name: &'static str, next: Option<&'static str>| {
             ListFunctionsOutput::builder()
                 .functions(
@@ -68,14 +80,38 @@ mod tests {
             .output(move || page("thumbnails", Some("m")))
             .output(move || page("exports", None))
             .build();
-        let client = mocked_client!(aws_sdk_lambda, rule);
-        let names: Vec<String> = collect(&client, &caller("eu-central-1", "lambda"))
+        let tags = mock!(Client::list_tags)
+            .match_requests(|r| r.resource().is_some_and(|arn| arn.ends_with(":thumbnails")))
+            .then_output(|| {
+                aws_sdk_lambda::operation::list_tags::ListTagsOutput::builder()
+                    .tags("managed-by", "terraform")
+                    .build()
+            });
+        let denied = mock!(Client::list_tags)
+            .match_requests(|r| r.resource().is_some_and(|arn| arn.ends_with(":exports")))
+            .then_error(|| {
+                aws_sdk_lambda::operation::list_tags::ListTagsError::generic(
+                    crate::testing::aws_error("AccessDeniedException"),
+                )
+            });
+        let client = mocked_client!(aws_sdk_lambda, rule, tags, denied);
+        let functions = collect(&client, &caller("eu-central-1", "lambda"))
             .await
             .functions
-            .expect("listed")
-            .into_iter()
-            .map(|f| f.name)
-            .collect();
+            .expect("listed");
+        let names: Vec<&str> = functions.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, vec!["thumbnails", "exports"]);
+        assert_eq!(
+            functions[0]
+                .tags
+                .as_ref()
+                .map(|t| t.get("managed-by").cloned()),
+            Ok(Some("terraform".to_string()))
+        );
+        assert_eq!(
+            functions[1].tags.as_ref().map_err(|e| e.kind),
+            Err(tomwatch_model::ErrorKind::AccessDenied),
+            "a denied tag read stays with its function"
+        );
     }
 }

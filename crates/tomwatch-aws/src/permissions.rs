@@ -48,6 +48,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "elasticache:DescribeReplicationGroups",
             "elasticache:DescribeCacheClusters",
             "elasticache:DescribeCacheSubnetGroups",
+            "elasticache:ListTagsForResource",
         ],
         ServiceKind::AutoScaling => &["autoscaling:DescribeAutoScalingGroups"],
         ServiceKind::Ecs => &[
@@ -56,7 +57,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "ecs:ListServices",
             "ecs:DescribeServices",
         ],
-        ServiceKind::Lambda => &["lambda:ListFunctions"],
+        ServiceKind::Lambda => &["lambda:ListFunctions", "lambda:ListTags"],
         ServiceKind::CloudWatch => &["cloudwatch:DescribeAlarms"],
         ServiceKind::Backup => &[
             "backup:ListBackupVaults",

@@ -11,9 +11,10 @@ def _region_status(region):
 
 def cache(
     estate, account, region, name, subnets, at_rest=True, transit="required", failover=True, replicas=1,
-    public_subnets=False,
+    public_subnets=False, tags=None,
 ):
     """A Redis replication group; `transit` is "required", "preferred" or None (off)."""
+    tags = estate.default_tags(account) if tags is None else tags
     client = estate.client("elasticache", account, region)
     client.create_cache_subnet_group(
         CacheSubnetGroupName=f"{name}-subnets", CacheSubnetGroupDescription=name, SubnetIds=subnets
@@ -29,6 +30,7 @@ def cache(
         AtRestEncryptionEnabled=at_rest,
         TransitEncryptionEnabled=transit is not None,
         CacheSubnetGroupName=f"{name}-subnets",
+        Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
     )
     if transit:
         args["TransitEncryptionMode"] = transit
@@ -36,6 +38,9 @@ def cache(
     stored = client.describe_replication_groups(ReplicationGroupId=name)["ReplicationGroups"][0]
     assert stored["AtRestEncryptionEnabled"] == at_rest and len(stored["MemberClusters"]) == replicas + 1, stored
     arn = group["ARN"]
+    stored_tags = {t["Key"]: t["Value"] for t in client.list_tags_for_resource(ResourceName=arn).get("TagList", [])}
+    assert stored_tags == tags, stored_tags
+    estate.workload(account, region, arn, tags)
     estate.expect("elasticache_replication_group_encrypted_at_rest", account, region, arn, "PASS" if at_rest else "FAIL")
     estate.expect(
         "elasticache_replication_group_transit_encryption", account, region, arn, "PASS" if transit == "required" else "FAIL"
@@ -150,15 +155,18 @@ def ecs_cluster(estate, account, region, name, services=(), tags=None):
         estate.expect("ecs_service_redundant", account, region, created["serviceArn"], status)
 
 
-def function(estate, account, region, name):
+def function(estate, account, region, name, tags=None):
+    tags = estate.default_tags(account) if tags is None else tags
     client = estate.client("lambda", account, region)
     package = io.BytesIO()
     with zipfile.ZipFile(package, "w") as archive:
         archive.writestr("index.py", "def handler(event, context):\n    return event\n")
     arn = client.create_function(
         FunctionName=name, Runtime="python3.12", Handler="index.handler", Code={"ZipFile": package.getvalue()},
-        Role=f"arn:aws:iam::{account}:role/{name}-execution",
+        Role=f"arn:aws:iam::{account}:role/{name}-execution", Tags=tags,
     )["FunctionArn"]
+    assert client.list_tags(Resource=arn).get("Tags", {}) == tags
+    estate.workload(account, region, arn, tags)
     estate.expect("lambda_function_allowed_region", account, region, arn, _region_status(region))
 
 
@@ -167,7 +175,7 @@ def seed(estate, prod, dev, vpc, subnets, public_subnets, us_vpc, us_subnets, de
     cache(estate, prod, fra, "sessions", subnets)
     cache(
         estate, prod, fra, "legacy-cache", public_subnets, at_rest=False, transit="preferred", failover=False, replicas=0,
-        public_subnets=True,
+        public_subnets=True, tags={},
     )
     cache(estate, dev, fra, "dev-cache", dev_subnets, transit=None)
     cache(estate, prod, nva, "us-cache", us_subnets)
@@ -186,4 +194,5 @@ def seed(estate, prod, dev, vpc, subnets, public_subnets, us_vpc, us_subnets, de
     ecs_cluster(estate, prod, nva, "us-batch")
 
     function(estate, prod, fra, "thumbnails")
+    function(estate, prod, fra, "hotfix-by-hand", tags={"environment": "production"})
     function(estate, prod, nva, "us-exporter")

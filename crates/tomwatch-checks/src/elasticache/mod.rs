@@ -51,6 +51,7 @@ pub(crate) mod fixtures {
             automatic_failover: "enabled".into(),
             multi_az: "enabled".into(),
             member_clusters: vec![format!("{id}-001"), format!("{id}-002")],
+            tags: Ok(Default::default()),
         }
     }
 
@@ -65,6 +66,7 @@ pub(crate) mod fixtures {
                 vpc_id: "vpc-1".into(),
                 subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
             }),
+            tags: Some(Ok(Default::default())),
         }
     }
 }

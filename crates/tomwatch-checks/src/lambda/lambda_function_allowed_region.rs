@@ -35,6 +35,7 @@ mod tests {
         LambdaFunction {
             arn: format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"),
             name: name.into(),
+            tags: Ok(Default::default()),
         }
     }
 

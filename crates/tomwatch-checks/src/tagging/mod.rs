@@ -21,8 +21,9 @@ struct Workload<'a> {
     tags: TagsOf<'a>,
 }
 
-/// Every workload of the account whose tags come with its listing: EC2 instances, EBS volumes,
-/// RDS instances and clusters, Auto Scaling groups, ECS clusters, load balancers and S3 buckets.
+/// Every workload of the account whose tags tomwatch collects: EC2 instances, EBS volumes,
+/// RDS instances and clusters, ElastiCache replication groups and standalone clusters, Auto
+/// Scaling groups, ECS clusters, Lambda functions, load balancers and S3 buckets.
 /// A list that could not be collected is one entry with a wildcard ARN.
 fn workloads<'a>(ctx: &'a EvalContext) -> Vec<Workload<'a>> {
     let account = &ctx.account.account_id;
@@ -91,6 +92,32 @@ fn workloads<'a>(ctx: &'a EvalContext) -> Vec<Workload<'a>> {
                     "AWS::ECS::Cluster",
                     format!("arn:aws:ecs:{r}:{account}:cluster/*"),
                     items(&inv.ecs.clusters, |c| (c.arn.clone(), Ok(&c.tags))),
+                );
+                list(
+                    r,
+                    "AWS::ElastiCache::ReplicationGroup",
+                    format!("arn:aws:elasticache:{r}:{account}:replicationgroup:*"),
+                    items(&inv.elasticache.replication_groups, |g| {
+                        (g.arn.clone(), g.tags.as_ref())
+                    }),
+                );
+                // A member cluster's tags are its replication group's; only standalone ones count.
+                list(
+                    r,
+                    "AWS::ElastiCache::CacheCluster",
+                    format!("arn:aws:elasticache:{r}:{account}:cluster:*"),
+                    inv.elasticache.clusters.as_ref().map(|clusters| {
+                        clusters
+                            .iter()
+                            .filter_map(|c| Some((c.arn.clone(), c.tags.as_ref()?.as_ref())))
+                            .collect()
+                    }),
+                );
+                list(
+                    r,
+                    "AWS::Lambda::Function",
+                    format!("arn:aws:lambda:{r}:{account}:function:*"),
+                    items(&inv.lambda.functions, |f| (f.arn.clone(), f.tags.as_ref())),
                 );
                 list(
                     r,

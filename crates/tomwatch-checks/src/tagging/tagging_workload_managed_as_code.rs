@@ -80,4 +80,36 @@ mod tests {
         let statuses: Vec<Status> = run(&CHECK, &account).iter().map(|f| f.status).collect();
         assert_eq!(statuses, vec![Status::Unknown, Status::Unknown]);
     }
+
+    #[test]
+    fn caches_are_judged_by_group_and_functions_by_their_own_tags() {
+        use crate::elasticache::fixtures::{cluster, group};
+        let mut account = instances(vec![]);
+        let region = region_mut(&mut account, "eu-central-1");
+        let mut sessions = group("sessions");
+        sessions.tags = Ok(tags(&[("managed-by", "pulumi")]));
+        region.elasticache.replication_groups = Ok(vec![sessions]);
+        let mut member = cluster("sessions-001", &[]);
+        member.replication_group_id = Some("sessions".into());
+        member.tags = None;
+        region.elasticache.clusters = Ok(vec![member, cluster("memcached", &[])]);
+        region.lambda.functions = Ok(vec![tomwatch_model::inventory::LambdaFunction {
+            arn: "arn:aws:lambda:eu-central-1:111111111111:function:thumbnails".into(),
+            name: "thumbnails".into(),
+            tags: Err(denied("lambda", "ListTags", "eu-central-1")),
+        }]);
+        let findings = run(&CHECK, &account);
+        let judged: Vec<(&str, Status)> = findings
+            .iter()
+            .map(|f| (f.resource_type, f.status))
+            .collect();
+        assert_eq!(
+            judged,
+            vec![
+                ("AWS::ElastiCache::ReplicationGroup", Status::Pass),
+                ("AWS::ElastiCache::CacheCluster", Status::Fail),
+                ("AWS::Lambda::Function", Status::Unknown),
+            ]
+        );
+    }
 }

@@ -1,3 +1,4 @@
+use super::Tags;
 use crate::{Collected, CollectionError};
 
 /// ElastiCache in one region: replication groups (Redis/Valkey) and every cache cluster, the
@@ -31,6 +32,7 @@ pub struct ReplicationGroup {
     /// `enabled` or `disabled`.
     pub multi_az: String,
     pub member_clusters: Vec<String>,
+    pub tags: Collected<Tags>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +43,9 @@ pub struct CacheCluster {
     pub replication_group_id: Option<String>,
     /// Its cache subnet group's VPC and subnets.
     pub subnets: Collected<CacheSubnets>,
+    /// The tags of a cluster outside any replication group; `None` for a member, whose group is
+    /// the workload that carries them.
+    pub tags: Option<Collected<Tags>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -180,9 +180,14 @@ impl CollectedErrors for OrganizationsInventory {
 
 impl CollectedErrors for ElastiCacheInventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.replication_groups, out, |_, _| {});
+        walk(&self.replication_groups, out, |group, out| {
+            push_err(&group.tags, out)
+        });
         walk(&self.clusters, out, |cluster, out| {
-            push_err(&cluster.subnets, out)
+            push_err(&cluster.subnets, out);
+            if let Some(tags) = &cluster.tags {
+                push_err(tags, out);
+            }
         });
     }
 }
@@ -203,7 +208,9 @@ impl CollectedErrors for EcsInventory {
 
 impl CollectedErrors for LambdaInventory {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
-        walk(&self.functions, out, |_, _| {});
+        walk(&self.functions, out, |function, out| {
+            push_err(&function.tags, out)
+        });
     }
 }
 

@@ -1,3 +1,4 @@
+use super::Tags;
 use crate::{Collected, CollectionError};
 
 /// Lambda in one region.
@@ -18,4 +19,6 @@ impl LambdaInventory {
 pub struct LambdaFunction {
     pub arn: String,
     pub name: String,
+    /// From `ListTags`, one call per function (the listing carries none).
+    pub tags: Collected<Tags>,
 }
