@@ -9,6 +9,16 @@ const INDENT: &str = "        ";
 
 pub fn report(report: &AuditReport, problems_only: bool) -> String {
     let mut out = String::new();
+    // Check IDs are printed whole (they are what a suppression names), so their column is as
+    // wide as the longest one in the report; the resource column gives way.
+    let check_width = report
+        .findings
+        .iter()
+        .map(|f| f.check_id.len())
+        .max()
+        .unwrap_or_default()
+        .max("CHECK".len())
+        + 1;
     for account in &report.accounts {
         let environment = account
             .environment
@@ -23,7 +33,7 @@ pub fn report(report: &AuditReport, problems_only: bool) -> String {
         );
         let _ = writeln!(
             out,
-            "{:<8}{:<10}{:<43}{:<15}RESOURCE",
+            "{:<8}{:<10}{:<check_width$}{:<15}RESOURCE",
             "STATUS", "SEVERITY", "CHECK", "REGION"
         );
         // Findings are sorted failures first; this keeps that order within the account.
@@ -42,7 +52,7 @@ pub fn report(report: &AuditReport, problems_only: bool) -> String {
                 other => other.as_str(),
             };
             let line = format!(
-                "{:<8}{:<10}{:<43}{:<15}{}",
+                "{:<8}{:<10}{:<check_width$}{:<15}{}",
                 status,
                 finding.severity.as_str(),
                 finding.check_id,
@@ -221,5 +231,45 @@ mod tests {
         assert_eq!(clipped.chars().count(), WIDTH);
         assert!(clipped.ends_with('…'));
         assert_eq!(clip("short", WIDTH), "short");
+    }
+
+    #[test]
+    fn the_longest_check_id_keeps_a_space_before_the_region() {
+        use tomwatch_engine::AccountReport;
+        use tomwatch_model::{Finding, Severity};
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let finding = Finding {
+            check_id: "elasticache_replication_group_transit_encryption",
+            control: "TOM-ENC-TRANSIT".into(),
+            status: Status::Fail,
+            severity: Severity::High,
+            account_id: "111111111111".into(),
+            region: "eu-central-1".into(),
+            resource_type: "AWS::ElastiCache::ReplicationGroup",
+            resource_id: "arn:aws:elasticache:eu-central-1:111111111111:replicationgroup:dev"
+                .into(),
+            message: "replication group dev accepts unencrypted connections".into(),
+            suppressed: false,
+            suppression: None,
+        };
+        let report = AuditReport {
+            started_at: now,
+            finished_at: now,
+            accounts: vec![AccountReport {
+                account_id: "111111111111".into(),
+                environment: None,
+                regions: vec!["eu-central-1".into()],
+            }],
+            findings: vec![finding],
+            errors: vec![],
+            units: vec![],
+            suppressions: vec![],
+        };
+        let table = super::report(&report, true);
+        assert!(
+            table.contains("elasticache_replication_group_transit_encryption eu-central-1"),
+            "{table}"
+        );
+        assert!(table.lines().all(|l| l.chars().count() <= WIDTH), "{table}");
     }
 }
