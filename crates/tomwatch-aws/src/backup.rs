@@ -1,10 +1,14 @@
 use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_backup::Client;
+use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{
     BackupInventory, BackupPlan, BackupRule, BackupVault, RecoveryPoint,
 };
 use tomwatch_model::Collected;
+
+/// Vaults (recovery points) or plans (rules) read at once within one region.
+const DETAIL_CONCURRENCY: usize = 4;
 
 impl AwsSession {
     pub async fn collect_backup(&self, region: &str) -> BackupInventory {
@@ -30,22 +34,36 @@ async fn vaults(client: &Client, caller: &Caller) -> Collected<Vec<BackupVault>>
                 .try_collect(),
         )
         .await?;
-    let mut vaults = Vec::new();
-    for vault in pages.iter().flat_map(|p| p.backup_vault_list()) {
-        let name = vault
-            .backup_vault_name()
-            .ok_or_else(|| caller.missing(OP, "BackupVaultName"))?;
-        vaults.push(BackupVault {
-            arn: vault
+    let listed = pages
+        .iter()
+        .flat_map(|p| p.backup_vault_list())
+        .map(|vault| {
+            let name = vault
+                .backup_vault_name()
+                .ok_or_else(|| caller.missing(OP, "BackupVaultName"))?;
+            let arn = vault
                 .backup_vault_arn()
-                .ok_or_else(|| caller.missing(OP, "BackupVaultArn"))?
-                .to_string(),
-            name: name.to_string(),
-            encryption_key_arn: vault.encryption_key_arn().map(str::to_string),
-            recovery_points: recovery_points(client, caller, name).await,
-        });
-    }
-    Ok(vaults)
+                .ok_or_else(|| caller.missing(OP, "BackupVaultArn"))?;
+            Ok((
+                arn.to_string(),
+                name.to_string(),
+                vault.encryption_key_arn().map(str::to_string),
+            ))
+        })
+        .collect::<Collected<Vec<_>>>()?;
+    Ok(stream::iter(listed)
+        .map(|(arn, name, encryption_key_arn)| async move {
+            let recovery_points = recovery_points(client, caller, &name).await;
+            BackupVault {
+                arn,
+                name,
+                encryption_key_arn,
+                recovery_points,
+            }
+        })
+        .buffered(DETAIL_CONCURRENCY)
+        .collect()
+        .await)
 }
 
 async fn recovery_points(
@@ -91,22 +109,36 @@ async fn plans(client: &Client, caller: &Caller) -> Collected<Vec<BackupPlan>> {
                 .try_collect(),
         )
         .await?;
-    let mut plans = Vec::new();
-    for plan in pages.iter().flat_map(|p| p.backup_plans_list()) {
-        let id = plan
-            .backup_plan_id()
-            .ok_or_else(|| caller.missing(OP, "BackupPlanId"))?;
-        plans.push(BackupPlan {
-            arn: plan
+    let listed = pages
+        .iter()
+        .flat_map(|p| p.backup_plans_list())
+        .map(|plan| {
+            let id = plan
+                .backup_plan_id()
+                .ok_or_else(|| caller.missing(OP, "BackupPlanId"))?;
+            let arn = plan
                 .backup_plan_arn()
-                .ok_or_else(|| caller.missing(OP, "BackupPlanArn"))?
-                .to_string(),
-            id: id.to_string(),
-            name: plan.backup_plan_name().unwrap_or_default().to_string(),
-            rules: rules(client, caller, id).await,
-        });
-    }
-    Ok(plans)
+                .ok_or_else(|| caller.missing(OP, "BackupPlanArn"))?;
+            Ok((
+                arn.to_string(),
+                id.to_string(),
+                plan.backup_plan_name().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect::<Collected<Vec<_>>>()?;
+    Ok(stream::iter(listed)
+        .map(|(arn, id, name)| async move {
+            let rules = rules(client, caller, &id).await;
+            BackupPlan {
+                arn,
+                id,
+                name,
+                rules,
+            }
+        })
+        .buffered(DETAIL_CONCURRENCY)
+        .collect()
+        .await)
 }
 
 async fn rules(client: &Client, caller: &Caller, plan: &str) -> Collected<Vec<BackupRule>> {

@@ -2,12 +2,15 @@ use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_ecs::types::ClusterField;
 use aws_sdk_ecs::Client;
+use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{EcsCluster, EcsInventory, EcsService};
 use tomwatch_model::Collected;
 
 /// DescribeClusters takes at most 100 ARNs, DescribeServices at most 10.
 const CLUSTERS_PER_CALL: usize = 100;
 const SERVICES_PER_CALL: usize = 10;
+/// Clusters whose services are listed at once within one region.
+const CLUSTER_CONCURRENCY: usize = 4;
 
 impl AwsSession {
     pub async fn collect_ecs(&self, region: &str) -> EcsInventory {
@@ -35,7 +38,7 @@ async fn clusters(client: &Client, caller: &Caller) -> Collected<Vec<EcsCluster>
         .flat_map(|p| p.cluster_arns())
         .cloned()
         .collect();
-    let mut clusters = Vec::new();
+    let mut described_clusters = Vec::new();
     for batch in arns.chunks(CLUSTERS_PER_CALL) {
         let described = caller
             .call(
@@ -51,18 +54,29 @@ async fn clusters(client: &Client, caller: &Caller) -> Collected<Vec<EcsCluster>
             let arn = cluster
                 .cluster_arn()
                 .ok_or_else(|| caller.missing(OP, "clusterArn"))?;
-            clusters.push(EcsCluster {
-                arn: arn.to_string(),
-                name: cluster.cluster_name().unwrap_or_default().to_string(),
-                services: services(client, caller, arn).await,
-                tags: crate::tags::tag_map(cluster.tags().iter().map(|t| (t.key(), t.value()))),
-            });
+            described_clusters.push((
+                arn.to_string(),
+                cluster.cluster_name().unwrap_or_default().to_string(),
+                crate::tags::tag_map(cluster.tags().iter().map(|t| (t.key(), t.value()))),
+            ));
         }
         if let Some(failure) = unexplained(described.failures()) {
             return Err(caller.missing(OP, &format!("cluster {failure}")));
         }
     }
-    Ok(clusters)
+    Ok(stream::iter(described_clusters)
+        .map(|(arn, name, tags)| async move {
+            let services = services(client, caller, &arn).await;
+            EcsCluster {
+                arn,
+                name,
+                services,
+                tags,
+            }
+        })
+        .buffered(CLUSTER_CONCURRENCY)
+        .collect()
+        .await)
 }
 
 async fn services(client: &Client, caller: &Caller, cluster: &str) -> Collected<Vec<EcsService>> {

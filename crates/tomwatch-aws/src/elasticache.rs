@@ -1,11 +1,15 @@
 use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_elasticache::Client;
+use futures::{stream, StreamExt};
 use std::collections::BTreeMap;
 use tomwatch_model::inventory::{
     CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup, Tags,
 };
 use tomwatch_model::{Collected, CollectionError};
+
+/// Tag reads in flight at once within one region.
+const TAG_CONCURRENCY: usize = 8;
 
 impl AwsSession {
     pub async fn collect_elasticache(&self, region: &str) -> ElastiCacheInventory {
@@ -59,16 +63,25 @@ async fn replication_groups(client: &Client, caller: &Caller) -> Collected<Vec<R
                 .try_collect(),
         )
         .await?;
+    let listed: Vec<_> = pages.iter().flat_map(|p| p.replication_groups()).collect();
+    let arns = listed
+        .iter()
+        .map(|g| {
+            g.arn()
+                .map(str::to_string)
+                .ok_or_else(|| caller.missing(OP, "ARN"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let all_tags = tags_of(client, caller, arns.clone()).await;
     let mut groups = Vec::new();
-    for group in pages.iter().flat_map(|p| p.replication_groups()) {
-        let arn = group.arn().ok_or_else(|| caller.missing(OP, "ARN"))?;
+    for ((group, arn), tags) in listed.into_iter().zip(arns).zip(all_tags) {
         let enabled = |status: Option<&str>, field: &str| -> Result<String, CollectionError> {
             status
                 .map(str::to_string)
                 .ok_or_else(|| caller.missing(OP, field))
         };
         groups.push(ReplicationGroup {
-            arn: arn.to_string(),
+            arn,
             id: group
                 .replication_group_id()
                 .ok_or_else(|| caller.missing(OP, "ReplicationGroupId"))?
@@ -88,7 +101,7 @@ async fn replication_groups(client: &Client, caller: &Caller) -> Collected<Vec<R
             )?,
             multi_az: enabled(group.multi_az().map(|s| s.as_str()), "MultiAZ")?,
             member_clusters: group.member_clusters().to_vec(),
-            tags: tags(client, caller, arn).await,
+            tags,
         });
     }
     Ok(groups)
@@ -110,17 +123,32 @@ async fn clusters(
                 .try_collect(),
         )
         .await?;
+    let listed: Vec<_> = pages.iter().flat_map(|p| p.cache_clusters()).collect();
+    let arns = listed
+        .iter()
+        .map(|c| {
+            c.arn()
+                .map(str::to_string)
+                .ok_or_else(|| caller.missing(OP, "ARN"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // A member's tags are its replication group's business: only standalone clusters are asked.
+    let standalone: Vec<String> = listed
+        .iter()
+        .zip(&arns)
+        .filter(|(c, _)| c.replication_group_id().is_none())
+        .map(|(_, arn)| arn.clone())
+        .collect();
+    let mut standalone_tags = tags_of(client, caller, standalone).await.into_iter();
     let mut clusters = Vec::new();
-    for cluster in pages.iter().flat_map(|p| p.cache_clusters()) {
-        let arn = cluster.arn().ok_or_else(|| caller.missing(OP, "ARN"))?;
-        // A member's tags are its replication group's business.
+    for (cluster, arn) in listed.into_iter().zip(arns) {
         let own_tags = match cluster.replication_group_id() {
             Some(_) => None,
-            None => Some(tags(client, caller, arn).await),
+            None => standalone_tags.next(),
         };
         clusters.push((
             CacheCluster {
-                arn: arn.to_string(),
+                arn,
                 id: cluster
                     .cache_cluster_id()
                     .ok_or_else(|| caller.missing(OP, "CacheClusterId"))?
@@ -135,6 +163,15 @@ async fn clusters(
         ));
     }
     Ok(clusters)
+}
+
+/// The tags of each ARN, in order, `TAG_CONCURRENCY` calls at a time.
+async fn tags_of(client: &Client, caller: &Caller, arns: Vec<String>) -> Vec<Collected<Tags>> {
+    stream::iter(arns)
+        .map(|arn| async move { tags(client, caller, &arn).await })
+        .buffered(TAG_CONCURRENCY)
+        .collect()
+        .await
 }
 
 async fn tags(client: &Client, caller: &Caller, arn: &str) -> Collected<Tags> {

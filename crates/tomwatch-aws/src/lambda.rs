@@ -1,8 +1,12 @@
 use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_lambda::Client;
+use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{LambdaFunction, LambdaInventory, Tags};
 use tomwatch_model::Collected;
+
+/// ListTags calls in flight at once within one region.
+const TAG_CONCURRENCY: usize = 8;
 
 impl AwsSession {
     pub async fn collect_lambda(&self, region: &str) -> LambdaInventory {
@@ -24,17 +28,27 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> LambdaInventory
                     .try_collect(),
             )
             .await?;
-        let mut functions = Vec::new();
-        for function in pages.iter().flat_map(|p| p.functions()) {
-            let arn = function
-                .function_arn()
-                .ok_or_else(|| caller.missing(OP, "FunctionArn"))?;
-            functions.push(LambdaFunction {
-                arn: arn.to_string(),
-                name: function.function_name().unwrap_or_default().to_string(),
-                tags: tags(client, caller, arn).await,
-            });
-        }
+        let listed = pages
+            .iter()
+            .flat_map(|p| p.functions())
+            .map(|f| {
+                let arn = f
+                    .function_arn()
+                    .ok_or_else(|| caller.missing(OP, "FunctionArn"))?;
+                Ok((
+                    arn.to_string(),
+                    f.function_name().unwrap_or_default().to_string(),
+                ))
+            })
+            .collect::<Collected<Vec<_>>>()?;
+        let functions: Vec<LambdaFunction> = stream::iter(listed)
+            .map(|(arn, name)| async move {
+                let tags = tags(client, caller, &arn).await;
+                LambdaFunction { arn, name, tags }
+            })
+            .buffered(TAG_CONCURRENCY)
+            .collect()
+            .await;
         Ok(functions)
     };
     LambdaInventory {
