@@ -24,6 +24,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "rds:DescribeDBParameters",
             "rds:DescribeDBClusters",
             "rds:DescribeDBClusterParameters",
+            "rds:DescribeDBClusterSnapshots",
         ],
         ServiceKind::Kms => &[
             "kms:ListKeys",

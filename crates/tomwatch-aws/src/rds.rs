@@ -127,12 +127,17 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
         }
         Ok(snapshots)
     };
-    let (instances, clusters, snapshots) =
-        tokio::join!(instances, clusters::collect(client, caller), snapshots);
+    let (instances, clusters, snapshots, cluster_snapshots) = tokio::join!(
+        instances,
+        clusters::collect(client, caller),
+        snapshots,
+        clusters::snapshots(client, caller)
+    );
     RdsInventory {
         instances,
         clusters,
         snapshots,
+        cluster_snapshots,
     }
 }
 

@@ -59,6 +59,7 @@ static CHECKS: &[Check] = &[
     elasticache::elasticache_cluster_private_subnets::CHECK,
     rds::rds_cluster_allowed_region::CHECK,
     rds::rds_cluster_storage_encrypted::CHECK,
+    rds::rds_cluster_snapshot_encrypted::CHECK,
     rds::rds_cluster_tls_enforced::CHECK,
     rds::rds_cluster_multi_az::CHECK,
     rds::rds_cluster_backup_enabled::CHECK,

@@ -56,6 +56,7 @@ pub fn empty_region(region: &str) -> RegionInventory {
             instances: Ok(vec![]),
             clusters: Ok(vec![]),
             snapshots: Ok(vec![]),
+            cluster_snapshots: Ok(vec![]),
         },
         kms: KmsInventory { keys: Ok(vec![]) },
         cloudtrail: CloudTrailInventory { trails: Ok(vec![]) },

@@ -122,9 +122,10 @@ pub fn unreachable_account(account: &PlannedAccount, error: CollectionError) -> 
 
 /// What one collection unit produced.
 enum Part {
-    // Boxed: EC2 holds three collections, the others one; keeps the enum small to move.
+    // Boxed: EC2 and RDS hold several collections, most others one or two; keeps the enum small
+    // to move.
     Ec2(Box<Ec2Inventory>),
-    Rds(RdsInventory),
+    Rds(Box<RdsInventory>),
     Kms(KmsInventory),
     CloudTrail(CloudTrailInventory),
     Elbv2(Elbv2Inventory),
@@ -142,7 +143,7 @@ impl Part {
     fn failed(service: ServiceKind, error: CollectionError) -> Part {
         match service {
             ServiceKind::Ec2 => Part::Ec2(Box::new(Ec2Inventory::failed(error))),
-            ServiceKind::Rds => Part::Rds(RdsInventory::failed(error)),
+            ServiceKind::Rds => Part::Rds(Box::new(RdsInventory::failed(error))),
             ServiceKind::Kms => Part::Kms(KmsInventory::failed(error)),
             ServiceKind::CloudTrail => Part::CloudTrail(CloudTrailInventory::failed(error)),
             ServiceKind::Elbv2 => Part::Elbv2(Elbv2Inventory::failed(error)),
@@ -251,7 +252,7 @@ pub async fn scan_account(
             });
             match part {
                 Part::Ec2(ec2) => inventory.ec2 = *ec2,
-                Part::Rds(rds) => inventory.rds = rds,
+                Part::Rds(rds) => inventory.rds = *rds,
                 Part::Kms(kms) => inventory.kms = kms,
                 Part::CloudTrail(cloudtrail) => inventory.cloudtrail = cloudtrail,
                 Part::Elbv2(elbv2) => inventory.elbv2 = elbv2,
@@ -312,7 +313,7 @@ async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) 
         ServiceKind::Rds => {
             let rds = session.collect_rds(region).await;
             let ok = rds.is_complete();
-            (Part::Rds(rds), ok)
+            (Part::Rds(Box::new(rds)), ok)
         }
         ServiceKind::Kms => {
             let kms = session.collect_kms(region).await;

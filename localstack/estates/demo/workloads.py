@@ -106,6 +106,17 @@ def aurora(
     estate.workload(account, region, arn, tags)
 
 
+def cluster_snapshots(estate, account, region, manual_of):
+    """Takes a manual snapshot of each named cluster, then records every cluster snapshot of the
+    region by its read-back encryption (moto may also keep automated ones)."""
+    rds = estate.client("rds", account, region)
+    for cluster in manual_of:
+        rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier=f"{cluster}-manual", DBClusterIdentifier=cluster)
+    for snapshot in rds.describe_db_cluster_snapshots()["DBClusterSnapshots"]:
+        status = "PASS" if snapshot["StorageEncrypted"] else "FAIL"
+        estate.expect("rds_cluster_snapshot_encrypted", account, region, snapshot["DBClusterSnapshotArn"], status)
+
+
 def target_group(estate, account, region, vpc, name):
     elbv2 = estate.client("elbv2", account, region)
     return elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]["TargetGroupArn"]
@@ -183,6 +194,8 @@ def seed(estate, prod, dev, vpc, subnets, public_subnets, us_vpc, us_subnets, de
     aurora(estate, prod, fra, "ledger", subnets)
     aurora(estate, prod, fra, "reporting", subnets, zones=("a", "a"), encrypted=False, force_tls=False, backup_days=3)
     aurora(estate, prod, nva, "us-ledger", us_subnets)
+    cluster_snapshots(estate, prod, fra, manual_of=["ledger", "reporting"])
+    cluster_snapshots(estate, prod, nva, manual_of=[])
 
     web = target_group(estate, prod, fra, vpc, "asg-web")
     autoscaling_group(estate, prod, fra, "web", subnets, target_group_arn=web)

@@ -3,7 +3,7 @@
 use super::only_tls;
 use crate::caller::Caller;
 use std::collections::BTreeMap;
-use tomwatch_model::inventory::RdsCluster;
+use tomwatch_model::inventory::{RdsCluster, RdsSnapshot};
 use tomwatch_model::Collected;
 
 pub(super) async fn collect(
@@ -62,6 +62,41 @@ pub(super) async fn collect(
         });
     }
     Ok(clusters)
+}
+
+pub(super) async fn snapshots(
+    client: &aws_sdk_rds::Client,
+    caller: &Caller,
+) -> Collected<Vec<RdsSnapshot>> {
+    const OP: &str = "DescribeDBClusterSnapshots";
+    let pages = caller
+        .call(
+            OP,
+            client
+                .describe_db_cluster_snapshots()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+    let mut snapshots = Vec::new();
+    for snapshot in pages.iter().flat_map(|p| p.db_cluster_snapshots()) {
+        snapshots.push(RdsSnapshot {
+            arn: snapshot
+                .db_cluster_snapshot_arn()
+                .ok_or_else(|| caller.missing(OP, "DBClusterSnapshotArn"))?
+                .to_string(),
+            identifier: snapshot
+                .db_cluster_snapshot_identifier()
+                .unwrap_or_default()
+                .to_string(),
+            snapshot_type: snapshot.snapshot_type().unwrap_or_default().to_string(),
+            encrypted: snapshot
+                .storage_encrypted()
+                .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
+        });
+    }
+    Ok(snapshots)
 }
 
 async fn tls_parameters(

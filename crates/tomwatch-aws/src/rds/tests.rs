@@ -70,6 +70,10 @@ async fn each_parameter_group_is_read_once_and_its_error_stays_with_its_instance
             aws_sdk_rds::operation::describe_db_clusters::DescribeDbClustersOutput::builder()
                 .build()
         }),
+        mock!(Client::describe_db_cluster_snapshots).then_output(|| {
+            aws_sdk_rds::operation::describe_db_cluster_snapshots::DescribeDbClusterSnapshotsOutput::builder()
+                .build()
+        }),
         mock!(Client::describe_db_snapshots)
             .then_output(|| DescribeDbSnapshotsOutput::builder().build()),
     );
@@ -149,6 +153,10 @@ async fn clusters_read_their_cluster_parameter_group_and_members() {
                 .build()
         }),
         parameters,
+        mock!(Client::describe_db_cluster_snapshots).then_output(|| {
+            aws_sdk_rds::operation::describe_db_cluster_snapshots::DescribeDbClusterSnapshotsOutput::builder()
+                .build()
+        }),
         mock!(Client::describe_db_snapshots)
             .then_output(|| DescribeDbSnapshotsOutput::builder().build()),
     );

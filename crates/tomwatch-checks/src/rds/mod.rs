@@ -1,6 +1,7 @@
 pub mod rds_cluster_allowed_region;
 pub mod rds_cluster_backup_enabled;
 pub mod rds_cluster_multi_az;
+pub mod rds_cluster_snapshot_encrypted;
 pub mod rds_cluster_storage_encrypted;
 pub mod rds_cluster_tls_enforced;
 pub mod rds_instance_allowed_region;
@@ -15,7 +16,7 @@ pub mod rds_snapshot_encrypted;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use std::collections::BTreeMap;
-use tomwatch_model::inventory::{RdsCluster, RdsInstance};
+use tomwatch_model::inventory::{RdsCluster, RdsInstance, RdsSnapshot};
 use tomwatch_model::{Collected, Finding};
 
 /// Evaluates `judge` on every RDS instance of the account (UNKNOWN where a region's list failed).
@@ -83,5 +84,18 @@ fn tls_verdict(
         None => Verdict::fail(format!(
             "{what}'s parameter group leaves {parameter} at its default: clients may connect without TLS"
         )),
+    }
+}
+
+/// An instance's or a cluster's snapshot: encrypted or not, whatever made it.
+fn snapshot_verdict(snapshot: &RdsSnapshot) -> Verdict {
+    let what = format!(
+        "{} snapshot {}",
+        snapshot.snapshot_type, snapshot.identifier
+    );
+    if snapshot.encrypted {
+        Verdict::pass(format!("{what} is encrypted"))
+    } else {
+        Verdict::fail(format!("{what} is not encrypted"))
     }
 }

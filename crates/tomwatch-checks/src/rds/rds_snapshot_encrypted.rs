@@ -1,5 +1,5 @@
+use super::snapshot_verdict;
 use crate::check::{Check, CheckMeta, EvalContext};
-use crate::verdict::Verdict;
 use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
@@ -16,18 +16,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
         ctx,
         |r| &r.rds.snapshots,
         "arn:aws:rds:{region}:{account}:snapshot:*",
-        |_, snapshot| {
-            let what = format!(
-                "{} snapshot {}",
-                snapshot.snapshot_type, snapshot.identifier
-            );
-            let verdict = if snapshot.encrypted {
-                Verdict::pass(format!("{what} is encrypted"))
-            } else {
-                Verdict::fail(format!("{what} is not encrypted"))
-            };
-            (snapshot.arn.clone(), verdict)
-        },
+        |_, snapshot| (snapshot.arn.clone(), snapshot_verdict(snapshot)),
     )
 }
 

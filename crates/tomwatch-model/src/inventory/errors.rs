@@ -96,6 +96,7 @@ impl CollectedErrors for RdsInventory {
             push_err(&cluster.tls_parameters, out)
         });
         walk(&self.snapshots, out, |_, _| {});
+        walk(&self.cluster_snapshots, out, |_, _| {});
     }
 }
 

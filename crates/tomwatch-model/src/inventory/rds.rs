@@ -9,6 +9,8 @@ pub struct RdsInventory {
     pub clusters: Collected<Vec<RdsCluster>>,
     /// Manual and automated snapshots owned by the account.
     pub snapshots: Collected<Vec<RdsSnapshot>>,
+    /// Manual and automated snapshots of its clusters.
+    pub cluster_snapshots: Collected<Vec<RdsSnapshot>>,
 }
 
 impl RdsInventory {
@@ -16,7 +18,8 @@ impl RdsInventory {
         RdsInventory {
             instances: Err(error.clone()),
             clusters: Err(error.clone()),
-            snapshots: Err(error),
+            snapshots: Err(error.clone()),
+            cluster_snapshots: Err(error),
         }
     }
 }
