@@ -1,16 +1,16 @@
+mod part;
+
 use crate::policy::Policy;
 use crate::report::{AccountReport, AuditReport, UnitReport};
 use futures::future::join_all;
+use part::Part;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
 use tomwatch_model::inventory::{
-    AutoScalingInventory, BackupInventory, CloudTrailInventory, CloudWatchInventory,
-    CognitoInventory, CollectedErrors, Ec2Inventory, EcsInventory, ElastiCacheInventory,
-    Elbv2Inventory, GuardDutyInventory, IamInventory, KmsInventory, LambdaInventory,
-    OrganizationsInventory, RdsInventory, S3Inventory,
+    CollectedErrors, IamInventory, OrganizationsInventory, S3Inventory,
 };
 use tomwatch_model::{
     AccountInventory, CollectionError, ErrorKind, RegionInventory, Scope, ServiceKind,
@@ -120,46 +120,6 @@ pub fn unreachable_account(account: &PlannedAccount, error: CollectionError) -> 
     }
 }
 
-/// What one collection unit produced.
-enum Part {
-    // Boxed: EC2 and RDS hold several collections, most others one or two; keeps the enum small
-    // to move.
-    Ec2(Box<Ec2Inventory>),
-    Rds(Box<RdsInventory>),
-    Kms(KmsInventory),
-    CloudTrail(CloudTrailInventory),
-    Elbv2(Elbv2Inventory),
-    Cognito(CognitoInventory),
-    GuardDuty(GuardDutyInventory),
-    ElastiCache(ElastiCacheInventory),
-    AutoScaling(AutoScalingInventory),
-    Ecs(EcsInventory),
-    Lambda(LambdaInventory),
-    CloudWatch(CloudWatchInventory),
-    Backup(BackupInventory),
-}
-
-impl Part {
-    fn failed(service: ServiceKind, error: CollectionError) -> Part {
-        match service {
-            ServiceKind::Ec2 => Part::Ec2(Box::new(Ec2Inventory::failed(error))),
-            ServiceKind::Rds => Part::Rds(Box::new(RdsInventory::failed(error))),
-            ServiceKind::Kms => Part::Kms(KmsInventory::failed(error)),
-            ServiceKind::CloudTrail => Part::CloudTrail(CloudTrailInventory::failed(error)),
-            ServiceKind::Elbv2 => Part::Elbv2(Elbv2Inventory::failed(error)),
-            ServiceKind::Cognito => Part::Cognito(CognitoInventory::failed(error)),
-            ServiceKind::GuardDuty => Part::GuardDuty(GuardDutyInventory::failed(error)),
-            ServiceKind::ElastiCache => Part::ElastiCache(ElastiCacheInventory::failed(error)),
-            ServiceKind::AutoScaling => Part::AutoScaling(AutoScalingInventory::failed(error)),
-            ServiceKind::Ecs => Part::Ecs(EcsInventory::failed(error)),
-            ServiceKind::Lambda => Part::Lambda(LambdaInventory::failed(error)),
-            ServiceKind::CloudWatch => Part::CloudWatch(CloudWatchInventory::failed(error)),
-            ServiceKind::Backup => Part::Backup(BackupInventory::failed(error)),
-            global => unreachable!("{global:?} is collected once per account, not per region"),
-        }
-    }
-}
-
 /// Collects one account through an established session, every unit under `limiter`.
 pub async fn scan_account(
     session: &AwsSession,
@@ -220,7 +180,7 @@ pub async fn scan_account(
             };
             // Boxed, like the global units: the collectors' futures are large, and a scan runs
             // inside a tokio worker whose stack would otherwise hold all of them at once.
-            let work = Box::pin(collect_unit(session, region, service));
+            let work = Box::pin(Part::collect(session, region, service));
             let (part, unit) = bounded(
                 limiter,
                 options.unit_timeout,
@@ -250,21 +210,7 @@ pub async fn scan_account(
                 // Replaced field by field below; every service of the region reports a part.
                 RegionInventory::failed(&region, &not_collected(session, &region))
             });
-            match part {
-                Part::Ec2(ec2) => inventory.ec2 = *ec2,
-                Part::Rds(rds) => inventory.rds = *rds,
-                Part::Kms(kms) => inventory.kms = kms,
-                Part::CloudTrail(cloudtrail) => inventory.cloudtrail = cloudtrail,
-                Part::Elbv2(elbv2) => inventory.elbv2 = elbv2,
-                Part::Cognito(cognito) => inventory.cognito = cognito,
-                Part::GuardDuty(guardduty) => inventory.guardduty = guardduty,
-                Part::ElastiCache(elasticache) => inventory.elasticache = elasticache,
-                Part::AutoScaling(autoscaling) => inventory.autoscaling = autoscaling,
-                Part::Ecs(ecs) => inventory.ecs = ecs,
-                Part::Lambda(lambda) => inventory.lambda = lambda,
-                Part::CloudWatch(cloudwatch) => inventory.cloudwatch = cloudwatch,
-                Part::Backup(backup) => inventory.backup = backup,
-            }
+            part.store_into(inventory);
         }
         inventories
     });
@@ -301,77 +247,6 @@ pub async fn connect(
         }
     }
     Ok(session)
-}
-
-async fn collect_unit(session: &AwsSession, region: &str, service: ServiceKind) -> (Part, bool) {
-    match service {
-        ServiceKind::Ec2 => {
-            let ec2 = session.collect_ec2(region).await;
-            let ok = ec2.is_complete();
-            (Part::Ec2(Box::new(ec2)), ok)
-        }
-        ServiceKind::Rds => {
-            let rds = session.collect_rds(region).await;
-            let ok = rds.is_complete();
-            (Part::Rds(Box::new(rds)), ok)
-        }
-        ServiceKind::Kms => {
-            let kms = session.collect_kms(region).await;
-            let ok = kms.is_complete();
-            (Part::Kms(kms), ok)
-        }
-        ServiceKind::CloudTrail => {
-            let cloudtrail = session.collect_cloudtrail(region).await;
-            let ok = cloudtrail.is_complete();
-            (Part::CloudTrail(cloudtrail), ok)
-        }
-        ServiceKind::Elbv2 => {
-            let elbv2 = session.collect_elbv2(region).await;
-            let ok = elbv2.is_complete();
-            (Part::Elbv2(elbv2), ok)
-        }
-        ServiceKind::Cognito => {
-            let cognito = session.collect_cognito(region).await;
-            let ok = cognito.is_complete();
-            (Part::Cognito(cognito), ok)
-        }
-        ServiceKind::GuardDuty => {
-            let guardduty = session.collect_guardduty(region).await;
-            let ok = guardduty.is_complete();
-            (Part::GuardDuty(guardduty), ok)
-        }
-        ServiceKind::ElastiCache => {
-            let elasticache = session.collect_elasticache(region).await;
-            let ok = elasticache.is_complete();
-            (Part::ElastiCache(elasticache), ok)
-        }
-        ServiceKind::AutoScaling => {
-            let autoscaling = session.collect_autoscaling(region).await;
-            let ok = autoscaling.is_complete();
-            (Part::AutoScaling(autoscaling), ok)
-        }
-        ServiceKind::Ecs => {
-            let ecs = session.collect_ecs(region).await;
-            let ok = ecs.is_complete();
-            (Part::Ecs(ecs), ok)
-        }
-        ServiceKind::Lambda => {
-            let lambda = session.collect_lambda(region).await;
-            let ok = lambda.is_complete();
-            (Part::Lambda(lambda), ok)
-        }
-        ServiceKind::CloudWatch => {
-            let cloudwatch = session.collect_cloudwatch(region).await;
-            let ok = cloudwatch.is_complete();
-            (Part::CloudWatch(cloudwatch), ok)
-        }
-        ServiceKind::Backup => {
-            let backup = session.collect_backup(region).await;
-            let ok = backup.is_complete();
-            (Part::Backup(backup), ok)
-        }
-        global => unreachable!("{global:?} is collected once per account, not per region"),
-    }
 }
 
 /// One account-wide (global) service as a bounded unit.
