@@ -121,22 +121,25 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
             time::OffsetDateTime::now_utc().date(),
         );
         let now = unix_seconds(SystemTime::now());
-        let first_seen = match shared
+        let mut drift: Vec<(&str, DriftKind, u64)> = Vec::new();
+        let reconciled = shared
             .store
-            .reconcile(&account_id, &evaluated.findings, now)
-        {
+            .reconcile(&account_id, &evaluated.findings, now);
+        let first_seen = match &reconciled {
             Ok(reconciled) => {
-                for (control, count) in &reconciled.new {
-                    shared
-                        .state
-                        .record_drift(&account_id, control, DriftKind::New, *count);
-                }
-                for (control, count) in &reconciled.resolved {
-                    shared
-                        .state
-                        .record_drift(&account_id, control, DriftKind::Resolved, *count);
-                }
-                reconciled.first_seen
+                drift.extend(
+                    reconciled
+                        .new
+                        .iter()
+                        .map(|(control, count)| (control.as_str(), DriftKind::New, *count)),
+                );
+                drift.extend(
+                    reconciled
+                        .resolved
+                        .iter()
+                        .map(|(control, count)| (control.as_str(), DriftKind::Resolved, *count)),
+                );
+                reconciled.first_seen.clone()
             }
             Err(error) => {
                 tracing::error!(account_id = %account_id, "{error}");
@@ -145,14 +148,18 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
             }
         };
         let duration = started.elapsed();
-        shared.state.publish(AccountSnapshot {
-            evaluated,
-            first_seen,
-            started_at,
-            finished_at: SystemTime::now(),
-            duration,
-            last_reached_aws,
-        });
+        // The drift counters move with the snapshot that explains them (one publish).
+        shared.state.publish(
+            AccountSnapshot {
+                evaluated,
+                first_seen,
+                started_at,
+                finished_at: SystemTime::now(),
+                duration,
+                last_reached_aws,
+            },
+            &drift,
+        );
         tracing::info!(account_id = %account_id, seconds = duration.as_secs_f64(), "scan finished");
 
         due = started + schedule.interval + jitter(schedule.interval, schedule.jitter);

@@ -5,6 +5,9 @@ use crate::audit::EvaluatedAccount;
 use crate::policy::Policy;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Cumulative drift events by (account, control, kind).
+pub type DriftEvents = BTreeMap<(String, String, DriftKind), u64>;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 use tomwatch_model::ApiStats;
@@ -44,7 +47,7 @@ pub struct ServeState {
     snapshots: RwLock<BTreeMap<String, Arc<AccountSnapshot>>>,
     /// The accounts of the configuration in force; ready once each has a snapshot.
     expected: RwLock<Vec<String>>,
-    drift_events: Mutex<BTreeMap<(String, String, DriftKind), u64>>,
+    drift_events: Mutex<DriftEvents>,
     skipped_scans: Mutex<BTreeMap<String, u64>>,
     storage_errors: Mutex<u64>,
     reload_failed: AtomicBool,
@@ -73,13 +76,30 @@ impl ServeState {
         }
     }
 
-    /// Swaps in an account's new snapshot; readers see the old or the new one, never a mix.
-    pub fn publish(&self, snapshot: AccountSnapshot) {
+    /// Swaps in an account's new snapshot together with the drift its scan found (new and
+    /// resolved failures by control). Readers of [`ServeState::published`] see the old snapshot
+    /// with the old counts or the new one with the new counts, never a mix.
+    pub fn publish(&self, snapshot: AccountSnapshot, drift: &[(&str, DriftKind, u64)]) {
         let account = snapshot.evaluated.account.account_id.clone();
-        write(&self.snapshots).insert(account, Arc::new(snapshot));
+        let mut snapshots = write(&self.snapshots);
+        let mut events = lock(&self.drift_events);
+        for (control, kind, count) in drift {
+            *events
+                .entry((account.clone(), control.to_string(), *kind))
+                .or_default() += count;
+        }
+        snapshots.insert(account, Arc::new(snapshot));
     }
 
-    /// The current snapshots, in account order. Cheap: clones `Arc`s under a short read lock.
+    /// The current snapshots (in account order) and the cumulative drift events, as of one
+    /// moment. Cheap: clones `Arc`s and a small map under short locks.
+    pub fn published(&self) -> (Vec<Arc<AccountSnapshot>>, DriftEvents) {
+        let snapshots = read(&self.snapshots);
+        let events = lock(&self.drift_events).clone();
+        (snapshots.values().cloned().collect(), events)
+    }
+
+    /// The current snapshots, in account order.
     pub fn snapshots(&self) -> Vec<Arc<AccountSnapshot>> {
         read(&self.snapshots).values().cloned().collect()
     }
@@ -103,16 +123,6 @@ impl ServeState {
         let snapshots = read(&self.snapshots);
         let expected = read(&self.expected);
         !expected.is_empty() && expected.iter().all(|a| snapshots.contains_key(a))
-    }
-
-    pub fn record_drift(&self, account: &str, control: &str, kind: DriftKind, count: u64) {
-        *lock(&self.drift_events)
-            .entry((account.to_string(), control.to_string(), kind))
-            .or_default() += count;
-    }
-
-    pub fn drift_events(&self) -> BTreeMap<(String, String, DriftKind), u64> {
-        lock(&self.drift_events).clone()
     }
 
     pub fn record_skipped(&self, account: &str, count: u64) {
@@ -139,5 +149,61 @@ impl ServeState {
 
     pub fn reload_successful(&self) -> bool {
         !self.reload_failed.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::EvaluatedAccount;
+    use crate::report::AccountReport;
+    use std::time::UNIX_EPOCH;
+
+    fn snapshot(account: &str) -> AccountSnapshot {
+        AccountSnapshot {
+            evaluated: EvaluatedAccount {
+                account: AccountReport {
+                    account_id: account.into(),
+                    environment: None,
+                    regions: vec![],
+                },
+                findings: vec![],
+                errors: vec![],
+                units: vec![],
+            },
+            first_seen: BTreeMap::new(),
+            started_at: UNIX_EPOCH,
+            finished_at: UNIX_EPOCH,
+            duration: Duration::ZERO,
+            last_reached_aws: None,
+        }
+    }
+
+    #[test]
+    fn drift_counts_are_published_with_the_snapshot_that_explains_them() {
+        let state = ServeState::default();
+        let (snapshots, drift) = state.published();
+        assert!(snapshots.is_empty() && drift.is_empty());
+        state.publish(
+            snapshot("111111111111"),
+            &[
+                ("TOM-NET", DriftKind::New, 2),
+                ("TOM-NET", DriftKind::Resolved, 1),
+            ],
+        );
+        state.publish(snapshot("111111111111"), &[("TOM-NET", DriftKind::New, 1)]);
+        let (snapshots, drift) = state.published();
+        assert_eq!(
+            snapshots.len(),
+            1,
+            "a new snapshot replaces the account's old one"
+        );
+        let key = |kind| ("111111111111".to_string(), "TOM-NET".to_string(), kind);
+        assert_eq!(
+            drift.get(&key(DriftKind::New)),
+            Some(&3),
+            "counters are cumulative"
+        );
+        assert_eq!(drift.get(&key(DriftKind::Resolved)), Some(&1));
     }
 }

@@ -180,7 +180,9 @@ impl Metrics {
                 ])
                 .set(end as f64);
         }
-        for snapshot in state.snapshots() {
+        // One consistent view: the drift counters belong to exactly the published snapshots.
+        let (snapshots, drift_events) = state.published();
+        for snapshot in &snapshots {
             let evaluated = &snapshot.evaluated;
             let account = evaluated.account.account_id.as_str();
 
@@ -292,7 +294,7 @@ impl Metrics {
                     .set(seconds);
             }
         }
-        for ((account, control, kind), count) in state.drift_events() {
+        for ((account, control, kind), count) in drift_events {
             self.drift_events
                 .with_label_values(&[account.as_str(), control.as_str(), kind.as_str()])
                 .inc_by(count);

@@ -215,6 +215,13 @@ fn metric_contract_drift_and_first_seen_across_restarts() {
         "the planted TOM-NET failures: {net_failures}"
     );
 
+    let net_failing = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("tomwatch_failing_resource{") && l.contains("TOM-NET"))
+            .map(str::to_string)
+            .collect()
+    };
+    let failing_before = net_failing(&text);
     // Fix one violation and plant another; the next scans must see both.
     let group_id = ssh.rsplit('/').next().expect("group id");
     let mongo = estate.python(&format!(
@@ -240,7 +247,9 @@ fn metric_contract_drift_and_first_seen_across_restarts() {
     assert_eq!(
         metric(&text, "tomwatch_failing_resource", &ssh_series),
         None,
-        "the fixed group no longer fails"
+        "the fixed group no longer fails; TOM-NET failing before:\n{}\nafter:\n{}",
+        failing_before.join("\n"),
+        net_failing(&text).join("\n")
     );
     assert!(
         text.contains(&format!("security-group/{mongo}\"")),

@@ -16,7 +16,15 @@ pub const CHECK: Check = Check {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
     let account = &ctx.account.account_id;
-    let required = ctx.params.backup_plan_required;
+    if !ctx.params.backup_plan_required {
+        // One answer for the account: not a blind spot per region when plans are not asked for.
+        return vec![CHECK.meta.account_finding(
+            ctx,
+            Verdict::not_applicable(
+                "the baseline does not require AWS Backup plans (backup_plan_required)",
+            ),
+        )];
+    }
     CHECK.meta.per_region(
         ctx,
         |r| &r.backup.plans,
@@ -29,14 +37,6 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             };
             if workloads.is_empty() {
                 return Vec::new();
-            }
-            if !required {
-                return vec![(
-                    id,
-                    Verdict::not_applicable(
-                        "the baseline does not require AWS Backup plans (backup_plan_required)",
-                    ),
-                )];
             }
             let mut unreadable = None;
             for plan in plans {
@@ -109,6 +109,14 @@ mod tests {
         assert_eq!(status(vec![weekly()], true), Status::Fail);
         assert_eq!(status(vec![], true), Status::Fail);
         assert_eq!(status(vec![], false), Status::NotApplicable);
+        let mut unreadable = account(&["eu-central-1"]);
+        region_mut(&mut unreadable, "eu-central-1").backup.plans =
+            Err(denied("backup", "ListBackupPlans", "eu-central-1"));
+        assert_eq!(
+            only(run(&CHECK, &unreadable)).1,
+            Status::NotApplicable,
+            "not required: an unreadable plan list is no blind spot"
+        );
         let mut unread = weekly();
         unread.rules = Err(denied("backup", "GetBackupPlan", "eu-central-1"));
         assert_eq!(status(vec![unread], true), Status::Unknown);
