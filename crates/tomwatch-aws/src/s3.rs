@@ -2,6 +2,8 @@ use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_s3::Client;
 use futures::{stream, StreamExt};
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 use tomwatch_model::inventory::{BucketEncryption, S3Bucket, S3Inventory, Tags};
 use tomwatch_model::{Collected, GLOBAL_REGION};
 
@@ -12,7 +14,16 @@ impl AwsSession {
     /// the bucket's own region (S3 answers other regions with a redirect).
     pub async fn collect_s3(&self) -> S3Inventory {
         let home = self.s3_client(&self.home_region());
-        let client_for = |region: &str| self.s3_client(region);
+        // One client per bucket region for this collection, however many buckets live there.
+        let clients: Mutex<HashMap<String, Client>> = Mutex::default();
+        let client_for = |region: &str| {
+            clients
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(region.to_string())
+                .or_insert_with(|| self.s3_client(region))
+                .clone()
+        };
         collect(&home, &client_for, &self.caller(GLOBAL_REGION, "s3")).await
     }
 

@@ -5,9 +5,6 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use std::any::{Any, TypeId};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tomwatch_model::ApiStats;
 use tomwatch_model::{Collected, CollectionError, ErrorKind, Scope};
@@ -137,7 +134,6 @@ impl AwsConnector {
             account_id: target.account_id.clone(),
             config,
             stats: self.stats.clone(),
-            clients: Arc::default(),
         })
     }
 
@@ -192,20 +188,14 @@ async fn identity_of(config: &SdkConfig, stats: &ApiStats) -> Collected<Identity
     })
 }
 
-/// Credentials and settings for one account. Clients are built once per service and region and
-/// reused by every later scan through this session (clones share the cache).
+/// Credentials and settings for one account, kept across scans. The credentials (and an assumed
+/// role's cached session) live in the shared `SdkConfig`; SDK clients do not outlive the
+/// collection unit that built them.
 #[derive(Debug, Clone)]
 pub struct AwsSession {
     pub(crate) account_id: String,
     pub(crate) config: SdkConfig,
     pub(crate) stats: ApiStats,
-    clients: Arc<ClientCache>,
-}
-
-/// SDK clients by type and region.
-#[derive(Debug, Default)]
-struct ClientCache {
-    clients: Mutex<HashMap<(TypeId, String), Arc<dyn Any + Send + Sync>>>,
 }
 
 impl AwsSession {
@@ -220,27 +210,16 @@ impl AwsSession {
             .unwrap_or_default()
     }
 
-    /// The cached client of type `C` for `region`, built by `build` on first use.
-    pub(crate) fn client<C: Clone + Send + Sync + 'static>(
-        &self,
-        region: &str,
-        build: impl FnOnce(SdkConfig) -> C,
-    ) -> C {
-        let key = (TypeId::of::<C>(), region.to_string());
-        let mut clients = self
-            .clients
-            .clients
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(client) = clients.get(&key).and_then(|c| c.downcast_ref::<C>()) {
-            return client.clone();
-        }
-        let client = build(self.in_region(region));
-        clients.insert(key, Arc::new(client.clone()));
-        client
+    /// A client of type `C` for `region`. Deliberately not cached: a collection unit builds its
+    /// client once and drops it with the unit. Cached per type and region, the clients of 13
+    /// regional services in every region made up about two thirds of an all-regions audit's
+    /// memory (130 of 200 MB for two accounts), and a daemon would have held them forever; the
+    /// credentials they share are cached in the config either way.
+    pub(crate) fn client<C>(&self, region: &str, build: impl FnOnce(SdkConfig) -> C) -> C {
+        build(self.in_region(region))
     }
 
-    /// The shared configuration with another region; clients built from it share the HTTP client.
+    /// The shared configuration (credentials, retries, timeouts) with another region.
     pub(crate) fn in_region(&self, region: &str) -> SdkConfig {
         self.config
             .to_builder()
@@ -308,42 +287,6 @@ fn partition_of(region: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clients_are_built_once_per_type_and_region_and_shared_by_clones() {
-        let config = SdkConfig::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .build();
-        let session = AwsSession {
-            account_id: "111111111111".into(),
-            config,
-            stats: ApiStats::default(),
-            clients: Arc::default(),
-        };
-        let copy = session.clone();
-        let mut builds = 0;
-        let mut build = |value: u32| {
-            builds += 1;
-            value
-        };
-        assert_eq!(session.client("eu-central-1", |_| build(1)), 1);
-        assert_eq!(
-            copy.client("eu-central-1", |_| build(2)),
-            1,
-            "cached, shared with the clone"
-        );
-        assert_eq!(
-            session.client("eu-west-1", |_| build(3)),
-            3,
-            "another region"
-        );
-        assert_eq!(
-            session.client("eu-central-1", |_| build(4) as u64),
-            4,
-            "another client type"
-        );
-        assert_eq!(builds, 3);
-    }
 
     #[test]
     fn regions_map_to_their_partition() {
