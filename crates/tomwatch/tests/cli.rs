@@ -108,6 +108,14 @@ fn checks_lists_the_catalogue_and_filters_by_control() {
         .iter()
         .any(|c| c["id"] == "s3_bucket_default_encryption_kms" && c["control"] == "TOM-ENC-REST"));
 
+    // The table's columns line up, the longest check ID included.
+    let (_, table, _) = run(tomwatch().args(["checks"]));
+    let control_column: std::collections::BTreeSet<Option<usize>> = table
+        .lines()
+        .map(|l| l.find(" TOM-").or_else(|| l.find(" CONTROL")))
+        .collect();
+    assert_eq!(control_column.len(), 1, "{table}");
+
     let (code, stdout, _) = run(tomwatch().args(["checks", "--control", "TOM-NET"]));
     assert_eq!(code, 0);
     assert!(

@@ -55,14 +55,24 @@ pub fn run(args: ChecksArgs) -> u8 {
             );
         }
         Format::Table => {
-            println!("{:<44} {:<15} {:<9} TITLE", "CHECK", "CONTROL", "SEVERITY");
+            // IDs are printed whole (suppressions and `disable` name them): the column fits the longest.
+            let id_width = rules
+                .iter()
+                .map(|r| r.check.meta.id.len())
+                .max()
+                .unwrap_or_default()
+                .max("CHECK".len());
+            println!(
+                "{:<id_width$} {:<15} {:<9} TITLE",
+                "CHECK", "CONTROL", "SEVERITY"
+            );
             for r in rules {
                 let title = match &r.disabled {
                     Some(reason) => format!("{} [disabled: {reason}]", r.check.meta.title),
                     None => r.check.meta.title.to_string(),
                 };
                 println!(
-                    "{:<44} {:<15} {:<9} {title}",
+                    "{:<id_width$} {:<15} {:<9} {title}",
                     r.check.meta.id,
                     r.control,
                     r.severity.as_str(),
