@@ -25,36 +25,34 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> CloudWatchInven
                     .try_collect(),
             )
             .await?;
+        // Metric and composite alarms share the fields the checks read.
+        let alarm = |arn: Option<&str>,
+                     name: Option<&str>,
+                     actions_enabled: Option<bool>,
+                     actions: &[String],
+                     anomaly_detection: bool| {
+            Ok::<_, tomwatch_model::CollectionError>(Alarm {
+                arn: arn
+                    .ok_or_else(|| caller.missing(OP, "AlarmArn"))?
+                    .to_string(),
+                name: name.unwrap_or_default().to_string(),
+                actions_enabled: actions_enabled
+                    .ok_or_else(|| caller.missing(OP, "ActionsEnabled"))?,
+                alarm_actions: actions.to_vec(),
+                anomaly_detection,
+            })
+        };
         let mut alarms = Vec::new();
         for page in &pages {
-            for alarm in page.metric_alarms() {
-                alarms.push(Alarm {
-                    arn: alarm
-                        .alarm_arn()
-                        .ok_or_else(|| caller.missing(OP, "AlarmArn"))?
-                        .to_string(),
-                    name: alarm.alarm_name().unwrap_or_default().to_string(),
-                    actions_enabled: alarm
-                        .actions_enabled()
-                        .ok_or_else(|| caller.missing(OP, "ActionsEnabled"))?,
-                    alarm_actions: alarm.alarm_actions().to_vec(),
-                    // An anomaly-detection alarm compares against a band expression by its id.
-                    anomaly_detection: alarm.threshold_metric_id().is_some(),
-                });
+            for a in page.metric_alarms() {
+                // An anomaly-detection alarm compares against a band expression by its id.
+                let anomaly = a.threshold_metric_id().is_some();
+                let (arn, name, enabled) = (a.alarm_arn(), a.alarm_name(), a.actions_enabled());
+                alarms.push(alarm(arn, name, enabled, a.alarm_actions(), anomaly)?);
             }
-            for alarm in page.composite_alarms() {
-                alarms.push(Alarm {
-                    arn: alarm
-                        .alarm_arn()
-                        .ok_or_else(|| caller.missing(OP, "AlarmArn"))?
-                        .to_string(),
-                    name: alarm.alarm_name().unwrap_or_default().to_string(),
-                    actions_enabled: alarm
-                        .actions_enabled()
-                        .ok_or_else(|| caller.missing(OP, "ActionsEnabled"))?,
-                    alarm_actions: alarm.alarm_actions().to_vec(),
-                    anomaly_detection: false,
-                });
+            for a in page.composite_alarms() {
+                let (arn, name, enabled) = (a.alarm_arn(), a.alarm_name(), a.actions_enabled());
+                alarms.push(alarm(arn, name, enabled, a.alarm_actions(), false)?);
             }
         }
         Ok(alarms)
