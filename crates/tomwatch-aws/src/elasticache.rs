@@ -19,32 +19,12 @@ impl AwsSession {
 }
 
 pub(crate) async fn collect(client: &Client, caller: &Caller) -> ElastiCacheInventory {
-    let (replication_groups, clusters, subnet_groups) = tokio::join!(
-        replication_groups(client, caller),
-        clusters(client, caller),
-        subnet_groups(client, caller),
-    );
-    // A cluster's subnets come from its subnet group: unknown if the groups could not be listed.
-    let clusters = clusters.map(|clusters| {
-        clusters
-            .into_iter()
-            .map(|(mut cluster, group)| {
-                cluster.subnets = match (&subnet_groups, group) {
-                    (Err(error), _) => Err(error.clone()),
-                    (Ok(_), None) => {
-                        Err(caller.missing("DescribeCacheClusters", "CacheSubnetGroupName"))
-                    }
-                    (Ok(groups), Some(name)) => groups.get(&name).cloned().ok_or_else(|| {
-                        caller.missing(
-                            "DescribeCacheSubnetGroups",
-                            &format!("the cache subnet group {name}"),
-                        )
-                    }),
-                };
-                cluster
-            })
-            .collect()
-    });
+    // A cluster's subnets come from its subnet group, so the groups are read first.
+    let clusters = async {
+        let subnet_groups = subnet_groups(client, caller).await;
+        clusters(client, caller, &subnet_groups).await
+    };
+    let (replication_groups, clusters) = tokio::join!(replication_groups(client, caller), clusters);
     ElastiCacheInventory {
         replication_groups,
         clusters,
@@ -107,11 +87,13 @@ async fn replication_groups(client: &Client, caller: &Caller) -> Collected<Vec<R
     Ok(groups)
 }
 
-/// Every cache cluster with the name of its subnet group (resolved by the caller).
+/// Every cache cluster, with the subnets of its subnet group (unknown if the groups could not be
+/// listed).
 async fn clusters(
     client: &Client,
     caller: &Caller,
-) -> Collected<Vec<(CacheCluster, Option<String>)>> {
+    subnet_groups: &Collected<BTreeMap<String, CacheSubnets>>,
+) -> Collected<Vec<CacheCluster>> {
     const OP: &str = "DescribeCacheClusters";
     let pages = caller
         .call(
@@ -146,21 +128,27 @@ async fn clusters(
             Some(_) => None,
             None => standalone_tags.next(),
         };
-        clusters.push((
-            CacheCluster {
-                arn,
-                id: cluster
-                    .cache_cluster_id()
-                    .ok_or_else(|| caller.missing(OP, "CacheClusterId"))?
-                    .to_string(),
-                engine: cluster.engine().unwrap_or_default().to_string(),
-                replication_group_id: cluster.replication_group_id().map(str::to_string),
-                // Resolved from the subnet groups in `collect`.
-                subnets: Err(caller.missing(OP, "CacheSubnetGroupName")),
-                tags: own_tags,
-            },
-            cluster.cache_subnet_group_name().map(str::to_string),
-        ));
+        let subnets = match (subnet_groups, cluster.cache_subnet_group_name()) {
+            (Err(error), _) => Err(error.clone()),
+            (Ok(_), None) => Err(caller.missing(OP, "CacheSubnetGroupName")),
+            (Ok(groups), Some(name)) => groups.get(name).cloned().ok_or_else(|| {
+                caller.missing(
+                    "DescribeCacheSubnetGroups",
+                    &format!("the cache subnet group {name}"),
+                )
+            }),
+        };
+        clusters.push(CacheCluster {
+            arn,
+            id: cluster
+                .cache_cluster_id()
+                .ok_or_else(|| caller.missing(OP, "CacheClusterId"))?
+                .to_string(),
+            engine: cluster.engine().unwrap_or_default().to_string(),
+            replication_group_id: cluster.replication_group_id().map(str::to_string),
+            subnets,
+            tags: own_tags,
+        });
     }
     Ok(clusters)
 }
