@@ -47,23 +47,28 @@ class Estate:
             env_status = "PASS" if tags.get("environment", declared) == declared else "FAIL"
         self.expect("tagging_workload_environment_matches", account, region, arn, env_status)
 
-    def runs_workloads(self, account, region):
-        """Whether anything runs in the region that alarms and backup plans must cover: instances,
-        databases, load balancers, caches, Auto Scaling groups, ECS clusters or functions."""
-        def client(service):
-            return self.client(service, account, region)
+    def workload_regions(self, account):
+        """The regions that run anything alarms and backup plans must cover: instances,
+        databases, load balancers, caches, Auto Scaling groups, ECS clusters or functions.
+        Ask once everything is planted."""
 
-        return any(
-            (
-                client("ec2").describe_instances()["Reservations"],
-                client("rds").describe_db_instances()["DBInstances"],
-                client("elbv2").describe_load_balancers()["LoadBalancers"],
-                client("elasticache").describe_cache_clusters()["CacheClusters"],
-                client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"],
-                client("ecs").list_clusters()["clusterArns"],
-                client("lambda").list_functions()["Functions"],
+        def runs_workloads(region):
+            def client(service):
+                return self.client(service, account, region)
+
+            return any(
+                (
+                    client("ec2").describe_instances()["Reservations"],
+                    client("rds").describe_db_instances()["DBInstances"],
+                    client("elbv2").describe_load_balancers()["LoadBalancers"],
+                    client("elasticache").describe_cache_clusters()["CacheClusters"],
+                    client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"],
+                    client("ecs").list_clusters()["clusterArns"],
+                    client("lambda").list_functions()["Functions"],
+                )
             )
-        )
+
+        return {region for region in self.scanned_regions(account) if runs_workloads(region)}
 
     def client(self, service, account, region):
         return boto3.client(

@@ -27,9 +27,9 @@ def alarm(estate, account, region, name, actions=True, enabled=True):
     )
 
 
-def alarm_verdicts(estate, account):
-    """Records, once the estate is planted, the verdict of every region: one that runs workloads
-    needs an alarm with an enabled action; one with alarms but no workloads is not applicable."""
+def alarm_verdicts(estate, account, busy):
+    """Records the verdict of every region: one in `busy` (it runs workloads) needs an alarm with
+    an enabled action; one with alarms but no workloads is not applicable."""
     for region in estate.scanned_regions(account):
         alarms = estate.client("cloudwatch", account, region).describe_alarms(
             AlarmTypes=["MetricAlarm", "CompositeAlarm"]
@@ -37,7 +37,7 @@ def alarm_verdicts(estate, account):
         alarms = alarms["MetricAlarms"] + alarms["CompositeAlarms"]
         notifying = any(a["ActionsEnabled"] and a["AlarmActions"] for a in alarms)
         arn = f"arn:aws:cloudwatch:{region}:{account}:alarm:*"
-        if estate.runs_workloads(account, region):
+        if region in busy:
             estate.expect("cloudwatch_region_alarms_with_actions", account, region, arn, "PASS" if notifying else "FAIL")
         elif alarms:
             estate.expect("cloudwatch_region_alarms_with_actions", account, region, arn, "NOT_APPLICABLE")

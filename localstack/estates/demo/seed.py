@@ -111,12 +111,13 @@ def seed(estate, prod, dev):
     identity.user_pool(estate, dev, nva, "dev-testers", mfa="OFF", threat_protection=None)
 
     # Backups and alarms, judged per region once every workload is planted.
-    backup.seed(estate, prod, dev)
+    busy = {account: estate.workload_regions(account) for account in (prod, dev)}
+    backup.seed(estate, prod, dev, busy)
     monitoring.alarm(estate, prod, fra, "storefront-latency")
     monitoring.alarm(estate, prod, nva, "muted-latency", enabled=False)
     monitoring.alarm(estate, dev, "eu-north-1", "left-over")
-    monitoring.alarm_verdicts(estate, prod)
-    monitoring.alarm_verdicts(estate, dev)
+    monitoring.alarm_verdicts(estate, prod, busy[prod])
+    monitoring.alarm_verdicts(estate, dev, busy[dev])
 
 
 def seed_compliant(estate, account):
