@@ -6,8 +6,10 @@ use crate::audit::{
     RegionSelection,
 };
 use crate::drift::DriftStore;
+use crate::drift::Reconciled;
 use crate::policy::Policy;
-use crate::state::{AccountSnapshot, DriftKind, ServeState};
+use crate::state::{AccountSnapshot, DriftKind, ExpectedAccount, ServeState, UnverifiedFailure};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::Semaphore;
@@ -42,8 +44,12 @@ pub async fn run(
         schedule
             .accounts
             .iter()
-            .map(|a| a.target.account_id.clone())
+            .map(|a| ExpectedAccount {
+                account_id: a.target.account_id.clone(),
+                environment: a.environment.clone(),
+            })
             .collect(),
+        schedule.interval,
     );
     state.set_policy(schedule.policy.clone());
     let limiter = Arc::new(Semaphore::new(schedule.options.concurrency.max(1)));
@@ -73,7 +79,7 @@ struct Shared {
 async fn account_loop(shared: Shared, account: PlannedAccount, cancel: CancellationToken) {
     let schedule = &shared.schedule;
     let account_id = account.target.account_id.clone();
-    // Kept across scans: the AssumeRole credentials cache and the clients live in the session.
+    // Kept across scans: the session holds the AssumeRole credentials cache.
     let mut session: Option<AwsSession> = None;
     let mut due = Instant::now();
     let mut last_reached_aws = None;
@@ -125,7 +131,7 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
         let reconciled = shared
             .store
             .reconcile(&account_id, &evaluated.findings, now);
-        let first_seen = match &reconciled {
+        let (first_seen, unverified) = match &reconciled {
             Ok(reconciled) => {
                 drift.extend(
                     reconciled
@@ -139,7 +145,11 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
                         .iter()
                         .map(|(control, count)| (control.as_str(), DriftKind::Resolved, *count)),
                 );
-                reconciled.first_seen.clone()
+                let previous = shared.state.snapshot(&account_id);
+                (
+                    reconciled.first_seen.clone(),
+                    unverified_failures(reconciled, &evaluated.findings, previous.as_deref()),
+                )
             }
             Err(error) => {
                 tracing::error!(account_id = %account_id, "{error}");
@@ -153,6 +163,7 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
             AccountSnapshot {
                 evaluated,
                 first_seen,
+                unverified,
                 started_at,
                 finished_at: SystemTime::now(),
                 duration,
@@ -176,6 +187,44 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
     }
 }
 
+/// The open failures this scan could not verify, each with the labels it is known by: those of
+/// the current finding of the same resource (an UNKNOWN) where there is one, else those of the
+/// failure as the previous snapshot showed it. One known by neither (the account's list was
+/// unreadable right after a restart) cannot be labelled, and waits for the next scan.
+fn unverified_failures(
+    reconciled: &Reconciled,
+    current: &[tomwatch_model::Finding],
+    previous: Option<&AccountSnapshot>,
+) -> Vec<UnverifiedFailure> {
+    let key = |f: &tomwatch_model::Finding| (f.check_id.to_string(), f.resource_id.clone());
+    let mut known: BTreeMap<(String, String), &tomwatch_model::Finding> = BTreeMap::new();
+    if let Some(previous) = previous {
+        for finding in previous
+            .evaluated
+            .findings
+            .iter()
+            .filter(|f| f.is_actionable_failure())
+            .chain(previous.unverified.iter().map(|u| &u.finding))
+        {
+            known.insert(key(finding), finding);
+        }
+    }
+    for finding in current {
+        known.insert(key(finding), finding);
+    }
+    reconciled
+        .unverified
+        .iter()
+        .filter_map(|(ids, first_seen)| {
+            let finding = known.get(ids)?;
+            Some(UnverifiedFailure {
+                finding: (*finding).clone(),
+                first_seen: *first_seen,
+            })
+        })
+        .collect()
+}
+
 fn jitter(interval: Duration, fraction: f64) -> Duration {
     interval.mul_f64(fraction.clamp(0.0, 1.0) * fastrand::f64())
 }
@@ -184,4 +233,77 @@ pub fn unix_seconds(time: SystemTime) -> i64 {
     time.duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::EvaluatedAccount;
+    use crate::report::AccountReport;
+    use crate::test_support::finding;
+    use tomwatch_model::Status;
+
+    const CHECK: &str = "ec2_security_group_world_ingress_web_only";
+
+    fn snapshot_with(findings: Vec<tomwatch_model::Finding>) -> AccountSnapshot {
+        AccountSnapshot {
+            evaluated: EvaluatedAccount {
+                account: AccountReport {
+                    account_id: "111111111111".into(),
+                    environment: None,
+                    regions: vec![],
+                },
+                findings,
+                errors: vec![],
+                units: vec![],
+            },
+            first_seen: BTreeMap::new(),
+            unverified: vec![],
+            started_at: UNIX_EPOCH,
+            finished_at: UNIX_EPOCH,
+            duration: Duration::ZERO,
+            last_reached_aws: None,
+        }
+    }
+
+    #[test]
+    fn unverified_failures_keep_the_labels_they_are_known_by() {
+        let ids = |resource: &str| (CHECK.to_string(), resource.to_string());
+        let reconciled = Reconciled {
+            unverified: [(ids("sg-1"), 10), (ids("sg-2"), 20), (ids("sg-3"), 30)].into(),
+            ..Reconciled::default()
+        };
+        let mut confirmed = finding(CHECK, "sg-2", Status::Fail);
+        confirmed.region = "eu-west-1".into();
+        let previous = snapshot_with(vec![confirmed, finding(CHECK, "sg-9", Status::Fail)]);
+        let current = [
+            finding(CHECK, "sg-1", Status::Unknown),
+            finding(
+                CHECK,
+                "arn:aws:ec2:eu-west-1:111111111111:security-group/*",
+                Status::Unknown,
+            ),
+        ];
+        let carried = unverified_failures(&reconciled, &current, Some(&previous));
+        let seen: Vec<(&str, &str, i64)> = carried
+            .iter()
+            .map(|u| {
+                (
+                    u.finding.resource_id.as_str(),
+                    u.finding.region.as_str(),
+                    u.first_seen,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![("sg-1", "eu-central-1", 10), ("sg-2", "eu-west-1", 20)],
+            "sg-1 from its UNKNOWN finding, sg-2 from the last FAIL; sg-3 is known by neither"
+        );
+        // Carried on through a second blind scan, from the previous snapshot's unverified list.
+        let mut second = snapshot_with(vec![]);
+        second.unverified = carried;
+        let again = unverified_failures(&reconciled, &[], Some(&second));
+        assert_eq!(again.len(), 2);
+    }
 }

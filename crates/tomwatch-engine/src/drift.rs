@@ -36,6 +36,10 @@ pub struct Reconciled {
     pub new: BTreeMap<String, u64>,
     /// Failures that are gone, by control.
     pub resolved: BTreeMap<String, u64>,
+    /// First observation of every failure that stays open although this scan could not verify
+    /// it (its finding is UNKNOWN, or its check could not see the account), by (check_id,
+    /// resource_id). Kept apart from `first_seen`: the failure is neither confirmed nor resolved.
+    pub unverified: BTreeMap<(String, String), i64>,
 }
 
 impl DriftStore {
@@ -107,18 +111,27 @@ impl DriftStore {
                     }
                 }
             }
-            for (k, (_, control)) in &stored {
-                let check = k[prefix.len()..]
-                    .split(SEPARATOR)
-                    .next()
-                    .unwrap_or_default();
-                let resolved = match current.get(k) {
-                    Some(f) => matches!(f.status, Status::Pass | Status::NotApplicable),
-                    None => !blind_checks.contains(check),
+            for (k, (first_seen, control)) in &stored {
+                let mut ids = k[prefix.len()..].splitn(2, SEPARATOR);
+                let check = ids.next().unwrap_or_default();
+                let resource = ids.next().unwrap_or_default();
+                let (resolved, unverified) = match current.get(k) {
+                    Some(f) => (
+                        matches!(f.status, Status::Pass | Status::NotApplicable),
+                        f.status == Status::Unknown,
+                    ),
+                    None => {
+                        let blind = blind_checks.contains(check);
+                        (!blind, blind)
+                    }
                 };
                 if resolved {
                     table.remove(k.as_str()).map_err(|e| fail(&e))?;
                     *result.resolved.entry(control.clone()).or_default() += 1;
+                } else if unverified {
+                    result
+                        .unverified
+                        .insert((check.to_string(), resource.to_string()), *first_seen);
                 }
             }
         }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub type DriftEvents = BTreeMap<(String, String, DriftKind), u64>;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
-use tomwatch_model::ApiStats;
+use tomwatch_model::{ApiStats, Finding};
 
 /// The result of one completed scan of one account. Never mutated after it is published.
 #[derive(Debug, Clone)]
@@ -19,11 +19,31 @@ pub struct AccountSnapshot {
     /// First observation (unix seconds) of each current FAIL, by (check_id, resource_id); empty
     /// when the drift store could not be written (the failure is then logged and counted).
     pub first_seen: BTreeMap<(String, String), i64>,
+    /// Failures that stay open although this scan could not verify them (UNKNOWN now): an
+    /// UNKNOWN never resolves a failure, so alerts on it must not resolve either.
+    pub unverified: Vec<UnverifiedFailure>,
     pub started_at: SystemTime,
     pub finished_at: SystemTime,
     pub duration: Duration,
     /// End of the latest scan of this account that reached AWS (this one or an earlier one).
     pub last_reached_aws: Option<SystemTime>,
+}
+
+/// An open failure whose latest finding is not a FAIL but an UNKNOWN (or its check could not
+/// see the account at all). `finding` is the failure as last confirmed, or the UNKNOWN finding
+/// of the same resource when no confirmed one is at hand (after a restart).
+#[derive(Debug, Clone)]
+pub struct UnverifiedFailure {
+    pub finding: Finding,
+    /// First observation (unix seconds), from the drift store.
+    pub first_seen: i64,
+}
+
+/// An account of the configuration in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedAccount {
+    pub account_id: String,
+    pub environment: Option<String>,
 }
 
 /// Drift direction, a metric label.
@@ -46,7 +66,9 @@ impl DriftKind {
 pub struct ServeState {
     snapshots: RwLock<BTreeMap<String, Arc<AccountSnapshot>>>,
     /// The accounts of the configuration in force; ready once each has a snapshot.
-    expected: RwLock<Vec<String>>,
+    expected: RwLock<Vec<ExpectedAccount>>,
+    /// The schedule's interval between two scans of an account.
+    interval: RwLock<Option<Duration>>,
     drift_events: Mutex<DriftEvents>,
     skipped_scans: Mutex<BTreeMap<String, u64>>,
     storage_errors: Mutex<u64>,
@@ -104,10 +126,27 @@ impl ServeState {
         read(&self.snapshots).values().cloned().collect()
     }
 
-    /// Sets the accounts of a (re)loaded config and forgets snapshots of removed ones.
-    pub fn set_expected(&self, accounts: Vec<String>) {
-        write(&self.snapshots).retain(|id, _| accounts.contains(id));
+    /// The current snapshot of one account.
+    pub fn snapshot(&self, account_id: &str) -> Option<Arc<AccountSnapshot>> {
+        read(&self.snapshots).get(account_id).cloned()
+    }
+
+    /// Sets the accounts and the scan interval of a (re)loaded config, and forgets snapshots of
+    /// removed accounts.
+    pub fn set_expected(&self, accounts: Vec<ExpectedAccount>, interval: Duration) {
+        write(&self.snapshots).retain(|id, _| accounts.iter().any(|a| &a.account_id == id));
         *write(&self.expected) = accounts;
+        *write(&self.interval) = Some(interval);
+    }
+
+    /// The accounts of the configuration in force, in config order.
+    pub fn expected(&self) -> Vec<ExpectedAccount> {
+        read(&self.expected).clone()
+    }
+
+    /// The scan interval in force; `None` before the scheduler has started.
+    pub fn interval(&self) -> Option<Duration> {
+        *read(&self.interval)
     }
 
     pub fn set_policy(&self, policy: Arc<Policy>) {
@@ -122,7 +161,10 @@ impl ServeState {
     pub fn is_ready(&self) -> bool {
         let snapshots = read(&self.snapshots);
         let expected = read(&self.expected);
-        !expected.is_empty() && expected.iter().all(|a| snapshots.contains_key(a))
+        !expected.is_empty()
+            && expected
+                .iter()
+                .all(|a| snapshots.contains_key(&a.account_id))
     }
 
     pub fn record_skipped(&self, account: &str, count: u64) {
@@ -172,6 +214,7 @@ mod tests {
                 units: vec![],
             },
             first_seen: BTreeMap::new(),
+            unverified: vec![],
             started_at: UNIX_EPOCH,
             finished_at: UNIX_EPOCH,
             duration: Duration::ZERO,

@@ -3,7 +3,7 @@
 use prometheus::{Encoder, GaugeVec, IntCounterVec, Opts, Registry, TextEncoder};
 use std::collections::BTreeMap;
 use std::time::UNIX_EPOCH;
-use tomwatch_engine::state::ServeState;
+use tomwatch_engine::state::{DriftKind, ServeState};
 use tomwatch_model::{ErrorKind, Status};
 
 /// Identity of this build, for `tomwatch_build_info`.
@@ -20,6 +20,12 @@ const CACHED: &str = "Cached from the last completed scan of the account.";
 pub fn render(state: &ServeState, build: &BuildInfo) -> String {
     let metrics = Metrics::new();
     metrics.fill(state, build);
+    #[cfg(target_os = "linux")]
+    if let Err(error) = metrics.registry.register(Box::new(
+        prometheus::process_collector::ProcessCollector::for_self(),
+    )) {
+        tracing::error!("registering the process metrics failed: {error}");
+    }
     let mut out = Vec::new();
     if let Err(error) = TextEncoder::new().encode(&metrics.registry.gather(), &mut out) {
         tracing::error!("encoding metrics failed: {error}");
@@ -30,6 +36,8 @@ pub fn render(state: &ServeState, build: &BuildInfo) -> String {
 struct Metrics {
     registry: Registry,
     build_info: GaugeVec,
+    account_info: GaugeVec,
+    scan_interval: GaugeVec,
     findings: GaugeVec,
     control_compliant: GaugeVec,
     failing_resource: GaugeVec,
@@ -49,6 +57,7 @@ struct Metrics {
 
 const FAILING_LABELS: &[&str] = &[
     "account_id",
+    "environment",
     "aws_region",
     "control",
     "check_id",
@@ -78,6 +87,16 @@ impl Metrics {
         };
         Metrics {
             build_info: gauge("tomwatch_build_info", "Always 1; labels name the running build.", &["version", "revision"]),
+            account_info: gauge(
+                "tomwatch_account_info",
+                "Always 1 for each account of the configuration in force; `environment` as the config declares it (empty if none).",
+                &["account_id", "environment"],
+            ),
+            scan_interval: gauge(
+                "tomwatch_scan_interval_seconds",
+                "The schedule's interval between two scans of an account (before jitter).",
+                &[],
+            ),
             findings: gauge(
                 "tomwatch_findings",
                 &format!("Findings per check and status (SUPPRESSED counts suppressed FAILs). {CACHED}"),
@@ -86,16 +105,19 @@ impl Metrics {
             control_compliant: gauge(
                 "tomwatch_control_compliant",
                 &format!("1 if the control has no unsuppressed FAIL and no UNKNOWN, else 0. {CACHED}"),
-                &["account_id", "control"],
+                &["account_id", "environment", "control"],
             ),
             failing_resource: gauge(
                 "tomwatch_failing_resource",
-                &format!("1 for each resource with an unsuppressed FAIL. {CACHED}"),
+                &format!(
+                    "One series per open unsuppressed failure: 1 if the last scan confirmed the FAIL, 0 if it could not \
+                     verify it (UNKNOWN; a failure is resolved only by evidence). {CACHED}"
+                ),
                 FAILING_LABELS,
             ),
             failing_first_seen: gauge(
                 "tomwatch_failing_resource_first_seen_timestamp_seconds",
-                &format!("When this failure was first observed (Unix time; survives restarts). {CACHED}"),
+                &format!("When this open failure was first observed (Unix time; survives restarts). {CACHED}"),
                 FAILING_LABELS,
             ),
             suppression_expires: gauge(
@@ -167,6 +189,29 @@ impl Metrics {
         self.storage_errors
             .with_label_values::<&str>(&[])
             .inc_by(state.storage_errors());
+        if let Some(interval) = state.interval() {
+            self.scan_interval
+                .with_label_values::<&str>(&[])
+                .set(interval.as_secs_f64());
+        }
+        let expected = state.expected();
+        let environment_of = |account: &str| -> &str {
+            expected
+                .iter()
+                .find(|a| a.account_id == account)
+                .and_then(|a| a.environment.as_deref())
+                .unwrap_or("")
+        };
+        for account in &expected {
+            let environment = account.environment.as_deref().unwrap_or("");
+            self.account_info
+                .with_label_values(&[account.account_id.as_str(), environment])
+                .set(1.0);
+            // Present from the start, so alerts and dashboards can rely on the series.
+            self.scans_skipped
+                .with_label_values(&[account.account_id.as_str()])
+                .inc_by(0);
+        }
 
         let policy = state.policy();
         for suppression in &policy.suppressions {
@@ -185,6 +230,7 @@ impl Metrics {
         for snapshot in &snapshots {
             let evaluated = &snapshot.evaluated;
             let account = evaluated.account.account_id.as_str();
+            let environment = environment_of(account);
 
             // A suppressed FAIL is counted as SUPPRESSED, not as FAIL: FAIL is what needs action.
             let mut counts: BTreeMap<(&str, Status), u64> = BTreeMap::new();
@@ -228,16 +274,30 @@ impl Metrics {
                         && (f.is_actionable_failure() || f.status == Status::Unknown)
                 });
                 self.control_compliant
-                    .with_label_values(&[account, control.id.as_str()])
+                    .with_label_values(&[account, environment, control.id.as_str()])
                     .set(if compliant { 1.0 } else { 0.0 });
+                for kind in [DriftKind::New, DriftKind::Resolved] {
+                    self.drift_events
+                        .with_label_values(&[account, control.id.as_str(), kind.as_str()])
+                        .inc_by(0);
+                }
             }
-            for finding in evaluated
+            let confirmed = evaluated
                 .findings
                 .iter()
                 .filter(|f| f.is_actionable_failure())
-            {
+                .map(|finding| {
+                    let key = (finding.check_id.to_string(), finding.resource_id.clone());
+                    (finding, 1.0, snapshot.first_seen.get(&key).copied())
+                });
+            let unverified = snapshot
+                .unverified
+                .iter()
+                .map(|open| (&open.finding, 0.0, Some(open.first_seen)));
+            for (finding, value, first_seen) in confirmed.chain(unverified) {
                 let labels = [
                     account,
+                    environment,
                     finding.region.as_str(),
                     finding.control.as_str(),
                     finding.check_id,
@@ -245,12 +305,11 @@ impl Metrics {
                     finding.resource_type,
                     finding.resource_id.as_str(),
                 ];
-                self.failing_resource.with_label_values(&labels).set(1.0);
-                let key = (finding.check_id.to_string(), finding.resource_id.clone());
-                if let Some(first_seen) = snapshot.first_seen.get(&key) {
+                self.failing_resource.with_label_values(&labels).set(value);
+                if let Some(first_seen) = first_seen {
                     self.failing_first_seen
                         .with_label_values(&labels)
-                        .set(*first_seen as f64);
+                        .set(first_seen as f64);
                 }
             }
             for unit in &evaluated.units {
@@ -303,6 +362,12 @@ impl Metrics {
             self.api_requests
                 .with_label_values(&[service, operation])
                 .inc_by(stats.requests);
+            // Every error type of a called operation is present, at 0 until it happens.
+            for kind in ErrorKind::ALL {
+                self.api_errors
+                    .with_label_values(&[service, operation, kind.as_str()])
+                    .inc_by(0);
+            }
             for (kind, count) in stats.errors {
                 self.api_errors
                     .with_label_values(&[service, operation, kind.as_str()])

@@ -281,13 +281,13 @@ fn metric_contract_drift_and_first_seen_across_restarts() {
         ),
         Some(first_seen)
     );
-    let new_after_restart = metric(
+    let new_after_restart = metric_sum(
         &text,
         "tomwatch_drift_events_total",
         &[("account_id", prod), ("kind", "new")],
     );
     assert_eq!(
-        new_after_restart, None,
+        new_after_restart, 0.0,
         "no failure is new after a restart:\n{text}"
     );
     assert_eq!(daemon.stop(Duration::from_secs(10)), 0);

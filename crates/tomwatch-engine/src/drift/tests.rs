@@ -120,3 +120,41 @@ fn a_suppressed_failure_is_not_drift_until_its_suppression_expires() {
         .expect("scan 2");
     assert_eq!(expired.new.get("TOM-NET"), Some(&1));
 }
+
+#[test]
+fn a_failure_the_scan_could_not_verify_stays_open_and_is_reported_as_unverified() {
+    let store = DriftStore::open(&dir("unverified")).expect("open");
+    let key = (CHECK.to_string(), "sg-1".to_string());
+    store
+        .reconcile("111111111111", &[finding(CHECK, "sg-1", Status::Fail)], 100)
+        .expect("scan 1");
+    // The resource itself is UNKNOWN (a detail call failed).
+    let detail_failed = store
+        .reconcile(
+            "111111111111",
+            &[finding(CHECK, "sg-1", Status::Unknown)],
+            200,
+        )
+        .expect("scan 2");
+    assert_eq!(detail_failed.unverified.get(&key), Some(&100));
+    assert!(detail_failed.first_seen.is_empty() && detail_failed.resolved.is_empty());
+    // The whole list could not be read: the resource is absent, its check blind.
+    let list_failed = store
+        .reconcile(
+            "111111111111",
+            &[finding(
+                CHECK,
+                "arn:aws:ec2:eu-central-1:111111111111:security-group/*",
+                Status::Unknown,
+            )],
+            300,
+        )
+        .expect("scan 3");
+    assert_eq!(list_failed.unverified.get(&key), Some(&100));
+    // Confirmed again: first seen is still the first observation, and it is verified.
+    let confirmed = store
+        .reconcile("111111111111", &[finding(CHECK, "sg-1", Status::Fail)], 400)
+        .expect("scan 4");
+    assert_eq!(confirmed.first_seen.get(&key), Some(&100));
+    assert!(confirmed.unverified.is_empty() && confirmed.new.is_empty());
+}
