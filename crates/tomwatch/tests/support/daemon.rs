@@ -28,10 +28,24 @@ impl Daemon {
         extra: &[&str],
         env: &[(&str, &str)],
     ) -> Daemon {
-        let port = free_port();
+        Daemon::start_on(free_port(), estate, config, storage, extra, env)
+    }
+
+    /// Like [`Daemon::start`], on a given port: a restart that a scraper must find again.
+    pub fn start_on(
+        port: u16,
+        estate: &Estate,
+        config: &Path,
+        storage: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Daemon {
         // One log per daemon, kept beside the test's other files for post-mortems.
-        let log =
-            std::fs::File::create(estate.dir.join(format!("serve-{port}.log"))).expect("log file");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(estate.dir.join(format!("serve-{port}.log")))
+            .expect("log file");
         let mut command = estate.tomwatch();
         command
             .args(["serve", "--config"])

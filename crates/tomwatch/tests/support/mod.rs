@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 pub mod daemon;
+pub mod monitoring;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
