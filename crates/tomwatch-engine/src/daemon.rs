@@ -158,6 +158,7 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
             }
         };
         let duration = started.elapsed();
+        log_scan(&account_id, duration, &evaluated);
         // The drift counters move with the snapshot that explains them (one publish).
         shared.state.publish(
             AccountSnapshot {
@@ -171,7 +172,6 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
             },
             &drift,
         );
-        tracing::info!(account_id = %account_id, seconds = duration.as_secs_f64(), "scan finished");
 
         due = started + schedule.interval + jitter(schedule.interval, schedule.jitter);
         let mut skipped = 0;
@@ -223,6 +223,32 @@ fn unverified_failures(
             })
         })
         .collect()
+}
+
+/// One line per finished account scan: how long it took, its findings by status, its errors.
+fn log_scan(account_id: &str, duration: Duration, evaluated: &crate::audit::EvaluatedAccount) {
+    use tomwatch_model::Status;
+    let count = |status: Status| {
+        evaluated
+            .findings
+            .iter()
+            .filter(|f| f.status == status && !f.suppressed)
+            .count()
+    };
+    let suppressed = evaluated.findings.iter().filter(|f| f.suppressed).count();
+    let failed_units = evaluated.units.iter().filter(|u| !u.success).count();
+    tracing::info!(
+        account_id = %account_id,
+        seconds = duration.as_secs_f64(),
+        fail = count(Status::Fail),
+        unknown = count(Status::Unknown),
+        pass = count(Status::Pass),
+        not_applicable = count(Status::NotApplicable),
+        suppressed,
+        errors = evaluated.errors.len(),
+        failed_units,
+        "scan finished"
+    );
 }
 
 fn jitter(interval: Duration, fraction: f64) -> Duration {

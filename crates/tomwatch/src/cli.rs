@@ -5,12 +5,23 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "tomwatch", version, about, propagate_version = true)]
 pub struct Cli {
-    /// Log level for stderr (error, warn, info, debug); RUST_LOG overrides it.
-    #[arg(long, global = true, default_value = "error", value_name = "LEVEL")]
-    pub log_level: String,
+    /// Log level for stderr (error, warn, info, debug); RUST_LOG overrides it. Default: info for
+    /// `serve` (one line per account scan), error for the one-shot commands.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+
+    /// Log format for stderr: text, or json (one object per line, for log shippers).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,8 +61,13 @@ pub struct AuditArgs {
     #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
     pub regions: Vec<String>,
 
-    /// In the table, leave out PASS and NOT_APPLICABLE rows (the summary still counts them).
+    /// In the table, list every finding, PASS and NOT_APPLICABLE included. By default it lists
+    /// the problems (FAIL, UNKNOWN, suppressed FAILs) and then a summary per control.
     #[arg(long)]
+    pub all: bool,
+
+    /// The default since `--all` exists; kept so that existing scripts keep working.
+    #[arg(long, hide = true, conflicts_with = "all")]
     pub problems_only: bool,
 }
 

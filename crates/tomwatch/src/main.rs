@@ -21,7 +21,14 @@ pub mod exit {
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    init_logging(&cli.log_level);
+    let default_level = match cli.command {
+        cli::Command::Serve(_) => "info",
+        _ => "error",
+    };
+    init_logging(
+        cli.log_level.as_deref().unwrap_or(default_level),
+        cli.log_format,
+    );
     let code = match cli.command {
         cli::Command::Audit(args) => commands::audit::run(args),
         cli::Command::Serve(args) => commands::serve::run(args),
@@ -37,14 +44,18 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn init_logging(level: &str) {
+fn init_logging(level: &str, format: cli::LogFormat) {
     use tracing_subscriber::EnvFilter;
     // RUST_LOG wins over --log-level, as users of Rust tools expect.
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .init();
+        .with_target(false);
+    match format {
+        cli::LogFormat::Json => logs.json().with_current_span(false).init(),
+        cli::LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+    }
 }

@@ -116,12 +116,15 @@ fn checks_lists_the_catalogue_and_filters_by_control() {
         .collect();
     assert_eq!(control_column.len(), 1, "{table}");
 
-    let (code, stdout, _) = run(tomwatch().args(["checks", "--control", "TOM-NET"]));
-    assert_eq!(code, 0);
-    assert!(
-        stdout.contains("rds_instance_not_public") && !stdout.contains("kms_key_rotation_enabled"),
-        "{stdout}"
-    );
+    for typed in ["TOM-NET", "tom-net"] {
+        let (code, stdout, stderr) = run(tomwatch().args(["checks", "--control", typed]));
+        assert_eq!(code, 0, "{typed}: {stderr}");
+        assert!(
+            stdout.contains("rds_instance_not_public")
+                && !stdout.contains("kms_key_rotation_enabled"),
+            "{typed}: {stdout}"
+        );
+    }
 
     let (code, _, stderr) = run(tomwatch().args(["checks", "--control", "TOM-NOPE"]));
     assert_eq!(code, 2);

@@ -63,6 +63,26 @@ fn every_planted_verdict_is_reported_exactly_and_nothing_else_fails() {
     let (code, report, stderr) = audit_json(estate, config, &[], &[]);
     assert_eq!(code, 1, "FAILs are planted, so exit 1; stderr: {stderr}");
     assert_eq!(report["schema"], "tomwatch.audit.v1");
+    // Evidence says which tool and which baseline produced it, and what to do about a FAIL.
+    assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(report["baseline"]["name"], "tom");
+    assert_eq!(report["baseline"]["format_version"], 1);
+    assert_eq!(
+        report["baseline"]["sha256"].as_str().map(str::len),
+        Some(64),
+        "{}",
+        report["baseline"]
+    );
+    for finding in report["findings"].as_array().expect("findings") {
+        let has_remediation = finding["remediation"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty());
+        assert_eq!(
+            has_remediation,
+            finding["status"] == "FAIL",
+            "a FAIL, and only a FAIL, carries its remediation: {finding}"
+        );
+    }
     assert!(
         report["errors"].as_array().is_some_and(Vec::is_empty),
         "{}",
@@ -197,7 +217,34 @@ fn an_unreachable_service_makes_its_findings_unknown_and_spoils_nothing_else() {
 fn table_shows_failures_first_within_100_columns() {
     let estate = estate();
     let config = estate.config("regions: [eu-central-1, eu-west-1, us-east-1]\n");
-    let (code, stdout, stderr) = run(estate.tomwatch().args(["audit", "--config"]).arg(&config));
+    // By default only the problems, then the summary per control.
+    let (code, default, stderr) = run(estate.tomwatch().args(["audit", "--config"]).arg(&config));
+    assert_eq!(code, 1, "{stderr}");
+    let rows: Vec<&str> = default
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| ["FAIL", "UNKNOWN", "PASS", "N/A", "SUPPR"].contains(w))
+        .collect();
+    assert!(
+        rows.contains(&"FAIL") && !rows.contains(&"PASS") && !rows.contains(&"N/A"),
+        "{default}"
+    );
+    assert!(
+        default.contains("PASS and N/A rows not listed; --all lists them"),
+        "{default}"
+    );
+    for control in ["TOM-REGION", "TOM-NET", "TOM-WAF"] {
+        assert!(
+            default
+                .lines()
+                .any(|l| l.starts_with(control) && l.ends_with("violated")),
+            "{control} in the per-control summary:\n{default}"
+        );
+    }
+    let (code, stdout, stderr) = run(estate
+        .tomwatch()
+        .args(["audit", "--all", "--config"])
+        .arg(&config));
     assert_eq!(code, 1, "{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(

@@ -109,6 +109,34 @@ fn every_dashboard_query_returns_data(prometheus: &Prometheus, prod: &str) {
     assert!(queries >= 30, "only {queries} panel queries");
 }
 
+/// Log shippers get one JSON object per line, and one line per account scan with its counts.
+fn scan_is_logged_as_json(log: &std::path::Path, account: &str) {
+    let text = std::fs::read_to_string(log).expect("the daemon's log");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON line: {l}")))
+        .collect();
+    let scan = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "scan finished" && l["fields"]["account_id"] == account)
+        .unwrap_or_else(|| panic!("no scan line for {account}:\n{text}"));
+    assert_eq!(scan["level"], "INFO", "{scan}");
+    assert!(
+        scan["fields"]["fail"].as_u64().is_some_and(|n| n > 0),
+        "{scan}"
+    );
+    for field in [
+        "seconds",
+        "unknown",
+        "pass",
+        "not_applicable",
+        "suppressed",
+        "errors",
+    ] {
+        assert!(!scan["fields"][field].is_null(), "{field} missing: {scan}");
+    }
+}
+
 #[test]
 fn shipped_rules_page_production_only_resolve_on_a_fix_and_survive_a_restart() {
     let estate = Estate::seed("alerting");
@@ -122,9 +150,11 @@ fn shipped_rules_page_production_only_resolve_on_a_fix_and_survive_a_restart() {
     let webhook = Webhook::start();
     let alertmanager = alertmanager(&estate.dir, webhook.port);
     let port = free_port();
-    let mut daemon = Daemon::start_on(port, &estate, &config, &storage, &[], &[]);
+    let json_logs = ["--log-format", "json"];
+    let mut daemon = Daemon::start_on(port, &estate, &config, &storage, &json_logs, &[]);
     daemon.wait_ready(Duration::from_secs(90));
     let prometheus = Prometheus::start(&estate.dir, port, alertmanager.port);
+    scan_is_logged_as_json(&estate.dir.join(format!("serve-{port}.log")), prod);
 
     // Every production failure tomwatch exports reaches the pager, and nothing else does.
     let failing = failing_in_scrape(&daemon.metrics(), prod);
@@ -270,7 +300,7 @@ fn shipped_rules_page_production_only_resolve_on_a_fix_and_survive_a_restart() {
     assert_eq!(daemon.stop(Duration::from_secs(10)), 0);
     let restarted = Instant::now();
     std::thread::sleep(Duration::from_secs(3)); // Prometheus sees it down.
-    let mut daemon = Daemon::start_on(port, &estate, &config, &storage, &[], &[]);
+    let mut daemon = Daemon::start_on(port, &estate, &config, &storage, &json_logs, &[]);
     daemon.wait_ready(Duration::from_secs(90));
     let restart_seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -11,7 +11,7 @@ pub fn run(args: AuditArgs) -> u8 {
     prepare(&args).map_or_else(
         |code| code,
         |(config, regions, runtime)| {
-            runtime.block_on(audit(args.format, args.problems_only, &config, regions))
+            runtime.block_on(audit(args.format, args.all, &config, regions))
         },
     )
 }
@@ -26,12 +26,7 @@ fn prepare(args: &AuditArgs) -> Result<(Config, RegionSelection, tokio::runtime:
     Ok((config, regions, runtime()?))
 }
 
-async fn audit(
-    format: Format,
-    problems_only: bool,
-    config: &Config,
-    regions: RegionSelection,
-) -> u8 {
+async fn audit(format: Format, show_all: bool, config: &Config, regions: RegionSelection) -> u8 {
     let setup = match connect(config, ApiStats::default()).await {
         Ok(setup) => setup,
         Err(code) => return code,
@@ -49,7 +44,7 @@ async fn audit(
             "{}",
             serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
         ),
-        Format::Table => print!("{}", render::table::report(&report, problems_only)),
+        Format::Table => print!("{}", render::table::report(&report, show_all)),
     }
     match report.outcome() {
         Outcome::Compliant => exit::COMPLIANT,

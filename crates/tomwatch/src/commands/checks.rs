@@ -14,20 +14,29 @@ pub fn run(args: ChecksArgs) -> u8 {
         None => Config::default(),
     };
     let baseline = &config.policy.baseline;
-    if let Some(control) = &args.control {
-        if baseline.control(control).is_none() {
-            let known: Vec<&str> = baseline.controls.iter().map(|c| c.id.as_str()).collect();
-            eprintln!(
-                "error: unknown control `{control}`; known controls: {}",
-                known.join(", ")
-            );
-            return exit::USAGE;
-        }
-    }
+    // Control IDs are matched as the baseline spells them, whatever the case typed.
+    let control = match &args.control {
+        Some(typed) => match baseline
+            .controls
+            .iter()
+            .find(|c| c.id.eq_ignore_ascii_case(typed))
+        {
+            Some(control) => Some(control.id.as_str()),
+            None => {
+                let known: Vec<&str> = baseline.controls.iter().map(|c| c.id.as_str()).collect();
+                eprintln!(
+                    "error: unknown control `{typed}`; known controls: {}",
+                    known.join(", ")
+                );
+                return exit::USAGE;
+            }
+        },
+        None => None,
+    };
     let rules: Vec<_> = baseline
         .rules
         .iter()
-        .filter(|r| args.control.as_deref().is_none_or(|c| r.control == c))
+        .filter(|r| control.is_none_or(|c| r.control == c))
         .collect();
     match args.format {
         Format::Json => {

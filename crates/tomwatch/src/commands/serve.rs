@@ -82,8 +82,8 @@ async fn serve(
     };
     let shutdown = CancellationToken::new();
     let scheme = if tls.is_some() { "https" } else { "http" };
-    tracing::info!("listening on {scheme}://{address}");
-    eprintln!("tomwatch: serving on {scheme}://{address}");
+    // Logged, not printed: with --log-format json every line on stderr is a JSON object.
+    tracing::info!("serving on {scheme}://{address}");
     let app = AppState::new(state.clone(), build, web.basic_auth_users);
     let server = tokio::spawn(tomwatch_exporter::serve(
         listener,

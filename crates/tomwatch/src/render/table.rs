@@ -1,5 +1,6 @@
 //! The human report: fits a 100-column terminal, failures first.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use tomwatch_engine::AuditReport;
 use tomwatch_model::Status;
@@ -7,7 +8,9 @@ use tomwatch_model::Status;
 const WIDTH: usize = 100;
 const INDENT: &str = "        ";
 
-pub fn report(report: &AuditReport, problems_only: bool) -> String {
+/// The table: per account its problems (every finding with `show_all`), then a summary per
+/// control, what could not be collected, expired suppressions and the totals.
+pub fn report(report: &AuditReport, show_all: bool) -> String {
     let mut out = String::new();
     // Check IDs are printed whole (they are what a suppression names), so their column is as
     // wide as the longest one in the report; the resource column gives way.
@@ -43,7 +46,7 @@ pub fn report(report: &AuditReport, problems_only: bool) -> String {
             .filter(|f| f.account_id == account.account_id)
         {
             let problem = matches!(finding.status, Status::Fail | Status::Unknown);
-            if problems_only && !problem {
+            if !show_all && !problem {
                 continue;
             }
             let status = match finding.status {
@@ -80,6 +83,20 @@ pub fn report(report: &AuditReport, problems_only: bool) -> String {
             }
         }
         out.push('\n');
+    }
+    per_control(&mut out, report);
+    if !show_all {
+        let hidden = report
+            .findings
+            .iter()
+            .filter(|f| matches!(f.status, Status::Pass | Status::NotApplicable))
+            .count();
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "({hidden} PASS and N/A rows not listed; --all lists them)\n"
+            );
+        }
     }
     if !report.errors.is_empty() {
         let _ = writeln!(
@@ -145,6 +162,52 @@ pub fn report(report: &AuditReport, problems_only: bool) -> String {
         seconds
     );
     out
+}
+
+/// One line per control: its counts over all accounts and whether it holds.
+fn per_control(out: &mut String, report: &AuditReport) {
+    #[derive(Default)]
+    struct Counts {
+        fail: usize,
+        unknown: usize,
+        suppressed: usize,
+        pass: usize,
+        not_applicable: usize,
+    }
+    let mut controls: BTreeMap<&str, Counts> = BTreeMap::new();
+    for finding in &report.findings {
+        let counts = controls.entry(finding.control.as_str()).or_default();
+        match finding.status {
+            Status::Fail if finding.suppressed => counts.suppressed += 1,
+            Status::Fail => counts.fail += 1,
+            Status::Unknown => counts.unknown += 1,
+            Status::Pass => counts.pass += 1,
+            Status::NotApplicable => counts.not_applicable += 1,
+        }
+    }
+    if controls.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{:<17}{:>6}{:>9}{:>7}{:>6}{:>6}  VERDICT",
+        "CONTROL", "FAIL", "UNKNOWN", "SUPPR", "PASS", "N/A"
+    );
+    for (control, c) in &controls {
+        let verdict = if c.fail > 0 {
+            "violated"
+        } else if c.unknown > 0 {
+            "not verified (UNKNOWN)"
+        } else {
+            "holds"
+        };
+        let _ = writeln!(
+            out,
+            "{control:<17}{:>6}{:>9}{:>7}{:>6}{:>6}  {verdict}",
+            c.fail, c.unknown, c.suppressed, c.pass, c.not_applicable
+        );
+    }
+    out.push('\n');
 }
 
 /// The part of an ARN that names the resource: `arn:aws:ec2:r:a:volume/vol-1` → `volume/vol-1`.
@@ -264,12 +327,18 @@ mod tests {
             errors: vec![],
             units: vec![],
             suppressions: vec![],
+            baseline: None,
+            remediation: Default::default(),
         };
-        let table = super::report(&report, true);
+        let table = super::report(&report, false);
         assert!(
             table.contains("elasticache_replication_group_transit_encryption eu-central-1"),
             "{table}"
         );
         assert!(table.lines().all(|l| l.chars().count() <= WIDTH), "{table}");
+        assert!(
+            table.contains("TOM-ENC-TRANSIT       1        0      0     0     0  violated"),
+            "a summary line per control:\n{table}"
+        );
     }
 }
