@@ -65,7 +65,7 @@ pub async fn run_audit(
         report.add(evaluate(scan, policy, today));
     }
     report.finish();
-    report.record_suppressions(policy, today);
+    report.record_policy(policy, today);
     report
 }
 

@@ -87,7 +87,8 @@ impl ScheduleConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountConfig {
-    /// The 12-digit account ID, quoted (`"012345678901"`) so YAML keeps leading zeros.
+    /// The 12-digit account ID. Quoted or not, it is the text as written: an unquoted
+    /// `012345678901` keeps its leading zero (the parser reads the scalar's text, not a number).
     pub id: Spanned<String>,
     /// Role to reach the account with sts:AssumeRole. Without it, the ambient credentials must
     /// belong to this account.
@@ -215,7 +216,7 @@ impl Config {
         {
             Config::default()
         } else {
-            serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(path, &e)])?
+            serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(path, &e, text)])?
         };
         let mut config = config;
         let mut problems = config.problems(path);
@@ -341,8 +342,11 @@ impl Config {
     }
 }
 
-fn syntax_error(path: &Path, error: &serde_saphyr::Error) -> ConfigError {
-    ConfigError::located(path, tomwatch_checks::baseline::yaml_syntax_error(error))
+fn syntax_error(path: &Path, error: &serde_saphyr::Error, text: &str) -> ConfigError {
+    ConfigError::located(
+        path,
+        tomwatch_checks::baseline::yaml_syntax_error(error, text),
+    )
 }
 
 fn is_account_id(id: &str) -> bool {

@@ -21,6 +21,18 @@ pub struct AuditReport {
     pub units: Vec<UnitReport>,
     /// Every configured suppression, and whether it has expired.
     pub suppressions: Vec<SuppressionReport>,
+    /// The baseline the findings were judged by (set with the policy).
+    pub baseline: Option<BaselineIdentity>,
+    /// What to do about a FAIL of each check, from the baseline.
+    pub remediation: BTreeMap<String, String>,
+}
+
+/// Which baseline an audit applied: evidence must say what it measured against.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineIdentity {
+    pub name: String,
+    pub format_version: u32,
+    pub sha256: String,
 }
 
 /// A configured suppression as it stood when the report was made.
@@ -76,6 +88,8 @@ impl AuditReport {
             errors: Vec::new(),
             units: Vec::new(),
             suppressions: Vec::new(),
+            baseline: None,
+            remediation: BTreeMap::new(),
         }
     }
 
@@ -101,8 +115,24 @@ impl AuditReport {
         report
     }
 
-    /// Records how the policy's suppressions stand against the report's findings on `today`.
-    pub fn record_suppressions(&mut self, policy: &Policy, today: time::Date) {
+    /// Records the policy the findings were judged by: the baseline's identity, its remediation
+    /// of each check, and how its suppressions stand against the findings on `today`.
+    pub fn record_policy(&mut self, policy: &Policy, today: time::Date) {
+        let baseline = &policy.baseline;
+        self.baseline = Some(BaselineIdentity {
+            name: baseline.name.clone(),
+            format_version: baseline.format_version,
+            sha256: baseline.sha256.clone(),
+        });
+        self.remediation = baseline
+            .rules
+            .iter()
+            .map(|r| (r.check.meta.id.to_string(), r.remediation.clone()))
+            .collect();
+        self.record_suppressions(policy, today);
+    }
+
+    fn record_suppressions(&mut self, policy: &Policy, today: time::Date) {
         self.suppressions = policy
             .suppression_states(&self.findings, today)
             .map(|state| SuppressionReport {
@@ -180,14 +210,30 @@ impl AuditReport {
             .into_iter()
             .map(|(s, n)| (s.as_str(), n))
             .collect();
+        // A FAIL says what to do about it; the other statuses need no remediation.
+        let findings: Vec<serde_json::Value> = self
+            .findings
+            .iter()
+            .map(|finding| {
+                let mut value = serde_json::to_value(finding).unwrap_or_default();
+                if finding.status == Status::Fail {
+                    if let Some(remediation) = self.remediation.get(finding.check_id) {
+                        value["remediation"] = remediation.as_str().into();
+                    }
+                }
+                value
+            })
+            .collect();
         serde_json::json!({
             "schema": AUDIT_SCHEMA,
+            "tool": {"name": "tomwatch", "version": env!("CARGO_PKG_VERSION")},
+            "baseline": self.baseline,
             "started_at": format(&self.started_at),
             "finished_at": format(&self.finished_at),
             "accounts": self.accounts,
             "summary": counts,
             "suppressed": self.findings.iter().filter(|f| f.suppressed).count(),
-            "findings": self.findings,
+            "findings": findings,
             "errors": self.errors,
             "suppressions": self.suppressions,
         })

@@ -151,11 +151,12 @@ async fn findings(State(app): State<AppState>) -> impl IntoResponse {
         t.map(time::OffsetDateTime::from)
             .unwrap_or_else(time::OffsetDateTime::now_utc)
     };
-    let report = AuditReport::from_accounts(
+    let mut report = AuditReport::from_accounts(
         to_time(started),
         to_time(finished),
         snapshots.iter().map(|s| s.evaluated.clone()),
     );
+    report.record_policy(&app.state.policy(), time::OffsetDateTime::now_utc().date());
     let body = serde_json::to_string(&report.to_json()).unwrap_or_default();
     ([(header::CONTENT_TYPE, "application/json")], body)
 }

@@ -3,8 +3,9 @@
 //! in the same format, override parameters and disable checks with a reason.
 
 mod spec;
+mod yaml_error;
 
-pub use spec::syntax_error as yaml_syntax_error;
+pub use yaml_error::syntax_error as yaml_syntax_error;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,10 @@ pub const BUILTIN_BASELINE: &str = include_str!("../../../../config/baselines/to
 #[derive(Debug, Clone)]
 pub struct Baseline {
     pub name: String,
+    /// The file format's version (`version:`).
+    pub format_version: u32,
+    /// SHA-256 of the baseline file as read: which baseline an audit applied, for its evidence.
+    pub sha256: String,
     pub controls: Vec<Control>,
     /// In baseline order: by control, then as listed.
     pub rules: Vec<Rule>,

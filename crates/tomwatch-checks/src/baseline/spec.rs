@@ -1,10 +1,12 @@
 //! The file format of a baseline and its resolution against the check registry.
 
+use super::yaml_error::syntax_error;
 use super::{Baseline, BaselineError, Control, Rule};
 use crate::params::{ParameterOverrides, Parameters};
 use crate::registry::find_check;
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
+use sha2::Digest;
 use std::collections::HashMap;
 use tomwatch_model::Severity;
 
@@ -47,7 +49,8 @@ struct RuleSpec {
 }
 
 pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
-    let spec: BaselineSpec = serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(&e)])?;
+    let spec: BaselineSpec =
+        serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(&e, text)])?;
     let mut problems = Vec::new();
     if spec.version.value != 1 {
         problems.push(BaselineError::at(
@@ -126,6 +129,8 @@ pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
     if problems.is_empty() {
         Ok(Baseline {
             name: spec.name,
+            format_version: spec.version.value,
+            sha256: format!("{:x}", sha2::Sha256::digest(text.as_bytes())),
             controls,
             rules,
             params,
@@ -142,29 +147,4 @@ fn is_control_id(id: &str) -> bool {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
     })
-}
-
-/// A serde-saphyr error with its location split out; the crate prefixes the message with
-/// `line L column C:`, which we print ourselves.
-pub fn syntax_error(error: &serde_saphyr::Error) -> BaselineError {
-    let location = error.location();
-    let message = error.to_string();
-    let first_line = message.lines().next().unwrap_or("invalid YAML");
-    BaselineError {
-        line: location.as_ref().map(|l| l.line() as u32),
-        column: location.as_ref().map(|l| l.column() as u32),
-        message: strip_location_prefix(first_line).to_string(),
-    }
-}
-
-/// serde-saphyr prefixes `error: line L column C: `; we print the location ourselves, once.
-fn strip_location_prefix(message: &str) -> &str {
-    let message = message.strip_prefix("error: ").unwrap_or(message);
-    match message
-        .strip_prefix("line ")
-        .and_then(|rest| rest.split_once(": "))
-    {
-        Some((position, rest)) if position.contains(" column ") => rest,
-        _ => message,
-    }
 }

@@ -178,3 +178,18 @@ fn a_baseline_file_of_ones_own_replaces_the_builtin() {
     );
     assert!(!baseline.params.allowed_regions.allows("eu-west-1"));
 }
+
+/// The rule for account IDs: quoted or not, the ID is the text as written. YAML would read an
+/// unquoted `012345678901` as a number; the parser keeps the scalar's text, so the leading zero
+/// survives and either spelling names the same account.
+#[test]
+fn unquoted_account_ids_keep_their_leading_zeros() {
+    for spelling in ["012345678901", "\"012345678901\"", "'012345678901'"] {
+        let dir = std::env::temp_dir().join(format!("tomwatch-unquoted-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("tomwatch.yaml");
+        std::fs::write(&path, format!("accounts:\n  - id: {spelling}\n")).expect("write");
+        let config = Config::load(&path).unwrap_or_else(|p| panic!("{spelling}: {p:?}"));
+        assert_eq!(config.accounts[0].id.value, "012345678901", "{spelling}");
+    }
+}
