@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub type DriftEvents = BTreeMap<(String, String, DriftKind), u64>;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
-use tomwatch_model::{ApiStats, Finding};
+use tomwatch_model::{ApiStats, ErrorKind, Finding};
 
 /// The result of one completed scan of one account. Never mutated after it is published.
 #[derive(Debug, Clone)]
@@ -73,6 +73,8 @@ pub struct ServeState {
     skipped_scans: Mutex<BTreeMap<String, u64>>,
     storage_errors: Mutex<u64>,
     reload_failed: AtomicBool,
+    /// Why the daemon could not reach AWS at start-up yet (it retries); `None` once it has.
+    connection_failure: RwLock<Option<ErrorKind>>,
     /// The policy of the configuration in force, which the snapshots were judged by.
     policy: RwLock<Arc<Policy>>,
     pub api: ApiStats,
@@ -183,6 +185,15 @@ impl ServeState {
 
     pub fn storage_errors(&self) -> u64 {
         *lock(&self.storage_errors)
+    }
+
+    pub fn set_connection_failure(&self, failure: Option<ErrorKind>) {
+        *write(&self.connection_failure) = failure;
+    }
+
+    /// Set while start-up cannot reach AWS: every expected account is failing at sts.
+    pub fn connection_failure(&self) -> Option<ErrorKind> {
+        *read(&self.connection_failure)
     }
 
     pub fn set_reload_successful(&self, ok: bool) {

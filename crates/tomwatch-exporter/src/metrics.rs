@@ -4,7 +4,7 @@ use prometheus::{Encoder, GaugeVec, IntCounterVec, Opts, Registry, TextEncoder};
 use std::collections::BTreeMap;
 use std::time::UNIX_EPOCH;
 use tomwatch_engine::state::{DriftKind, ServeState};
-use tomwatch_model::{ErrorKind, Status};
+use tomwatch_model::{ErrorKind, Status, GLOBAL_REGION};
 
 /// Identity of this build, for `tomwatch_build_info`.
 #[derive(Debug, Clone)]
@@ -224,6 +224,18 @@ impl Metrics {
                     suppression.owner.as_str(),
                 ])
                 .set(end as f64);
+        }
+        if let Some(kind) = state.connection_failure() {
+            // Start-up cannot reach AWS yet: no account has been scanned, and each says why.
+            for account in &expected {
+                let id = account.account_id.as_str();
+                self.scan_success
+                    .with_label_values(&[id, GLOBAL_REGION, "sts"])
+                    .set(0.0);
+                self.collection_errors
+                    .with_label_values(&[id, GLOBAL_REGION, "sts", kind.as_str()])
+                    .set(1.0);
+            }
         }
         // One consistent view: the drift counters belong to exactly the published snapshots.
         let (snapshots, drift_events) = state.published();

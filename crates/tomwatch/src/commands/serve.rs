@@ -1,7 +1,8 @@
 use crate::cli::ServeArgs;
 use crate::commands::config::load;
 use crate::commands::setup::{
-    audit_options, check_endpoint_overrides, config_regions, connect, plan_accounts, runtime, usage,
+    audit_options, check_endpoint_overrides, config_regions, connector, identify, plan_accounts,
+    runtime, usage, IdentifyError,
 };
 use crate::exit;
 use std::net::SocketAddr;
@@ -10,16 +11,18 @@ use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use tomwatch_aws::AwsConnector;
+use tomwatch_aws::{AwsConnector, ConnectError};
 use tomwatch_engine::config::Config;
 use tomwatch_engine::daemon::{self, Schedule};
 use tomwatch_engine::drift::DriftStore;
-use tomwatch_engine::state::ServeState;
+use tomwatch_engine::state::{ExpectedAccount, ServeState};
 use tomwatch_exporter::{AppState, BuildInfo, WebConfig};
-use tomwatch_model::ApiStats;
+use tomwatch_model::{ApiStats, ErrorKind};
 
 /// How long in-flight work may take to stop after SIGTERM/SIGINT before the process exits anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
+/// The longest wait between two attempts to reach AWS at start-up.
+const MAX_CONNECT_BACKOFF: Duration = Duration::from_secs(60);
 
 pub fn run(args: ServeArgs) -> u8 {
     let prepared = (|| {
@@ -91,22 +94,44 @@ async fn serve(
         tls,
         shutdown.clone(),
     ));
-    let setup = match connect(&config, stats).await {
-        Ok(setup) => setup,
-        Err(code) => {
-            shutdown.cancel();
-            return code;
+    // Serving starts now, whether AWS answers or not: until it does, /metrics shows every
+    // configured account failing at sts, and start-up is retried with backoff. Only a config
+    // that does not fit the credentials stops the daemon.
+    state.set_expected(expected_accounts(&config), config.schedule.interval());
+    let connector = connector(&config, stats).await;
+    let mut delay = Duration::from_secs(1);
+    let (ambient_account, accounts) = loop {
+        match identify(&config, &connector).await {
+            Ok(identified) => break identified,
+            Err(IdentifyError::Config(problem)) => {
+                eprintln!("error: {problem}");
+                shutdown.cancel();
+                return exit::USAGE;
+            }
+            Err(IdentifyError::Connect(error)) => {
+                tracing::error!(
+                    retry_in_seconds = delay.as_secs(),
+                    "cannot start scanning yet: {error}"
+                );
+                state.set_connection_failure(Some(connect_error_kind(&error)));
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    _ = terminate.recv() => { shutdown.cancel(); return exit::COMPLIANT; }
+                    _ = interrupt.recv() => { shutdown.cancel(); return exit::COMPLIANT; }
+                }
+                delay = (delay * 2).min(MAX_CONNECT_BACKOFF);
+            }
         }
     };
+    state.set_connection_failure(None);
 
-    let schedule = schedule_of(&config, setup.accounts);
-    let connector = setup.connector;
+    let schedule = schedule_of(&config, accounts);
     let mut scheduler = start_scheduler(&connector, schedule, &state, &store, &shutdown);
 
     loop {
         tokio::select! {
             _ = hangup.recv() => {
-                match reload(&args, &setup.ambient_account) {
+                match reload(&args, &ambient_account) {
                     Ok(schedule) => {
                         scheduler.0.cancel();
                         let _ = scheduler.1.await;
@@ -138,6 +163,29 @@ async fn serve(
         );
     }
     exit::COMPLIANT
+}
+
+/// The accounts as the config names them, before the ambient identity is known (a config
+/// without accounts audits the ambient account, whose ID is not known yet).
+fn expected_accounts(config: &Config) -> Vec<ExpectedAccount> {
+    config
+        .accounts
+        .iter()
+        .map(|a| ExpectedAccount {
+            account_id: a.id.value.clone(),
+            environment: a.environment.clone(),
+        })
+        .collect()
+}
+
+/// The metric label of a failed start-up: rejected or missing credentials are access_denied.
+fn connect_error_kind(error: &ConnectError) -> ErrorKind {
+    match error {
+        ConnectError::NoCredentials(_) | ConnectError::CredentialsRejected(_) => {
+            ErrorKind::AccessDenied
+        }
+        ConnectError::Unreachable(_) => ErrorKind::Other,
+    }
 }
 
 /// The scheduler's own token (a child of the shutdown token) and its task.

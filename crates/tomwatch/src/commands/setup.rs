@@ -26,7 +26,6 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
 /// Everything needed to scan, resolved from the config and the environment.
 pub struct Setup {
     pub connector: AwsConnector,
-    pub ambient_account: String,
     pub accounts: Vec<PlannedAccount>,
     pub options: AuditOptions,
 }
@@ -34,20 +33,55 @@ pub struct Setup {
 /// Loads the AWS configuration and checks credentials. `Err` carries the exit code, after the
 /// reason has been printed.
 pub async fn connect(config: &Config, stats: ApiStats) -> Result<Setup, u8> {
+    let connector = connector(config, stats).await;
+    match identify(config, &connector).await {
+        Ok((_, accounts)) => Ok(Setup {
+            connector,
+            accounts,
+            options: audit_options(config),
+        }),
+        Err(problem) => usage(Err(problem.to_string())),
+    }
+}
+
+/// The AWS configuration of the environment (credentials are resolved lazily, on first use).
+pub async fn connector(config: &Config, stats: ApiStats) -> AwsConnector {
     let options = ConnectorOptions {
         attempt_timeout: Duration::from_secs(config.scan.api_attempt_timeout_seconds),
         max_attempts: config.scan.api_max_attempts,
         ..ConnectorOptions::default()
     };
-    let connector = AwsConnector::from_environment(&options, stats).await;
-    let identity = usage(connector.ambient_identity().await)?;
-    let accounts = usage(plan_accounts(config, &identity.account_id))?;
-    Ok(Setup {
-        connector,
-        ambient_account: identity.account_id,
-        accounts,
-        options: audit_options(config),
-    })
+    AwsConnector::from_environment(&options, stats).await
+}
+
+/// Why the accounts could not be planned: AWS could not be asked (worth retrying in a daemon),
+/// or the config does not fit the credentials (never fixed by waiting).
+#[derive(Debug)]
+pub enum IdentifyError {
+    Connect(tomwatch_aws::ConnectError),
+    Config(String),
+}
+
+impl std::fmt::Display for IdentifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IdentifyError::Connect(error) => error.fmt(f),
+            IdentifyError::Config(problem) => f.write_str(problem),
+        }
+    }
+}
+
+/// Who the ambient credentials are, and the accounts of the config planned against them.
+pub async fn identify(
+    config: &Config,
+    connector: &AwsConnector,
+) -> Result<(String, Vec<PlannedAccount>), IdentifyError> {
+    let identity = connector
+        .ambient_identity()
+        .await
+        .map_err(IdentifyError::Connect)?;
+    let accounts = plan_accounts(config, &identity.account_id).map_err(IdentifyError::Config)?;
+    Ok((identity.account_id, accounts))
 }
 
 pub fn audit_options(config: &Config) -> AuditOptions {
