@@ -153,3 +153,28 @@ fn iam_policy_covers_every_collector_call() {
         );
     }
 }
+
+#[test]
+fn an_expired_suppression_validates_with_a_warning_that_says_how_long_ago() {
+    let dir = scratch_dir("expired");
+    let path = dir.join("tomwatch.yaml");
+    let ended = (time::OffsetDateTime::now_utc() - time::Duration::days(10)).date();
+    std::fs::write(
+        &path,
+        format!(
+            "suppressions:\n  - check: iam_user_console_mfa\n    resource: \"arn:aws:iam::111111111111:user/bob\"\n    reason: left\n    owner: it-ops\n    expires: {ended}\n"
+        ),
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(tomwatch()
+        .args(["config", "validate", "--config"])
+        .arg(&path));
+    assert_eq!(code, 0, "an expired suppression is valid config: {stderr}");
+    assert!(stdout.contains(": ok"), "{stdout}");
+    assert!(
+        stderr.contains(&format!(
+            "expired on {ended} (10 days ago) and hides nothing any more"
+        )),
+        "{stderr}"
+    );
+}

@@ -20,6 +20,9 @@ pub fn validate(args: ValidateArgs) -> u8 {
                     .count(),
                 config.policy.suppressions.len(),
             );
+            for warning in expired_suppressions(&config, time::OffsetDateTime::now_utc().date()) {
+                eprintln!("warning: {warning}");
+            }
             exit::COMPLIANT
         }
         None => exit::USAGE,
@@ -37,4 +40,25 @@ pub fn load(path: &Path) -> Option<Config> {
             None
         }
     }
+}
+
+/// Suppressions whose end has passed: still valid config, but they hide nothing any more.
+fn expired_suppressions(config: &Config, today: time::Date) -> Vec<String> {
+    config
+        .policy
+        .suppressions
+        .iter()
+        .filter(|s| s.is_expired(today))
+        .map(|s| {
+            let days = (today - s.expires).whole_days();
+            format!(
+                "the suppression of {} on {} (owner {}) expired on {} ({days} day{} ago) and hides nothing any more: renew it with a new `expires` or remove it",
+                s.check.text,
+                s.resource.text,
+                s.owner,
+                s.expires,
+                if days == 1 { "" } else { "s" }
+            )
+        })
+        .collect()
 }

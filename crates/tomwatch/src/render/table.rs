@@ -210,13 +210,21 @@ fn per_control(out: &mut String, report: &AuditReport) {
     out.push('\n');
 }
 
-/// The part of an ARN that names the resource: `arn:aws:ec2:r:a:volume/vol-1` → `volume/vol-1`.
+/// What tells a resource apart in a narrow column: its name or ID, the ARN's last segment
+/// (`arn:aws:ec2:r:a:volume/vol-1` → `vol-1`, `…:db:orders` → `orders`). The resource type is
+/// the check's; the region has its own column.
 fn short_resource(arn: &str) -> &str {
     if let Some(rest) = arn.strip_prefix("arn:") {
         // arn:partition:service:region:account:resource — the resource may itself contain ':'.
         let mut parts = rest.splitn(5, ':');
         if let Some(resource) = parts.nth(4) {
-            return resource;
+            let name = resource.rsplit(['/', ':']).next().unwrap_or(resource);
+            // A wildcard scope (`security-group/*`) says more with its type.
+            return if name == "*" || name.is_empty() {
+                resource
+            } else {
+                name
+            };
         }
     }
     arn
@@ -265,12 +273,20 @@ mod tests {
     fn resources_are_shortened_to_their_name() {
         assert_eq!(
             short_resource("arn:aws:ec2:eu-central-1:111111111111:volume/vol-1"),
-            "volume/vol-1"
+            "vol-1"
         );
         assert_eq!(short_resource("arn:aws:s3:::bucket"), "bucket");
         assert_eq!(
             short_resource("arn:aws:rds:eu-central-1:111111111111:db:orders"),
-            "db:orders"
+            "orders"
+        );
+        assert_eq!(
+            short_resource("arn:aws:ecs:eu-central-1:111111111111:service/shop/mailer"),
+            "mailer"
+        );
+        assert_eq!(
+            short_resource("arn:aws:ec2:eu-west-1:111111111111:security-group/*"),
+            "security-group/*"
         );
         assert_eq!(short_resource("not-an-arn"), "not-an-arn");
     }
