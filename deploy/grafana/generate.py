@@ -378,7 +378,12 @@ def build() -> dict:
     board = variables(board)
     for row in (compliance_row, failures_row, suppressions_row, health_row):
         board = row(board)
-    return json.loads(json.dumps(board.build(), cls=JSONEncoder))
+    built = json.loads(json.dumps(board.build(), cls=JSONEncoder))
+    # Panels without options of their own get Grafana's defaults, not an explicit null.
+    for panel in built["panels"]:
+        if panel.get("options", {}) is None:
+            del panel["options"]
+    return built
 
 
 def main() -> int:
