@@ -135,6 +135,28 @@ pub fn report(report: &AuditReport, show_all: bool) -> String {
             let _ = writeln!(out, "{}", clip(&line, WIDTH));
         }
     }
+    let unused: Vec<_> = report
+        .suppressions
+        .iter()
+        .filter(|s| !s.expired && s.matched == 0)
+        .collect();
+    if !unused.is_empty() {
+        if !report.errors.is_empty() || report.suppressions.iter().any(|s| s.expired) {
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "Unused suppressions ({}): they match no FAIL in this audit; remove them, or check their patterns",
+            unused.len()
+        );
+        for s in unused {
+            let line = format!(
+                "  {} {} until {} (owner {})",
+                s.check, s.resource, s.expires, s.owner
+            );
+            let _ = writeln!(out, "{}", clip(&line, WIDTH));
+        }
+    }
     let counts = report.counts();
     let suppressed = report.findings.iter().filter(|f| f.suppressed).count();
     let summary: Vec<String> = Status::ALL
@@ -150,7 +172,12 @@ pub fn report(report: &AuditReport, show_all: bool) -> String {
         .collect();
     let regions: usize = report.accounts.iter().map(|a| a.regions.len()).sum();
     let seconds = (report.finished_at - report.started_at).as_seconds_f64();
-    if !report.errors.is_empty() || report.suppressions.iter().any(|s| s.expired) {
+    if !report.errors.is_empty()
+        || report
+            .suppressions
+            .iter()
+            .any(|s| s.expired || s.matched == 0)
+    {
         out.push('\n');
     }
     let _ = writeln!(
@@ -355,6 +382,26 @@ mod tests {
         assert!(
             table.contains("TOM-ENC-TRANSIT       1        0      0     0     0  violated"),
             "a summary line per control:\n{table}"
+        );
+
+        // A suppression that hides nothing is worth a word; one that hides a FAIL is not.
+        let mut report = report;
+        let suppression = |resource: &str, matched| tomwatch_engine::SuppressionReport {
+            check: "iam_user_console_mfa".into(),
+            resource: resource.into(),
+            reason: "leaves".into(),
+            owner: "it-ops".into(),
+            expires: "2099-12-31".into(),
+            expired: false,
+            matched,
+        };
+        report.suppressions = vec![suppression("*user/bob", 0), suppression("*user/eve", 1)];
+        let table = super::report(&report, false);
+        assert!(
+            table.contains("Unused suppressions (1): they match no FAIL in this audit")
+                && table.contains("iam_user_console_mfa *user/bob until 2099-12-31 (owner it-ops)")
+                && !table.contains("*user/eve until"),
+            "{table}"
         );
     }
 }
