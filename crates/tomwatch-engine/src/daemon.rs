@@ -264,33 +264,10 @@ pub fn unix_seconds(time: SystemTime) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::EvaluatedAccount;
-    use crate::report::AccountReport;
-    use crate::test_support::finding;
+    use crate::test_support::{finding, snapshot};
     use tomwatch_model::Status;
 
     const CHECK: &str = "ec2_security_group_world_ingress_web_only";
-
-    fn snapshot_with(findings: Vec<tomwatch_model::Finding>) -> AccountSnapshot {
-        AccountSnapshot {
-            evaluated: EvaluatedAccount {
-                account: AccountReport {
-                    account_id: "111111111111".into(),
-                    environment: None,
-                    regions: vec![],
-                },
-                findings,
-                errors: vec![],
-                units: vec![],
-            },
-            first_seen: BTreeMap::new(),
-            unverified: vec![],
-            started_at: UNIX_EPOCH,
-            finished_at: UNIX_EPOCH,
-            duration: Duration::ZERO,
-            last_reached_aws: None,
-        }
-    }
 
     #[test]
     fn unverified_failures_keep_the_labels_they_are_known_by() {
@@ -301,7 +278,10 @@ mod tests {
         };
         let mut confirmed = finding(CHECK, "sg-2", Status::Fail);
         confirmed.region = "eu-west-1".into();
-        let previous = snapshot_with(vec![confirmed, finding(CHECK, "sg-9", Status::Fail)]);
+        let previous = snapshot(
+            "111111111111",
+            vec![confirmed, finding(CHECK, "sg-9", Status::Fail)],
+        );
         let current = [
             finding(CHECK, "sg-1", Status::Unknown),
             finding(
@@ -327,7 +307,7 @@ mod tests {
             "sg-1 from its UNKNOWN finding, sg-2 from the last FAIL; sg-3 is known by neither"
         );
         // Carried on through a second blind scan, from the previous snapshot's unverified list.
-        let mut second = snapshot_with(vec![]);
+        let mut second = snapshot("111111111111", vec![]);
         second.unverified = carried;
         let again = unverified_failures(&reconciled, &[], Some(&second));
         assert_eq!(again.len(), 2);

@@ -208,30 +208,7 @@ impl ServeState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::EvaluatedAccount;
-    use crate::report::AccountReport;
-    use std::time::UNIX_EPOCH;
-
-    fn snapshot(account: &str) -> AccountSnapshot {
-        AccountSnapshot {
-            evaluated: EvaluatedAccount {
-                account: AccountReport {
-                    account_id: account.into(),
-                    environment: None,
-                    regions: vec![],
-                },
-                findings: vec![],
-                errors: vec![],
-                units: vec![],
-            },
-            first_seen: BTreeMap::new(),
-            unverified: vec![],
-            started_at: UNIX_EPOCH,
-            finished_at: UNIX_EPOCH,
-            duration: Duration::ZERO,
-            last_reached_aws: None,
-        }
-    }
+    use crate::test_support::snapshot;
 
     #[test]
     fn drift_counts_are_published_with_the_snapshot_that_explains_them() {
@@ -239,13 +216,16 @@ mod tests {
         let (snapshots, drift) = state.published();
         assert!(snapshots.is_empty() && drift.is_empty());
         state.publish(
-            snapshot("111111111111"),
+            snapshot("111111111111", vec![]),
             &[
                 ("TOM-NET", DriftKind::New, 2),
                 ("TOM-NET", DriftKind::Resolved, 1),
             ],
         );
-        state.publish(snapshot("111111111111"), &[("TOM-NET", DriftKind::New, 1)]);
+        state.publish(
+            snapshot("111111111111", vec![]),
+            &[("TOM-NET", DriftKind::New, 1)],
+        );
         let (snapshots, drift) = state.published();
         assert_eq!(
             snapshots.len(),
