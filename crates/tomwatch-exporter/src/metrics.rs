@@ -195,13 +195,6 @@ impl Metrics {
                 .set(interval.as_secs_f64());
         }
         let expected = state.expected();
-        let environment_of = |account: &str| -> &str {
-            expected
-                .iter()
-                .find(|a| a.account_id == account)
-                .and_then(|a| a.environment.as_deref())
-                .unwrap_or("")
-        };
         for account in &expected {
             let environment = account.environment.as_deref().unwrap_or("");
             self.account_info
@@ -242,7 +235,7 @@ impl Metrics {
         for snapshot in &snapshots {
             let evaluated = &snapshot.evaluated;
             let account = evaluated.account.account_id.as_str();
-            let environment = environment_of(account);
+            let environment = evaluated.account.environment.as_deref().unwrap_or("");
 
             // A suppressed FAIL is counted as SUPPRESSED, not as FAIL: FAIL is what needs action.
             let mut counts: BTreeMap<(&str, Status), u64> = BTreeMap::new();
