@@ -66,6 +66,20 @@ def organize(rename: dict[str, str], hide: list[str], order: list[str] | None = 
     return model.DataTransformerConfig(id_val="organize", options=options)
 
 
+def count_stat(title: str, description: str, expr: str, alarm: str | None = None) -> stat.Panel:
+    """A single number; with `alarm`, its background turns that color from 1 up."""
+    panel = (
+        stat.Panel()
+        .title(title)
+        .description(description)
+        .with_target(query(expr))
+        .reduce_options(parts.ReduceDataOptions().calcs(["lastNotNull"]))
+    )
+    if alarm:
+        panel = panel.color_mode(common.BigValueColorMode.BACKGROUND).thresholds(thresholds((None, "green"), (1, alarm)))
+    return panel
+
+
 def colored_cells() -> list[model.DynamicConfigValue]:
     return [model.DynamicConfigValue(id_val="custom.cellOptions", value={"type": "color-background"})]
 
@@ -116,24 +130,22 @@ def compliance_row(board: dashboard.Dashboard) -> dashboard.Dashboard:
         .span(16)
     )
     board = board.with_panel(
-        stat.Panel()
-        .title("Open failures")
-        .description("Unsuppressed FAILs that are open, including those the last scan could not verify (held until evidence resolves them).")
-        .with_target(query(f"count(tomwatch:failing_resource:open{{{ACCOUNT}, {CONTROL}}}) or vector(0)"))
-        .reduce_options(parts.ReduceDataOptions().calcs(["lastNotNull"]))
-        .color_mode(common.BigValueColorMode.BACKGROUND)
-        .thresholds(thresholds((None, "green"), (1, "red")))
+        count_stat(
+            "Open failures",
+            "Unsuppressed FAILs that are open, including those the last scan could not verify (held until evidence resolves them).",
+            f"count(tomwatch:failing_resource:open{{{ACCOUNT}, {CONTROL}}}) or vector(0)",
+            alarm="red",
+        )
         .height(9)
         .span(4)
     )
     board = board.with_panel(
-        stat.Panel()
-        .title("UNKNOWN findings")
-        .description("Findings tomwatch could not decide because a value could not be collected: not compliant, not a FAIL either.")
-        .with_target(query(f'sum(tomwatch_findings{{status="UNKNOWN", {ACCOUNT}, {CONTROL}}})'))
-        .reduce_options(parts.ReduceDataOptions().calcs(["lastNotNull"]))
-        .color_mode(common.BigValueColorMode.BACKGROUND)
-        .thresholds(thresholds((None, "green"), (1, "orange")))
+        count_stat(
+            "UNKNOWN findings",
+            "Findings tomwatch could not decide because a value could not be collected: not compliant, not a FAIL either.",
+            f'sum(tomwatch_findings{{status="UNKNOWN", {ACCOUNT}, {CONTROL}}})',
+            alarm="orange",
+        )
         .height(9)
         .span(4)
     )
@@ -248,11 +260,11 @@ def suppressions_row(board: dashboard.Dashboard) -> dashboard.Dashboard:
         .span(18)
     )
     board = board.with_panel(
-        stat.Panel()
-        .title("Suppressed FAILs")
-        .description("FAILs that an unexpired suppression accepts: they do not page or fail the audit.")
-        .with_target(query(f'sum(tomwatch_findings{{status="SUPPRESSED", {ACCOUNT}, {CONTROL}}})'))
-        .reduce_options(parts.ReduceDataOptions().calcs(["lastNotNull"]))
+        count_stat(
+            "Suppressed FAILs",
+            "FAILs that an unexpired suppression accepts: they do not page or fail the audit.",
+            f'sum(tomwatch_findings{{status="SUPPRESSED", {ACCOUNT}, {CONTROL}}})',
+        )
         .height(7)
         .span(6)
     )
