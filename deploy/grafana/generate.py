@@ -45,15 +45,24 @@ def thresholds(*steps: tuple[float | None, str]) -> dashboard.ThresholdsConfig:
     )
 
 
-def compliance_mapping() -> list[model.ValueMapping]:
+def one_or_zero(one: str, zero: str) -> list[model.ValueMapping]:
+    """1 (green) and 0 (red) of a 0/1 gauge, in words."""
     return [
         model.ValueMap(
             options={
-                "1": model.ValueMappingResult(text="compliant", color="green", index=0),
-                "0": model.ValueMappingResult(text="violated", color="red", index=1),
+                "1": model.ValueMappingResult(text=one, color="green", index=0),
+                "0": model.ValueMappingResult(text=zero, color="red", index=1),
             }
         )
     ]
+
+
+def account_matrix(column: str) -> model.DataTransformerConfig:
+    """One row per account, one column per value of `column`."""
+    return model.DataTransformerConfig(
+        id_val="groupingToMatrix",
+        options={"columnField": column, "rowField": "account_id", "valueField": "Value"},
+    )
 
 
 def organize(rename: dict[str, str], hide: list[str], order: list[str] | None = None) -> model.DataTransformerConfig:
@@ -117,13 +126,8 @@ def compliance_row(board: dashboard.Dashboard) -> dashboard.Dashboard:
                 instant=True,
             )
         )
-        .with_transformation(
-            model.DataTransformerConfig(
-                id_val="groupingToMatrix",
-                options={"columnField": "control", "rowField": "account_id", "valueField": "Value"},
-            )
-        )
-        .mappings(compliance_mapping())
+        .with_transformation(account_matrix("control"))
+        .mappings(one_or_zero("compliant", "violated"))
         .thresholds(thresholds((None, "red"), (1, "green")))
         .override_by_regexp("TOM-.*", colored_cells())
         .height(9)
@@ -278,22 +282,8 @@ def health_row(board: dashboard.Dashboard) -> dashboard.Dashboard:
         .title("Collection by account and service")
         .description("1: every region of the service was collected in the last scan; 0: at least one region failed (its findings are UNKNOWN).")
         .with_target(query(f"min by (account_id, service) (tomwatch_scan_success{{{ACCOUNT}}})", instant=True))
-        .with_transformation(
-            model.DataTransformerConfig(
-                id_val="groupingToMatrix",
-                options={"columnField": "service", "rowField": "account_id", "valueField": "Value"},
-            )
-        )
-        .mappings(
-            [
-                model.ValueMap(
-                    options={
-                        "1": model.ValueMappingResult(text="ok", color="green", index=0),
-                        "0": model.ValueMappingResult(text="failing", color="red", index=1),
-                    }
-                )
-            ]
-        )
+        .with_transformation(account_matrix("service"))
+        .mappings(one_or_zero("ok", "failing"))
         .height(8)
         .span(12)
     )
