@@ -4,6 +4,7 @@
 //! Unknown keys are errors, and every error names the file, line and column to fix.
 
 mod policy;
+mod recovery;
 mod regions;
 
 pub use policy::{BaselineConfig, DisabledCheck, SuppressionConfig};
@@ -210,22 +211,27 @@ impl Config {
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
         // An empty file or one of only comments is a valid, empty configuration.
-        let config: Config = if text
+        if text
             .lines()
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
         {
-            Config::default()
-        } else {
-            serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(path, &e, text)])?
-        };
-        let mut config = config;
-        let mut problems = config.problems(path);
-        match policy::resolve(path, &config.baseline, &config.suppressions) {
-            Ok(policy) => config.policy = std::sync::Arc::new(policy),
+            return Config::default().resolved(path);
+        }
+        match serde_saphyr::from_str::<Config>(text) {
+            Ok(config) => config.resolved(path),
+            Err(error) => Err(problems_of_unparsed(path, text, &error)),
+        }
+    }
+
+    /// The config with its policy resolved, or every problem its values have.
+    fn resolved(mut self, path: &Path) -> Result<Config, Vec<ConfigError>> {
+        let mut problems = self.problems(path);
+        match policy::resolve(path, &self.baseline, &self.suppressions) {
+            Ok(policy) => self.policy = std::sync::Arc::new(policy),
             Err(errors) => problems.extend(errors),
         }
         if problems.is_empty() {
-            Ok(config)
+            Ok(self)
         } else {
             Err(problems)
         }
@@ -347,6 +353,34 @@ fn syntax_error(path: &Path, error: &serde_saphyr::Error, text: &str) -> ConfigE
         path,
         tomwatch_checks::baseline::yaml_syntax_error(error, text),
     )
+}
+
+/// Every problem of a document that did not deserialize: the error that stopped serde, and
+/// those of the pieces that parse on their own (see `recovery`), in the order of the file.
+/// After a syntax error nothing else can be trusted, so that error comes alone.
+fn problems_of_unparsed(path: &Path, text: &str, error: &serde_saphyr::Error) -> Vec<ConfigError> {
+    let mut problems = vec![syntax_error(path, error, text)];
+    if !recovery::is_value_error(error) {
+        return problems;
+    }
+    for piece in recovery::pieces(text) {
+        match serde_saphyr::from_str::<Config>(&piece) {
+            Ok(part) => problems.extend(part.resolved(path).err().unwrap_or_default()),
+            Err(e) if recovery::is_value_error(&e) => problems.push(syntax_error(path, &e, &piece)),
+            Err(_) => {}
+        }
+    }
+    // Located problems in file order; whole-file ones (line None) after them.
+    problems.sort_by(|a, b| {
+        (a.line.is_none(), a.line, a.column, &a.message).cmp(&(
+            b.line.is_none(),
+            b.line,
+            b.column,
+            &b.message,
+        ))
+    });
+    problems.dedup();
+    problems
 }
 
 fn is_account_id(id: &str) -> bool {

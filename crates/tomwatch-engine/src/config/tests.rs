@@ -193,3 +193,40 @@ fn unquoted_account_ids_keep_their_leading_zeros() {
         assert_eq!(config.accounts[0].id.value, "012345678901", "{spelling}");
     }
 }
+
+/// One run of `config validate` names every problem, each where it is, not only the first.
+#[test]
+fn every_problem_of_a_file_is_reported_in_file_order() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../config/fixtures/several-problems.bad.yaml");
+    let problems = Config::load(&path).expect_err("fixture is bad");
+    let found: Vec<(Option<u32>, &str)> = problems
+        .iter()
+        .map(|p| (p.line, p.message.as_str()))
+        .collect();
+    let expected_lines = [4, 5, 6, 8, 10];
+    assert_eq!(
+        found.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
+        expected_lines.map(Some),
+        "{found:#?}"
+    );
+    assert!(found[0].1.contains("unknown field `rolearn`"), "{found:?}");
+    assert!(found[1].1.contains("not 12 digits"), "{found:?}");
+    assert!(found[2].1.contains("eu_west_1"), "{found:?}");
+    assert!(
+        found[3].1.contains("`schedule.jitter` must be a number"),
+        "{found:?}"
+    );
+    assert!(found[4].1.contains("no_such_check"), "{found:?}");
+}
+
+/// After a syntax error the rest of the file cannot be read reliably: that error comes alone.
+#[test]
+fn a_syntax_error_is_reported_alone() {
+    let problems = Config::parse(
+        Path::new("c.yaml"),
+        "accounts:\n  - id: \"1\n schedule:\n  jitter: x\n",
+    )
+    .expect_err("bad");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+}
