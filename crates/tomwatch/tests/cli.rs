@@ -76,6 +76,79 @@ fn every_semantic_problem_is_reported_at_once() {
 }
 
 #[test]
+fn type_errors_in_several_sections_are_reported_at_once() {
+    let dir = scratch_dir("typeerrors");
+    let path = dir.join("tomwatch.yaml");
+    std::fs::write(
+        &path,
+        "accounts:\n  - id: \"111111111111\"\n    rolearn: x\nscan:\n  concurrency: many\nschedule:\n  jitter: 0.1\n  interval: 5x\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = run(tomwatch()
+        .args(["config", "validate", "--config"])
+        .arg(&path));
+    assert_eq!(code, 2);
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    assert!(stderr.contains(":3:5: unknown field `rolearn`"), "{stderr}");
+    assert!(
+        stderr.contains(":5:16: `scan.concurrency` must be a whole number, 0 or more"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(":8:13: schedule.interval `5x` is not a duration"),
+        "{stderr}"
+    );
+}
+
+/// Checks that ask more than the TOM's words are marked, off by default, and one line turns
+/// one on.
+#[test]
+fn checks_beyond_the_tom_are_marked_and_off_until_enabled() {
+    const CHECK: &str = "cognito_user_pool_threat_protection";
+    let listing = |config: Option<&std::path::Path>| {
+        let mut command = tomwatch();
+        command.args(["checks", "--format", "json"]);
+        if let Some(path) = config {
+            command.arg("--config").arg(path);
+        }
+        let (code, stdout, stderr) = run(&mut command);
+        assert_eq!(code, 0, "{stderr}");
+        let all: Vec<serde_json::Value> = serde_json::from_str(&stdout).expect("json");
+        all.into_iter().find(|c| c["id"] == CHECK).expect("listed")
+    };
+    let default = listing(None);
+    assert_eq!(default["enabled"], false, "{default}");
+    assert!(default["beyond_tom"]
+        .as_str()
+        .is_some_and(|why| why.contains("Cognito")));
+
+    let (_, table, _) = run(tomwatch().args(["checks", "--control", "tom-authn"]));
+    let row = table.lines().find(|l| l.starts_with(CHECK)).expect("row");
+    assert!(
+        row.contains("+ ") && row.contains("[off: beyond the TOM]"),
+        "{table}"
+    );
+    assert!(!table
+        .lines()
+        .any(|l| l.starts_with("cognito_user_pool_mfa_required") && l.contains("off")));
+
+    let dir = scratch_dir("enable");
+    let path = dir.join("tomwatch.yaml");
+    std::fs::write(&path, format!("baseline:\n  enable: [{CHECK}]\n")).expect("write");
+    assert_eq!(listing(Some(&path))["enabled"], true);
+
+    std::fs::write(&path, "baseline:\n  enable: [rds_instance_not_public]\n").expect("write");
+    let (code, _, stderr) = run(tomwatch()
+        .args(["config", "validate", "--config"])
+        .arg(&path));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(":2:12: check `rds_instance_not_public` already runs by default"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn shipped_example_config_validates() {
     let path = repo_root().join("config/tomwatch.example.yaml");
     let (code, stdout, stderr) = run(tomwatch()
@@ -112,6 +185,7 @@ fn checks_lists_the_catalogue_and_filters_by_control() {
     let (_, table, _) = run(tomwatch().args(["checks"]));
     let control_column: std::collections::BTreeSet<Option<usize>> = table
         .lines()
+        .take_while(|l| !l.is_empty())
         .map(|l| l.find(" TOM-").or_else(|| l.find(" CONTROL")))
         .collect();
     assert_eq!(control_column.len(), 1, "{table}");

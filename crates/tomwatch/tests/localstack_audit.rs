@@ -6,7 +6,7 @@ mod support;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
-use support::{run, Estate};
+use support::{run, Estate, ENABLE_BEYOND_TOM};
 
 fn estate() -> &'static Estate {
     static ESTATE: OnceLock<Estate> = OnceLock::new();
@@ -59,8 +59,9 @@ fn every_planted_verdict_is_reported_exactly_and_nothing_else_fails() {
     let estate = estate();
     // The estate plants S3 data events, backup plans and week-long retention both ways, so the
     // test's baseline requires them (as config/demo.yaml does).
-    let config = "regions: all\nbaseline:\n  parameters:\n    s3_data_events_required: true\n    backup_plan_required: true\n    min_backup_retention_days: 7\n";
-    let (code, report, stderr) = audit_json(estate, config, &[], &[]);
+    // It also plants the checks that go beyond the TOM (off by default), so it enables them.
+    let config = format!("regions: all\nbaseline:\n  parameters:\n    s3_data_events_required: true\n    backup_plan_required: true\n    min_backup_retention_days: 7\n{ENABLE_BEYOND_TOM}");
+    let (code, report, stderr) = audit_json(estate, &config, &[], &[]);
     assert_eq!(code, 1, "FAILs are planted, so exit 1; stderr: {stderr}");
     assert_eq!(report["schema"], "tomwatch.audit.v1");
     // Evidence says which tool and which baseline produced it, and what to do about a FAIL.
@@ -176,7 +177,7 @@ fn an_unreachable_service_makes_its_findings_unknown_and_spoils_nothing_else() {
     // KMS points at a closed port; everything else still answers.
     let (code, report, _) = audit_json(
         estate,
-        "regions: [eu-central-1, eu-west-1]\nscan:\n  api_max_attempts: 1\n",
+        "regions: [eu-central-1, eu-west-1]\nscan:\n  api_max_attempts: 1\nbaseline:\n  enable: [kms_key_rotation_enabled]\n",
         &[],
         &[("AWS_ENDPOINT_URL_KMS", "http://127.0.0.1:9")],
     );
@@ -306,8 +307,10 @@ fn ambient_credentials_of_another_account_are_a_usage_error() {
 #[test]
 fn exit_code_is_0_when_compliant_and_3_when_something_could_not_be_seen() {
     let compliant = Estate::seed_compliant("compliant");
-    let scope = "regions: [eu-central-1, eu-west-1]\nscan:\n  api_max_attempts: 1\n";
-    let config = compliant.compliant_config(scope);
+    let scope = format!(
+        "regions: [eu-central-1, eu-west-1]\nscan:\n  api_max_attempts: 1\nbaseline:\n{ENABLE_BEYOND_TOM}"
+    );
+    let config = compliant.compliant_config(&scope);
 
     let (code, stdout, stderr) = run(compliant
         .tomwatch()

@@ -50,9 +50,15 @@ pub struct Rule {
     pub control: String,
     pub severity: Severity,
     pub remediation: String,
-    /// The reason the user gave for not running this check.
+    /// Why this check does not run: the reason the user gave, or `BEYOND_TOM_OFF`.
     pub disabled: Option<String>,
+    /// What the check asks beyond the TOM document's words; such checks are off by default.
+    pub beyond_tom: Option<String>,
 }
+
+/// Why a check marked `beyond_tom` does not run until a config enables it.
+pub const BEYOND_TOM_OFF: &str =
+    "goes beyond the TOM's words, off by default (turn it on with `baseline.enable`)";
 
 /// A problem in a baseline or in the overrides of one, where the user has to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +119,28 @@ impl Baseline {
             }
             None if find_check(check_id).is_some() => Err(format!(
                 "check `{check_id}` is not part of baseline `{}`, so it cannot be disabled",
+                self.name
+            )),
+            None => Err(format!(
+                "unknown check `{check_id}` (`tomwatch checks` lists them)"
+            )),
+        }
+    }
+
+    /// Turns on a check that is off by default because it goes beyond the TOM's words.
+    pub fn enable(&mut self, check_id: &str) -> Result<(), String> {
+        match self.rules.iter_mut().find(|r| r.check.meta.id == check_id) {
+            Some(rule) if rule.beyond_tom.is_some() => {
+                if rule.disabled.as_deref() == Some(BEYOND_TOM_OFF) {
+                    rule.disabled = None;
+                }
+                Ok(())
+            }
+            Some(_) => Err(format!(
+                "check `{check_id}` already runs by default; `baseline.enable` is for checks marked beyond the TOM"
+            )),
+            None if find_check(check_id).is_some() => Err(format!(
+                "check `{check_id}` is not part of baseline `{}`, so it cannot be enabled",
                 self.name
             )),
             None => Err(format!(

@@ -46,6 +46,10 @@ struct RuleSpec {
     severity: Severity,
     /// What to do about a FAIL.
     remediation: String,
+    /// Set on a check that asks more than the TOM document's words promise, saying what it
+    /// adds. Such a check is off until a config turns it on (`baseline.enable`).
+    #[serde(default)]
+    beyond_tom: Option<String>,
 }
 
 pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
@@ -116,7 +120,11 @@ pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
                 control: id.clone(),
                 severity: rule.severity,
                 remediation: rule.remediation,
-                disabled: None,
+                disabled: rule
+                    .beyond_tom
+                    .as_ref()
+                    .map(|_| super::BEYOND_TOM_OFF.to_string()),
+                beyond_tom: rule.beyond_tom,
             });
         }
         controls.push(Control {

@@ -179,6 +179,45 @@ fn disabled_checks_do_not_run_and_unknown_ones_cannot_be_disabled() {
         .contains("unknown check `rds_instance_multi`"));
 }
 
+/// Adopting the baseline FAILs only what the TOM promises: the checks that ask more are marked
+/// and do not run until a config enables them.
+#[test]
+fn checks_beyond_the_tom_are_off_until_enabled() {
+    let mut baseline = Baseline::builtin();
+    let beyond: Vec<&str> = baseline
+        .rules
+        .iter()
+        .filter(|r| r.beyond_tom.is_some())
+        .map(|r| r.check.meta.id)
+        .collect();
+    assert_eq!(
+        beyond,
+        [
+            "kms_key_rotation_enabled",
+            "ec2_vpc_flow_logs_enabled",
+            "cloudtrail_trail_log_file_validation",
+            "cloudtrail_trail_kms_encrypted",
+            "cognito_user_pool_threat_protection",
+        ]
+    );
+    let runs = |b: &Baseline, id: &str| b.enabled_rules().any(|r| r.check.meta.id == id);
+    assert!(beyond.iter().all(|id| !runs(&baseline, id)));
+    assert!(runs(&baseline, "cognito_user_pool_mfa_required"));
+
+    baseline
+        .enable("cognito_user_pool_threat_protection")
+        .expect("marked check");
+    assert!(runs(&baseline, "cognito_user_pool_threat_protection"));
+    assert!(baseline
+        .enable("rds_instance_multi_az")
+        .unwrap_err()
+        .contains("already runs by default"));
+    assert!(baseline
+        .enable("rds_instance_multi")
+        .unwrap_err()
+        .contains("unknown check"));
+}
+
 #[test]
 fn findings_carry_the_control_and_severity_the_baseline_gives_them() {
     let text = BUILTIN_BASELINE.replace(

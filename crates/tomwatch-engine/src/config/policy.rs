@@ -21,6 +21,10 @@ pub struct BaselineConfig {
     /// Checks not to run, each with the reason (shown by `tomwatch checks` and in reports).
     #[serde(default)]
     pub disable: Vec<DisabledCheck>,
+    /// Checks to run that the baseline marks as going beyond the TOM's words (off by default),
+    /// e.g. `[cognito_user_pool_threat_protection]`.
+    #[serde(default)]
+    pub enable: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -89,6 +93,24 @@ pub(super) fn resolve(
     };
     if let Err(errors) = resolved.override_parameters(&baseline.parameters) {
         problems.extend(errors.into_iter().map(|e| ConfigError::located(path, e)));
+    }
+    for enabled in &baseline.enable {
+        if baseline
+            .disable
+            .iter()
+            .any(|d| d.check.value == enabled.value)
+        {
+            problems.push(ConfigError::at(
+                path,
+                &enabled.referenced,
+                format!(
+                    "check {} is both enabled and disabled: keep one of the two",
+                    enabled.value
+                ),
+            ));
+        } else if let Err(message) = resolved.enable(&enabled.value) {
+            problems.push(ConfigError::at(path, &enabled.referenced, message));
+        }
     }
     for disabled in &baseline.disable {
         if disabled.reason.value.trim().is_empty() {

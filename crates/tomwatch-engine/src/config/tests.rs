@@ -126,6 +126,7 @@ fn baseline_parameters_disabled_checks_and_suppressions_are_resolved() {
                 .as_ref()
                 .map(|why| (r.check.meta.id, why.as_str()))
         })
+        .filter(|(_, why)| *why != tomwatch_checks::baseline::BEYOND_TOM_OFF)
         .collect();
     assert_eq!(
         disabled,
@@ -134,6 +135,14 @@ fn baseline_parameters_disabled_checks_and_suppressions_are_resolved() {
             "dev databases are single-AZ by design; prod is covered by Aurora"
         )]
     );
+    // `enable` turned on one check beyond the TOM; the other four stay off.
+    let beyond_on: Vec<_> = policy
+        .baseline
+        .enabled_rules()
+        .filter(|r| r.beyond_tom.is_some())
+        .map(|r| r.check.meta.id)
+        .collect();
+    assert_eq!(beyond_on, ["kms_key_rotation_enabled"]);
     let suppressions: Vec<_> = policy
         .suppressions
         .iter()

@@ -1,6 +1,7 @@
 use crate::cli::{ChecksArgs, Format};
 use crate::commands::config::load;
 use crate::exit;
+use tomwatch_checks::baseline::BEYOND_TOM_OFF;
 use tomwatch_engine::config::Config;
 
 /// Lists the catalogue as the effective baseline places it: control, severity, and whether a
@@ -55,6 +56,7 @@ pub fn run(args: ChecksArgs) -> u8 {
                         "remediation": r.remediation,
                         "enabled": r.disabled.is_none(),
                         "disabled_reason": r.disabled,
+                        "beyond_tom": r.beyond_tom,
                     })
                 })
                 .collect();
@@ -76,15 +78,25 @@ pub fn run(args: ChecksArgs) -> u8 {
                 "CHECK", "CONTROL", "SEVERITY"
             );
             for r in rules {
+                // `+` marks a check that asks more than the TOM's words (off unless enabled).
+                let mark = if r.beyond_tom.is_some() { "+ " } else { "" };
                 let title = match &r.disabled {
-                    Some(reason) => format!("{} [disabled: {reason}]", r.check.meta.title),
-                    None => r.check.meta.title.to_string(),
+                    Some(reason) if reason == BEYOND_TOM_OFF => {
+                        format!("{mark}{} [off: beyond the TOM]", r.check.meta.title)
+                    }
+                    Some(reason) => format!("{mark}{} [disabled: {reason}]", r.check.meta.title),
+                    None => format!("{mark}{}", r.check.meta.title),
                 };
                 println!(
                     "{:<id_width$} {:<15} {:<9} {title}",
                     r.check.meta.id,
                     r.control,
                     r.severity.as_str(),
+                );
+            }
+            if baseline.rules.iter().any(|r| r.beyond_tom.is_some()) {
+                println!(
+                    "\n+ goes beyond the TOM's words: off by default, turn on with `baseline.enable: [<check>]` (`--format json` says what each adds)"
                 );
             }
         }

@@ -84,6 +84,10 @@ pub fn localstack() -> &'static str {
     })
 }
 
+/// The `baseline:` entry that turns on the checks beyond the TOM (off by default): the estates
+/// plant them both ways, so the tests that match every planted verdict enable them.
+pub const ENABLE_BEYOND_TOM: &str = "  enable: [cognito_user_pool_threat_protection, ec2_vpc_flow_logs_enabled, cloudtrail_trail_log_file_validation, cloudtrail_trail_kms_encrypted, kms_key_rotation_enabled]\n";
+
 /// A seeded demo estate in two fresh accounts, with the verdicts it was built to produce.
 #[derive(Debug)]
 pub struct Estate {
