@@ -33,5 +33,5 @@ mod testing;
 
 pub use classify::classify;
 pub use session::{
-    AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, Identity,
+    AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, Identity, RegionStatus,
 };

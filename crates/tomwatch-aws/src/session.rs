@@ -262,9 +262,52 @@ impl AwsSession {
         Ok(regions)
     }
 
+    /// Every region of this account's partition with whether the account may use it
+    /// (ec2:DescribeRegions with AllRegions: opt-in regions the account has not opted into are
+    /// listed, marked not enabled).
+    pub async fn region_statuses(&self) -> Collected<Vec<RegionStatus>> {
+        let region = self.home_region();
+        let caller = self.caller(&region, "ec2");
+        let client = aws_sdk_ec2::Client::new(&self.config);
+        let output = caller
+            .call(
+                "DescribeRegions",
+                client.describe_regions().all_regions(true).send(),
+            )
+            .await?;
+        Ok(region_statuses(output.regions(), partition_of(&region)))
+    }
+
     pub fn scope(&self, region: &str, service: &'static str) -> Scope {
         self.caller(region, service).scope
     }
+}
+
+/// A region of the partition and whether the account may use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionStatus {
+    pub name: String,
+    /// `false` for an opt-in region the account has not opted into (or is leaving).
+    pub enabled: bool,
+}
+
+fn region_statuses(regions: &[aws_sdk_ec2::types::Region], partition: &str) -> Vec<RegionStatus> {
+    let mut statuses: Vec<RegionStatus> = regions
+        .iter()
+        .filter_map(|r| {
+            let name = r.region_name()?;
+            // "opt-in-not-required" and "opted-in" are usable; "not-opted-in" is not. An absent
+            // status (older emulators) means the region is listed as usable.
+            let enabled = r.opt_in_status() != Some("not-opted-in");
+            Some(RegionStatus {
+                name: name.to_string(),
+                enabled,
+            })
+        })
+        .filter(|status| partition_of(&status.name) == partition)
+        .collect();
+    statuses.sort_by(|a, b| a.name.cmp(&b.name));
+    statuses
 }
 
 /// The AWS partition a region belongs to.
@@ -287,6 +330,36 @@ fn partition_of(region: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_statuses_keep_the_partition_and_mark_opt_in_regions() {
+        use aws_sdk_ec2::types::Region;
+        let region = |name: &str, status: &str| {
+            Region::builder()
+                .region_name(name)
+                .opt_in_status(status)
+                .build()
+        };
+        let regions = [
+            region("eu-south-2", "not-opted-in"),
+            region("eu-central-1", "opt-in-not-required"),
+            region("eu-south-1", "opted-in"),
+            region("cn-north-1", "opt-in-not-required"),
+        ];
+        let statuses = region_statuses(&regions, "aws");
+        let seen: Vec<(&str, bool)> = statuses
+            .iter()
+            .map(|s| (s.name.as_str(), s.enabled))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("eu-central-1", true),
+                ("eu-south-1", true),
+                ("eu-south-2", false)
+            ]
+        );
+    }
 
     #[test]
     fn regions_map_to_their_partition() {

@@ -1,6 +1,7 @@
 mod part;
 
 use crate::policy::Policy;
+use crate::regions::{plan_regions, RegionNotScanned};
 use crate::report::{AccountReport, AuditReport, UnitReport};
 use futures::future::join_all;
 use part::Part;
@@ -74,6 +75,8 @@ pub async fn run_audit(
 pub struct AccountScan {
     pub inventory: AccountInventory,
     pub units: Vec<UnitReport>,
+    /// Configured regions that were not scanned: no region of the partition, or not enabled.
+    pub regions_not_scanned: Vec<RegionNotScanned>,
 }
 
 /// One account's evaluated scan: what a report or a snapshot is made of.
@@ -100,6 +103,7 @@ pub fn evaluate(scan: AccountScan, policy: &Policy, today: time::Date) -> Evalua
                 .as_ref()
                 .map(|r| r.keys().cloned().collect())
                 .unwrap_or_default(),
+            regions_not_scanned: scan.regions_not_scanned,
         },
         findings,
         errors: inventory.errors(),
@@ -117,6 +121,7 @@ pub fn unreachable_account(account: &PlannedAccount, error: CollectionError) -> 
     AccountScan {
         inventory,
         units: Vec::new(),
+        regions_not_scanned: Vec::new(),
     }
 }
 
@@ -130,9 +135,24 @@ pub async fn scan_account(
 ) -> AccountScan {
     let account_id = &account.target.account_id;
     let environment = account.environment.clone();
-    let region_names = match regions {
-        RegionSelection::List(list) => Ok(list.clone()),
-        RegionSelection::AllEnabled => session.enabled_regions().await,
+    let (region_names, regions_not_scanned) = match regions {
+        RegionSelection::AllEnabled => (session.enabled_regions().await, Vec::new()),
+        RegionSelection::List(list) => match session.region_statuses().await {
+            Ok(known) => {
+                let (scan, not_scanned) = plan_regions(list, &known);
+                (Ok(scan), not_scanned)
+            }
+            Err(error) => {
+                // The list is still scanned: a missing ec2:DescribeRegions must not hide what
+                // the other permissions can see. Wrong names then show up as collection errors.
+                tracing::warn!(
+                    account_id = %account_id,
+                    error = %error.message,
+                    "could not check the configured regions with ec2:DescribeRegions; scanning them as written"
+                );
+                (Ok(list.clone()), Vec::new())
+            }
+        },
     };
 
     // Boxed at the call: a unit's future is large, and all of them are joined on one stack.
@@ -222,7 +242,11 @@ pub async fn scan_account(
         iam: iam.unwrap_or_else(IamInventory::failed),
         organizations: organizations.unwrap_or_else(OrganizationsInventory::failed),
     };
-    AccountScan { inventory, units }
+    AccountScan {
+        inventory,
+        units,
+        regions_not_scanned,
+    }
 }
 
 /// A session in the account, confirmed to act in it when reached through a role.

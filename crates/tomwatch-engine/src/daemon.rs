@@ -249,6 +249,9 @@ fn log_scan(account_id: &str, duration: Duration, evaluated: &crate::audit::Eval
         failed_units,
         "scan finished"
     );
+    for skipped in &evaluated.account.regions_not_scanned {
+        tracing::warn!(account_id = %account_id, region = %skipped.region, "{skipped}");
+    }
 }
 
 fn jitter(interval: Duration, fraction: f64) -> Duration {

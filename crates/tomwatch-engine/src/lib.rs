@@ -6,6 +6,7 @@ pub mod config;
 pub mod daemon;
 pub mod drift;
 pub mod policy;
+mod regions;
 mod report;
 pub mod state;
 #[cfg(test)]
@@ -15,6 +16,7 @@ pub use audit::{
     connect, evaluate, run_audit, scan_account, unreachable_account, AccountScan, AuditOptions,
     EvaluatedAccount, PlannedAccount, RegionSelection,
 };
+pub use regions::{plan_regions, NotScannedReason, RegionNotScanned};
 pub use report::{
     AccountReport, AuditReport, Outcome, SuppressionReport, UnitReport, AUDIT_SCHEMA,
 };

@@ -1,4 +1,5 @@
 use crate::policy::Policy;
+use crate::regions::RegionNotScanned;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -54,6 +55,9 @@ pub struct AccountReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     pub regions: Vec<String>,
+    /// Configured regions that were not scanned, each with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions_not_scanned: Vec<RegionNotScanned>,
 }
 
 /// How one (account, region, service) collection went.

@@ -15,6 +15,7 @@ pub fn snapshot(account: &str, findings: Vec<Finding>) -> AccountSnapshot {
                 account_id: account.into(),
                 environment: None,
                 regions: vec![],
+                regions_not_scanned: vec![],
             },
             findings,
             errors: vec![],

@@ -442,3 +442,40 @@ fn suppressions_hide_a_fail_from_the_exit_code_until_they_expire_and_disabled_ch
         .iter()
         .all(|f| f["check_id"] != "ec2_volume_encrypted"));
 }
+
+/// A configured region is checked against ec2:DescribeRegions: a name that is no region stops
+/// the audit before any scan, naming the closest one; an opt-in region the account has not
+/// enabled is not scanned and the report says so.
+#[test]
+fn configured_regions_are_real_and_enabled_or_said_to_be_not_scanned() {
+    let estate = estate();
+    let config = estate.config("regions: [eu-central-1, eu-centrall-1]\n");
+    let (code, stdout, stderr) = run(estate
+        .tomwatch()
+        .args(["audit", "--format", "json", "--config"])
+        .arg(&config));
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(stdout.is_empty(), "nothing is audited: {stdout}");
+    assert!(
+        stderr.contains(
+            "`eu-centrall-1` is not an AWS region of this partition; did you mean eu-central-1?"
+        ),
+        "{stderr}"
+    );
+
+    // The emulator, like AWS for a new account, lists eu-south-2 (Spain) as not opted in.
+    let (_, report, stderr) = audit_json(estate, "regions: [eu-central-1, eu-south-2]\n", &[], &[]);
+    for account in report["accounts"].as_array().expect("accounts") {
+        assert_eq!(
+            account["regions"],
+            serde_json::json!(["eu-central-1"]),
+            "{stderr}"
+        );
+        assert_eq!(
+            account["regions_not_scanned"],
+            serde_json::json!([{"region": "eu-south-2", "reason": "not_enabled"}])
+        );
+    }
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(findings.iter().all(|f| f["region"] != "eu-south-2"));
+}

@@ -27,7 +27,7 @@ fn prepare(args: &AuditArgs) -> Result<(Config, RegionSelection, tokio::runtime:
 }
 
 async fn audit(format: Format, show_all: bool, config: &Config, regions: RegionSelection) -> u8 {
-    let setup = match connect(config, ApiStats::default()).await {
+    let setup = match connect(config, &regions, ApiStats::default()).await {
         Ok(setup) => setup,
         Err(code) => return code,
     };

@@ -101,7 +101,7 @@ async fn serve(
     let connector = connector(&config, stats).await;
     let mut delay = Duration::from_secs(1);
     let (ambient_account, accounts) = loop {
-        match identify(&config, &connector).await {
+        match identify(&config, &config_regions(&config), &connector).await {
             Ok(identified) => break identified,
             Err(IdentifyError::Config(problem)) => {
                 eprintln!("error: {problem}");

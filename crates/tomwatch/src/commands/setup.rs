@@ -5,7 +5,7 @@ use crate::exit;
 use std::time::Duration;
 use tomwatch_aws::{AccountTarget, AwsConnector, ConnectorOptions};
 use tomwatch_engine::config::{Config, Regions};
-use tomwatch_engine::{AuditOptions, PlannedAccount, RegionSelection};
+use tomwatch_engine::{AuditOptions, NotScannedReason, PlannedAccount, RegionSelection};
 use tomwatch_model::ApiStats;
 
 /// Prints a problem the user must fix and turns it into exit code 2.
@@ -32,9 +32,13 @@ pub struct Setup {
 
 /// Loads the AWS configuration and checks credentials. `Err` carries the exit code, after the
 /// reason has been printed.
-pub async fn connect(config: &Config, stats: ApiStats) -> Result<Setup, u8> {
+pub async fn connect(
+    config: &Config,
+    regions: &RegionSelection,
+    stats: ApiStats,
+) -> Result<Setup, u8> {
     let connector = connector(config, stats).await;
-    match identify(config, &connector).await {
+    match identify(config, regions, &connector).await {
         Ok((_, accounts)) => Ok(Setup {
             connector,
             accounts,
@@ -72,8 +76,11 @@ impl std::fmt::Display for IdentifyError {
 }
 
 /// Who the ambient credentials are, and the accounts of the config planned against them.
+/// A configured region that is no region of the partition is a config error here, before any
+/// scan "audits" it.
 pub async fn identify(
     config: &Config,
+    regions: &RegionSelection,
     connector: &AwsConnector,
 ) -> Result<(String, Vec<PlannedAccount>), IdentifyError> {
     let identity = connector
@@ -81,7 +88,53 @@ pub async fn identify(
         .await
         .map_err(IdentifyError::Connect)?;
     let accounts = plan_accounts(config, &identity.account_id).map_err(IdentifyError::Config)?;
+    check_region_names(connector, &identity.account_id, regions)
+        .await
+        .map_err(IdentifyError::Config)?;
     Ok((identity.account_id, accounts))
+}
+
+/// Checks a region list against the partition's regions as the ambient credentials see them.
+/// Best effort: credentials that may only assume roles (no ec2:DescribeRegions) skip it, and
+/// each account's scan checks its regions again (opt-in status is per account).
+async fn check_region_names(
+    connector: &AwsConnector,
+    ambient_account: &str,
+    regions: &RegionSelection,
+) -> Result<(), String> {
+    let RegionSelection::List(list) = regions else {
+        return Ok(());
+    };
+    let ambient = AccountTarget {
+        account_id: ambient_account.to_string(),
+        role_arn: None,
+        external_id: None,
+    };
+    let known = match connector.session(&ambient).await {
+        Ok(session) => session.region_statuses().await,
+        Err(error) => Err(error),
+    };
+    let known = match known {
+        Ok(known) => known,
+        Err(error) => {
+            tracing::debug!(error = %error.message, "region names not checked before scanning");
+            return Ok(());
+        }
+    };
+    let (_, not_scanned) = tomwatch_engine::plan_regions(list, &known);
+    let unknown: Vec<String> = not_scanned
+        .iter()
+        .filter(|r| r.reason == NotScannedReason::Unknown)
+        .map(ToString::to_string)
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} (fix the config's `regions:` or the --region flags)",
+            unknown.join("; ")
+        ))
+    }
 }
 
 pub fn audit_options(config: &Config) -> AuditOptions {

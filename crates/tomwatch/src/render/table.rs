@@ -34,6 +34,11 @@ pub fn report(report: &AuditReport, show_all: bool) -> String {
             account.account_id,
             account.regions.len()
         );
+        for skipped in &account.regions_not_scanned {
+            for wrapped in wrap(&format!("not scanned: {skipped}"), WIDTH - 2) {
+                let _ = writeln!(out, "  {wrapped}");
+            }
+        }
         let _ = writeln!(
             out,
             "{:<8}{:<10}{:<check_width$}{:<15}RESOURCE",
@@ -365,6 +370,7 @@ mod tests {
                 account_id: "111111111111".into(),
                 environment: None,
                 regions: vec!["eu-central-1".into()],
+                regions_not_scanned: vec![],
             }],
             findings: vec![finding],
             errors: vec![],
