@@ -432,6 +432,20 @@ fn suppressions_hide_a_fail_from_the_exit_code_until_they_expire_and_disabled_ch
         "{table}"
     );
 
+    // A suppression that hides nothing is named on stderr, as the table lists it.
+    let unused = estate.compliant_config(&format!(
+        "{scope}{}",
+        suppression("2099-12-31").replace(&volume, "vol-0gone")
+    ));
+    let (_, _, stderr) = run(estate
+        .tomwatch()
+        .args(["audit", "-f", "json", "--config"])
+        .arg(&unused));
+    assert!(
+        stderr.contains("warning: the suppression of ec2_volume_* on arn:aws:ec2:*:*:volume/vol-0gone (owner platform-team) matched no FAIL"),
+        "{stderr}"
+    );
+
     let (code, report) = audit(
         "baseline:\n  disable:\n    - check: ec2_volume_encrypted\n      reason: judged by the backup team\n",
     );

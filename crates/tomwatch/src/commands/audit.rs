@@ -40,10 +40,23 @@ async fn audit(format: Format, show_all: bool, config: &Config, regions: RegionS
     )
     .await;
     match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
-        ),
+        Format::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+            );
+            // The table lists these itself; a pipeline reading JSON sees them in its log.
+            for unused in report
+                .suppressions
+                .iter()
+                .filter(|s| !s.expired && s.matched == 0)
+            {
+                eprintln!(
+                    "warning: the suppression of {} on {} (owner {}) matched no FAIL in this audit: remove it, or fix its patterns",
+                    unused.check, unused.resource, unused.owner
+                );
+            }
+        }
         Format::Table => print!("{}", render::table::report(&report, show_all)),
     }
     match report.outcome() {
