@@ -233,11 +233,14 @@ fn metric_contract_drift_and_first_seen_across_restarts() {
          print(new)"
     ));
     let drift = |kind| [("account_id", prod), ("control", "TOM-NET"), ("kind", kind)];
+    // Both at once: a scan can run between the revoke and the new group's rule (one script,
+    // several calls), and see the fix before the plant.
     let text = eventually(Duration::from_secs(30), "resolved and new drift", || {
         let text = daemon.metrics();
         let resolved =
             metric(&text, "tomwatch_drift_events_total", &drift("resolved")).unwrap_or(0.0);
-        (resolved >= 1.0).then_some(text)
+        let new = metric(&text, "tomwatch_drift_events_total", &drift("new")).unwrap_or(0.0);
+        (resolved >= 1.0 && new > net_failures).then_some(text)
     });
     // Every TOM-NET failure of the first scan was new to the store, and so is the planted group.
     assert_eq!(
