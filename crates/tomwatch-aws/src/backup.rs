@@ -90,7 +90,9 @@ async fn recovery_points(
                 .recovery_point_arn()
                 .ok_or_else(|| caller.missing(OP, "RecoveryPointArn"))?
                 .to_string(),
-            resource_arn: point.resource_arn().unwrap_or_default().to_string(),
+            resource_arn: caller
+                .require(point.resource_arn(), OP, "ResourceArn")?
+                .to_string(),
             encrypted: point.is_encrypted(),
         });
     }
@@ -122,7 +124,7 @@ async fn plans(client: &Client, caller: &Caller) -> Collected<Vec<BackupPlan>> {
             Ok((
                 arn.to_string(),
                 id.to_string(),
-                plan.backup_plan_name().unwrap_or_default().to_string(),
+                plan.backup_plan_name().unwrap_or_default().to_string(), // default: display name
             ))
         })
         .collect::<Collected<Vec<_>>>()?;

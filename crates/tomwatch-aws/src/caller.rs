@@ -105,6 +105,17 @@ impl Caller {
         }
     }
 
+    /// A field AWS documents as always present, or the error that the response lacked it.
+    /// The one way a collector reads such a field: a missing value never becomes a default.
+    pub fn require<T>(
+        &self,
+        value: Option<T>,
+        operation: &'static str,
+        what: &str,
+    ) -> Result<T, CollectionError> {
+        value.ok_or_else(|| self.missing(operation, what))
+    }
+
     /// A response that lacks a field AWS documents as always present: a malformed answer,
     /// which must not silently become `false`.
     pub fn missing(&self, operation: &'static str, what: &str) -> CollectionError {

@@ -13,7 +13,7 @@ where
         SdkError::DispatchFailure(failure) if failure.is_timeout() => ErrorKind::Timeout,
         SdkError::ServiceError(service) => {
             let status = service.raw().status_code();
-            classify_code(error.code().unwrap_or_default(), status)
+            classify_code(error.code().unwrap_or_default(), status) // default: no code: classified by HTTP status
         }
         _ => ErrorKind::Other,
     }

@@ -25,7 +25,7 @@ pub(crate) async fn collect(
             .await?;
         let mut trails = Vec::new();
         for trail in output.trail_list() {
-            let home_region = trail.home_region().unwrap_or(region);
+            let home_region = caller.require(trail.home_region(), OP, "HomeRegion")?;
             // Each trail is reported once, by its home region, whatever the API returns elsewhere.
             if home_region != region {
                 continue;
@@ -36,8 +36,10 @@ pub(crate) async fn collect(
             let status = caller
                 .call("GetTrailStatus", client.get_trail_status().name(arn).send())
                 .await
-                .map(|s| TrailStatus {
-                    is_logging: s.is_logging().unwrap_or(false),
+                .and_then(|s| {
+                    let is_logging =
+                        caller.require(s.is_logging(), "GetTrailStatus", "IsLogging")?;
+                    Ok(TrailStatus { is_logging })
                 });
             let event_selectors = caller
                 .call(
@@ -49,7 +51,7 @@ pub(crate) async fn collect(
             trails.push(Trail {
                 event_selectors,
                 arn: arn.to_string(),
-                name: trail.name().unwrap_or_default().to_string(),
+                name: trail.name().unwrap_or_default().to_string(), // default: display name; the ARN identifies
                 home_region: home_region.to_string(),
                 is_multi_region: trail
                     .is_multi_region_trail()
@@ -72,6 +74,7 @@ pub(crate) async fn collect(
 fn recorded_events(output: &GetEventSelectorsOutput) -> TrailEvents {
     let mut events = TrailEvents::default();
     for selector in output.event_selectors() {
+        // default: AWS's documented default is true
         if selector.include_management_events().unwrap_or(true) {
             match selector.read_write_type().map(|t| t.as_str()) {
                 Some("ReadOnly") => events.management_read = true,
@@ -191,5 +194,46 @@ mod tests {
             ]))
             .build();
         assert!(!recorded_events(&read_only).management_write);
+    }
+}
+
+#[cfg(test)]
+mod collector_tests {
+    use super::*;
+    use crate::testing::{caller, mocked_client};
+    use aws_sdk_cloudtrail::operation::describe_trails::DescribeTrailsOutput;
+    use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;
+    use aws_sdk_cloudtrail::types::Trail as SdkTrail;
+    use aws_sdk_cloudtrail::Client;
+    use aws_smithy_mocks::mock;
+
+    /// A status without IsLogging is an error of that trail, never "not logging".
+    #[tokio::test]
+    async fn a_status_without_is_logging_is_an_error_not_false() {
+        let describe = mock!(Client::describe_trails).then_output(|| {
+            DescribeTrailsOutput::builder()
+                .trail_list(
+                    SdkTrail::builder()
+                        .name("org")
+                        .trail_arn("arn:aws:cloudtrail:eu-central-1:111111111111:trail/org")
+                        .home_region("eu-central-1")
+                        .is_multi_region_trail(true)
+                        .log_file_validation_enabled(true)
+                        .build(),
+                )
+                .build()
+        });
+        let status =
+            mock!(Client::get_trail_status).then_output(|| GetTrailStatusOutput::builder().build());
+        let selectors = mock!(Client::get_event_selectors)
+            .then_output(|| GetEventSelectorsOutput::builder().build());
+        let client = mocked_client!(aws_sdk_cloudtrail, describe, status, selectors);
+        let trails = collect(&client, &caller("eu-central-1", "cloudtrail"))
+            .await
+            .trails
+            .expect("listed");
+        let error = trails[0].status.clone().expect_err("no IsLogging");
+        assert_eq!(error.operation, "GetTrailStatus");
+        assert!(error.message.contains("IsLogging"), "{}", error.message);
     }
 }

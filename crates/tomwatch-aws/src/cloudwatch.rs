@@ -35,7 +35,7 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> CloudWatchInven
                 arn: arn
                     .ok_or_else(|| caller.missing(OP, "AlarmArn"))?
                     .to_string(),
-                name: name.unwrap_or_default().to_string(),
+                name: name.unwrap_or_default().to_string(), // default: display name
                 actions_enabled: actions_enabled
                     .ok_or_else(|| caller.missing(OP, "ActionsEnabled"))?,
                 alarm_actions: actions.to_vec(),

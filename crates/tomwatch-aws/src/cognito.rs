@@ -35,6 +35,7 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> CognitoInventor
             let id = pool
                 .id()
                 .ok_or_else(|| caller.missing("ListUserPools", "Id"))?;
+            // default: display name
             listed.push((id.to_string(), pool.name().unwrap_or_default().to_string()));
         }
         Ok(stream::iter(listed)
@@ -73,7 +74,7 @@ async fn details(client: &Client, caller: &Caller, id: &str) -> Collected<UserPo
             .to_string(),
         password_policy: pool.policies().and_then(|p| p.password_policy()).map(|p| {
             UserPoolPasswordPolicy {
-                minimum_length: p.minimum_length().unwrap_or(8),
+                minimum_length: p.minimum_length().unwrap_or(8), // default: Cognito's documented default length
                 require_uppercase: p.require_uppercase(),
                 require_lowercase: p.require_lowercase(),
                 require_numbers: p.require_numbers(),

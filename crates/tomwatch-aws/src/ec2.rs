@@ -34,11 +34,14 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
             .flat_map(|p| p.reservations())
             .flat_map(|r| r.instances())
         {
-            let state = instance
-                .state()
-                .and_then(|s| s.name())
-                .map(|n| n.as_str().to_string())
-                .unwrap_or_default();
+            let state = caller
+                .require(
+                    instance.state().and_then(|s| s.name()),
+                    "DescribeInstances",
+                    "State.Name",
+                )?
+                .as_str()
+                .to_string();
             if state == "terminated" || state == "shutting-down" {
                 continue;
             }
@@ -100,11 +103,12 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
             let id = group
                 .group_id()
                 .ok_or_else(|| caller.missing("DescribeSecurityGroups", "GroupId"))?;
-            let name = group.group_name().unwrap_or_default();
+            let name = caller.require(group.group_name(), "DescribeSecurityGroups", "GroupName")?;
             groups.push(SecurityGroup {
                 arn: group
                     .security_group_arn()
                     .map(str::to_string)
+                    // default: the ARN is built from the ID where the response has none
                     .unwrap_or_else(|| {
                         format!("arn:aws:ec2:{region}:{account}:security-group/{id}")
                     }),
@@ -153,8 +157,12 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
                     .route_table_id()
                     .ok_or_else(|| caller.missing(OP, "RouteTableId"))?
                     .to_string(),
-                vpc_id: table.vpc_id().unwrap_or_default().to_string(),
-                is_main: associations.iter().any(|a| a.main().unwrap_or(false)),
+                vpc_id: caller.require(table.vpc_id(), OP, "VpcId")?.to_string(),
+                is_main: associations
+                    .iter()
+                    .map(|a| caller.require(a.main(), OP, "Associations.Main"))
+                    .collect::<Result<Vec<bool>, _>>()?
+                    .contains(&true),
                 subnet_ids: associations
                     .iter()
                     .filter_map(|a| a.subnet_id().map(str::to_string))
@@ -187,7 +195,7 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
 }
 
 fn ip_permission(rule: &SdkIpPermission) -> IpPermission {
-    let protocol = rule.ip_protocol().unwrap_or("-1").to_string();
+    let protocol = rule.ip_protocol().unwrap_or("-1").to_string(); // default: no protocol read as all protocols, the widest rule
     let ported = protocol != "-1";
     IpPermission {
         from_port: rule.from_port().filter(|_| ported),

@@ -56,7 +56,7 @@ async fn clusters(client: &Client, caller: &Caller) -> Collected<Vec<EcsCluster>
                 .ok_or_else(|| caller.missing(OP, "clusterArn"))?;
             described_clusters.push((
                 arn.to_string(),
-                cluster.cluster_name().unwrap_or_default().to_string(),
+                cluster.cluster_name().unwrap_or_default().to_string(), // default: display name
                 crate::tags::tag_map(cluster.tags().iter().map(|t| (t.key(), t.value()))),
             ));
         }
@@ -115,11 +115,11 @@ async fn services(client: &Client, caller: &Caller, cluster: &str) -> Collected<
                     .service_arn()
                     .ok_or_else(|| caller.missing(OP, "serviceArn"))?
                     .to_string(),
-                name: service.service_name().unwrap_or_default().to_string(),
+                name: service.service_name().unwrap_or_default().to_string(), // default: display name
                 scheduling_strategy: service
                     .scheduling_strategy()
                     .map(|s| s.as_str().to_string())
-                    .unwrap_or_else(|| "REPLICA".to_string()),
+                    .unwrap_or_else(|| "REPLICA".to_string()), // default: ECS's documented default strategy
                 desired_count: service.desired_count(),
                 load_balancers: service
                     .load_balancers()
@@ -148,8 +148,8 @@ fn unexplained(failures: &[aws_sdk_ecs::types::Failure]) -> Option<String> {
         .map(|f| {
             format!(
                 "{}: {}",
-                f.arn().unwrap_or("?"),
-                f.reason().unwrap_or("no reason given")
+                f.arn().unwrap_or("?"), // default: error message text
+                f.reason().unwrap_or("no reason given")  // default: error message text
             )
         })
 }

@@ -49,30 +49,37 @@ pub(crate) async fn collect(
         Ok(pages) => {
             let mut listed = Vec::new();
             for lb in pages.iter().flat_map(|p| p.load_balancers()) {
-                let arn = lb
-                    .load_balancer_arn()
-                    .ok_or_else(|| caller.missing("DescribeLoadBalancers", "LoadBalancerArn"));
-                match arn {
-                    Ok(arn) => listed.push((arn.to_string(), lb.clone())),
+                // Without its type or scheme, an ALB would skip the WAF lookup or look internal,
+                // and so exempt: both are required like the ARN.
+                const OP: &str = "DescribeLoadBalancers";
+                let identity = caller
+                    .require(lb.load_balancer_arn(), OP, "LoadBalancerArn")
+                    .and_then(|arn| {
+                        let kind = caller.require(lb.r#type(), OP, "Type")?;
+                        let scheme = caller.require(lb.scheme(), OP, "Scheme")?;
+                        Ok((
+                            arn.to_string(),
+                            kind.as_str().to_string(),
+                            scheme.as_str() == "internet-facing",
+                        ))
+                    });
+                match identity {
+                    Ok((arn, kind, internet_facing)) => {
+                        listed.push((arn, kind, internet_facing, lb.clone()))
+                    }
                     Err(error) => return Elbv2Inventory::failed(error),
                 }
             }
             Ok(stream::iter(listed)
-                .map(|(arn, lb)| async move {
-                    let kind = lb
-                        .r#type()
-                        .map(|t| t.as_str().to_string())
-                        .unwrap_or_default();
+                .map(|(arn, kind, internet_facing, lb)| async move {
                     let web_acl = if kind == "application" {
                         Some(waf::web_acl_of(wafv2, waf_caller, &arn).await)
                     } else {
                         None
                     };
                     LoadBalancer {
-                        name: lb.load_balancer_name().unwrap_or_default().to_string(),
-                        internet_facing: lb
-                            .scheme()
-                            .is_some_and(|s| s.as_str() == "internet-facing"),
+                        name: lb.load_balancer_name().unwrap_or_default().to_string(), // default: display name
+                        internet_facing,
                         availability_zones: lb
                             .availability_zones()
                             .iter()
@@ -131,7 +138,7 @@ fn listener(caller: &Caller, l: &SdkListener) -> Collected<Listener> {
             .listener_arn()
             .ok_or_else(|| caller.missing("DescribeListeners", "ListenerArn"))?
             .to_string(),
-        port: l.port().unwrap_or_default(),
+        port: caller.require(l.port(), "DescribeListeners", "Port")?,
         protocol: l
             .protocol()
             .ok_or_else(|| caller.missing("DescribeListeners", "Protocol"))?

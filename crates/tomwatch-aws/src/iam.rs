@@ -22,7 +22,7 @@ fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
+        .unwrap_or_default() // default: a clock before 1970 reads as 0
 }
 
 pub(crate) async fn collect(client: &Client, caller: &Caller, collected_at: i64) -> IamInventory {
@@ -53,7 +53,7 @@ pub(crate) async fn collect(client: &Client, caller: &Caller, collected_at: i64)
         Ok(output
             .and_then(|o| o.password_policy)
             .map(|p| PasswordPolicy {
-                minimum_length: p.minimum_password_length.unwrap_or(6),
+                minimum_length: p.minimum_password_length.unwrap_or(6), // default: IAM's documented default length
                 require_symbols: p.require_symbols,
                 require_numbers: p.require_numbers,
                 require_uppercase: p.require_uppercase_characters,

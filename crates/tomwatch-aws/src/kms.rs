@@ -50,23 +50,17 @@ async fn describe_key(
         let meta = output
             .key_metadata()
             .ok_or_else(|| caller.missing("DescribeKey", "KeyMetadata"))?;
+        // An empty KeyManager would make a customer key look AWS-managed (not applicable).
+        let field = |value: Option<&str>, what| {
+            caller
+                .require(value, "DescribeKey", what)
+                .map(str::to_string)
+        };
         Ok(KmsKeyDetails {
-            key_manager: meta
-                .key_manager()
-                .map(|m| m.as_str().to_string())
-                .unwrap_or_default(),
-            key_state: meta
-                .key_state()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default(),
-            key_spec: meta
-                .key_spec()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default(),
-            origin: meta
-                .origin()
-                .map(|o| o.as_str().to_string())
-                .unwrap_or_default(),
+            key_manager: field(meta.key_manager().map(|m| m.as_str()), "KeyManager")?,
+            key_state: field(meta.key_state().map(|s| s.as_str()), "KeyState")?,
+            key_spec: field(meta.key_spec().map(|s| s.as_str()), "KeySpec")?,
+            origin: field(meta.origin().map(|o| o.as_str()), "Origin")?,
         })
     }
     .await;
@@ -185,5 +179,40 @@ mod collector_tests {
             (denied.kind, denied.operation),
             (ErrorKind::AccessDenied, "GetKeyRotationStatus")
         );
+    }
+
+    /// A key whose KeyManager is missing is not taken for an AWS-managed key (which would make
+    /// an out-of-region customer key NOT_APPLICABLE): its details are an error.
+    #[tokio::test]
+    async fn a_key_without_its_key_manager_is_an_error_not_an_aws_managed_key() {
+        let list = mock!(Client::list_keys).then_output(|| {
+            ListKeysOutput::builder()
+                .keys(
+                    KeyListEntry::builder()
+                        .key_id("k")
+                        .key_arn("arn:aws:kms:us-east-1:111111111111:key/k")
+                        .build(),
+                )
+                .build()
+        });
+        let describe = mock!(Client::describe_key).then_output(|| {
+            let meta = KeyMetadata::builder()
+                .key_id("k")
+                .key_spec(KeySpec::SymmetricDefault)
+                .key_state(KeyState::Enabled)
+                .origin(OriginType::AwsKms)
+                .build()
+                .expect("key id set");
+            DescribeKeyOutput::builder().key_metadata(meta).build()
+        });
+        let client = mocked_client!(aws_sdk_kms, list, describe);
+        let keys = collect(&client, &caller("us-east-1", "kms"))
+            .await
+            .keys
+            .expect("listed");
+        let error = keys[0].details.clone().expect_err("no KeyManager");
+        assert_eq!(error.operation, "DescribeKey");
+        assert!(error.message.contains("KeyManager"), "{}", error.message);
+        assert_eq!(keys[0].rotation_enabled, None, "not asked without details");
     }
 }

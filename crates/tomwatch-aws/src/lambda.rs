@@ -37,7 +37,7 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> LambdaInventory
                     .ok_or_else(|| caller.missing(OP, "FunctionArn"))?;
                 Ok((
                     arn.to_string(),
-                    f.function_name().unwrap_or_default().to_string(),
+                    f.function_name().unwrap_or_default().to_string(), // default: display name
                 ))
             })
             .collect::<Collected<Vec<_>>>()?;
@@ -63,7 +63,7 @@ async fn tags(client: &Client, caller: &Caller, arn: &str) -> Collected<Tags> {
     Ok(output
         .tags()
         .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default())
+        .unwrap_or_default()) // default: no Tags in ListTags: the function has none
 }
 
 #[cfg(test)]

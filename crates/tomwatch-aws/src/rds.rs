@@ -52,7 +52,7 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                     .ok_or_else(|| caller.missing(OP, "DBInstanceArn"))?
                     .to_string(),
                 identifier: identifier.to_string(),
-                engine: db.engine().unwrap_or_default().to_string(),
+                engine: caller.require(db.engine(), OP, "Engine")?.to_string(),
                 storage_encrypted: db
                     .storage_encrypted()
                     .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
@@ -117,9 +117,9 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                     .to_string(),
                 identifier: snapshot
                     .db_snapshot_identifier()
-                    .unwrap_or_default()
+                    .unwrap_or_default() // default: display name
                     .to_string(),
-                snapshot_type: snapshot.snapshot_type().unwrap_or_default().to_string(),
+                snapshot_type: snapshot.snapshot_type().unwrap_or_default().to_string(), // default: shown in messages only
                 encrypted: snapshot
                     .encrypted()
                     .ok_or_else(|| caller.missing(OP, "Encrypted"))?,
@@ -170,7 +170,7 @@ fn only_tls<'a>(
             TLS_PARAMETERS.contains(&name).then(|| {
                 (
                     name.to_string(),
-                    p.parameter_value().unwrap_or_default().to_string(),
+                    p.parameter_value().unwrap_or_default().to_string(), // default: no value: the parameter is not set
                 )
             })
         })

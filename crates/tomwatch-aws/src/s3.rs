@@ -19,7 +19,7 @@ impl AwsSession {
         let client_for = |region: &str| {
             clients
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner)
+                .unwrap_or_else(PoisonError::into_inner) // default: a poisoned cache lock still holds valid clients
                 .entry(region.to_string())
                 .or_insert_with(|| self.s3_client(region))
                 .clone()
@@ -163,7 +163,7 @@ async fn bucket_tags(client: &Client, caller: &Caller, name: &str) -> Collected<
                 .map(|t| (t.key().to_string(), t.value().to_string()))
                 .collect()
         })
-        .unwrap_or_default())
+        .unwrap_or_default()) // default: NoSuchTagSet: the bucket has no tags
 }
 
 /// GetBucketLocation's legacy answers: empty means us-east-1, `EU` means eu-west-1.

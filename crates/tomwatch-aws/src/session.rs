@@ -100,7 +100,7 @@ impl AwsConnector {
         self.base
             .region()
             .map(|r| r.to_string())
-            .unwrap_or_default()
+            .unwrap_or_default() // default: no region configured: the SDK reports it on first use
     }
 
     pub fn stats(&self) -> &ApiStats {
@@ -173,7 +173,7 @@ impl AwsConnector {
 }
 
 async fn identity_of(config: &SdkConfig, stats: &ApiStats) -> Collected<Identity> {
-    let region = config.region().map(|r| r.to_string()).unwrap_or_default();
+    let region = config.region().map(|r| r.to_string()).unwrap_or_default(); // default: scope label only
     let caller = Caller::new("unknown", &region, "sts", stats);
     let client = aws_sdk_sts::Client::new(config);
     let output = caller
@@ -184,7 +184,7 @@ async fn identity_of(config: &SdkConfig, stats: &ApiStats) -> Collected<Identity
             .account()
             .ok_or_else(|| caller.missing("GetCallerIdentity", "Account"))?
             .to_string(),
-        arn: output.arn().unwrap_or_default().to_string(),
+        arn: output.arn().unwrap_or_default().to_string(), // default: shown in messages only
     })
 }
 
@@ -207,7 +207,7 @@ impl AwsSession {
         self.config
             .region()
             .map(|r| r.to_string())
-            .unwrap_or_default()
+            .unwrap_or_default() // default: no region configured: the SDK reports it on first use
     }
 
     /// A client of type `C` for `region`. Deliberately not cached: a collection unit builds its

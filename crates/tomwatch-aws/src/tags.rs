@@ -7,6 +7,7 @@ pub(crate) fn tag_map<'a>(
 ) -> Tags {
     pairs
         .into_iter()
+        // default: a tag may have an empty value
         .filter_map(|(key, value)| Some((key?.to_string(), value.unwrap_or_default().to_string())))
         .collect()
 }

@@ -44,7 +44,7 @@ pub(super) async fn collect(
                 .db_cluster_identifier()
                 .ok_or_else(|| caller.missing(OP, "DBClusterIdentifier"))?
                 .to_string(),
-            engine: cluster.engine().unwrap_or_default().to_string(),
+            engine: caller.require(cluster.engine(), OP, "Engine")?.to_string(),
             storage_encrypted: cluster
                 .storage_encrypted()
                 .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
@@ -88,9 +88,9 @@ pub(super) async fn snapshots(
                 .to_string(),
             identifier: snapshot
                 .db_cluster_snapshot_identifier()
-                .unwrap_or_default()
+                .unwrap_or_default() // default: display name
                 .to_string(),
-            snapshot_type: snapshot.snapshot_type().unwrap_or_default().to_string(),
+            snapshot_type: snapshot.snapshot_type().unwrap_or_default().to_string(), // default: shown in messages only
             encrypted: snapshot
                 .storage_encrypted()
                 .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
