@@ -1,12 +1,12 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_autoscaling::Client;
 use tomwatch_model::inventory::{AutoScalingGroup, AutoScalingInventory};
 
-impl AwsSession {
-    pub async fn collect_autoscaling(&self, region: &str) -> AutoScalingInventory {
-        let client = self.client(region, |config| Client::new(&config));
-        collect(&client, &self.caller(region, "autoscaling")).await
+impl RegionalCollection for AutoScalingInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| Client::new(&config));
+        collect(&client, &session.caller(region, "autoscaling")).await
     }
 }
 

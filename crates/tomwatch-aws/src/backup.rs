@@ -1,5 +1,5 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_backup::Client;
 use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{
@@ -10,10 +10,10 @@ use tomwatch_model::Collected;
 /// Vaults (recovery points) or plans (rules) read at once within one region.
 const DETAIL_CONCURRENCY: usize = 4;
 
-impl AwsSession {
-    pub async fn collect_backup(&self, region: &str) -> BackupInventory {
-        let client = self.client(region, |config| Client::new(&config));
-        collect(&client, &self.caller(region, "backup")).await
+impl RegionalCollection for BackupInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| Client::new(&config));
+        collect(&client, &session.caller(region, "backup")).await
     }
 }
 

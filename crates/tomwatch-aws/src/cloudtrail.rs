@@ -1,12 +1,12 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
 use tomwatch_model::inventory::{CloudTrailInventory, Trail, TrailEvents, TrailStatus};
 
-impl AwsSession {
-    pub async fn collect_cloudtrail(&self, region: &str) -> CloudTrailInventory {
-        let client = self.client(region, |config| aws_sdk_cloudtrail::Client::new(&config));
-        collect(&client, &self.caller(region, "cloudtrail")).await
+impl RegionalCollection for CloudTrailInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| aws_sdk_cloudtrail::Client::new(&config));
+        collect(&client, &session.caller(region, "cloudtrail")).await
     }
 }
 

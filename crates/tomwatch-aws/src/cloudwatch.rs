@@ -1,12 +1,12 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_cloudwatch::Client;
 use tomwatch_model::inventory::{Alarm, CloudWatchInventory};
 
-impl AwsSession {
-    pub async fn collect_cloudwatch(&self, region: &str) -> CloudWatchInventory {
-        let client = self.client(region, |config| Client::new(&config));
-        collect(&client, &self.caller(region, "cloudwatch")).await
+impl RegionalCollection for CloudWatchInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| Client::new(&config));
+        collect(&client, &session.caller(region, "cloudwatch")).await
     }
 }
 

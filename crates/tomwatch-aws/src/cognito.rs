@@ -1,5 +1,5 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_cognitoidentityprovider::Client;
 use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{
@@ -9,10 +9,10 @@ use tomwatch_model::Collected;
 
 const POOL_CONCURRENCY: usize = 4;
 
-impl AwsSession {
-    pub async fn collect_cognito(&self, region: &str) -> CognitoInventory {
-        let client = self.client(region, |config| Client::new(&config));
-        collect(&client, &self.caller(region, "cognito-idp")).await
+impl RegionalCollection for CognitoInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| Client::new(&config));
+        collect(&client, &session.caller(region, "cognito-idp")).await
     }
 }
 

@@ -1,16 +1,16 @@
 mod vpcs;
 
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_ec2::types::{IpPermission as SdkIpPermission, Tag};
 use tomwatch_model::inventory::{
     EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup, Tags,
 };
 
-impl AwsSession {
-    pub async fn collect_ec2(&self, region: &str) -> Ec2Inventory {
-        let client = self.client(region, |config| aws_sdk_ec2::Client::new(&config));
-        collect(&client, &self.caller(region, "ec2")).await
+impl RegionalCollection for Ec2Inventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| aws_sdk_ec2::Client::new(&config));
+        collect(&client, &session.caller(region, "ec2")).await
     }
 }
 

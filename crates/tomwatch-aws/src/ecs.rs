@@ -1,5 +1,5 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_ecs::types::ClusterField;
 use aws_sdk_ecs::Client;
 use futures::{stream, StreamExt};
@@ -12,10 +12,10 @@ const SERVICES_PER_CALL: usize = 10;
 /// Clusters whose services are listed at once within one region.
 const CLUSTER_CONCURRENCY: usize = 4;
 
-impl AwsSession {
-    pub async fn collect_ecs(&self, region: &str) -> EcsInventory {
-        let client = self.client(region, |config| Client::new(&config));
-        collect(&client, &self.caller(region, "ecs")).await
+impl RegionalCollection for EcsInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| Client::new(&config));
+        collect(&client, &session.caller(region, "ecs")).await
     }
 }
 

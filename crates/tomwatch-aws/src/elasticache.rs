@@ -1,5 +1,5 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_elasticache::Client;
 use futures::{stream, StreamExt};
 use std::collections::BTreeMap;
@@ -11,10 +11,10 @@ use tomwatch_model::{Collected, CollectionError};
 /// Tag reads in flight at once within one region.
 const TAG_CONCURRENCY: usize = 8;
 
-impl AwsSession {
-    pub async fn collect_elasticache(&self, region: &str) -> ElastiCacheInventory {
-        let client = self.client(region, |config| Client::new(&config));
-        collect(&client, &self.caller(region, "elasticache")).await
+impl RegionalCollection for ElastiCacheInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| Client::new(&config));
+        collect(&client, &session.caller(region, "elasticache")).await
     }
 }
 

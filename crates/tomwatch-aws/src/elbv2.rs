@@ -2,7 +2,7 @@
 //! web ACL of each application load balancer.
 
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, Listener as SdkListener};
 use aws_sdk_elasticloadbalancingv2::Client;
 use futures::{stream, StreamExt};
@@ -14,15 +14,15 @@ mod waf;
 
 const LOAD_BALANCER_CONCURRENCY: usize = 4;
 
-impl AwsSession {
-    pub async fn collect_elbv2(&self, region: &str) -> Elbv2Inventory {
-        let elbv2 = self.client(region, |config| Client::new(&config));
-        let wafv2 = self.client(region, |config| aws_sdk_wafv2::Client::new(&config));
+impl RegionalCollection for Elbv2Inventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let elbv2 = session.client(region, |config| Client::new(&config));
+        let wafv2 = session.client(region, |config| aws_sdk_wafv2::Client::new(&config));
         collect(
             &elbv2,
             &wafv2,
-            &self.caller(region, "elasticloadbalancing"),
-            &self.caller(region, "wafv2"),
+            &session.caller(region, "elasticloadbalancing"),
+            &session.caller(region, "wafv2"),
         )
         .await
     }

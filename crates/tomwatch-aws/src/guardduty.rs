@@ -1,12 +1,12 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_guardduty::Client;
 use tomwatch_model::inventory::{Detector, GuardDutyInventory};
 
-impl AwsSession {
-    pub async fn collect_guardduty(&self, region: &str) -> GuardDutyInventory {
-        let client = self.client(region, |config| Client::new(&config));
-        collect(&client, &self.caller(region, "guardduty")).await
+impl RegionalCollection for GuardDutyInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| Client::new(&config));
+        collect(&client, &session.caller(region, "guardduty")).await
     }
 }
 

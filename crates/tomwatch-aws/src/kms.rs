@@ -1,5 +1,5 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{KmsInventory, KmsKey, KmsKeyDetails};
 use tomwatch_model::Collected;
@@ -7,10 +7,10 @@ use tomwatch_model::Collected;
 /// Per-key calls in flight at once within one region.
 const KEY_CONCURRENCY: usize = 8;
 
-impl AwsSession {
-    pub async fn collect_kms(&self, region: &str) -> KmsInventory {
-        let client = self.client(region, |config| aws_sdk_kms::Client::new(&config));
-        collect(&client, &self.caller(region, "kms")).await
+impl RegionalCollection for KmsInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| aws_sdk_kms::Client::new(&config));
+        collect(&client, &session.caller(region, "kms")).await
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_lambda::Client;
 use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{LambdaFunction, LambdaInventory, Tags};
@@ -8,10 +8,10 @@ use tomwatch_model::Collected;
 /// ListTags calls in flight at once within one region.
 const TAG_CONCURRENCY: usize = 8;
 
-impl AwsSession {
-    pub async fn collect_lambda(&self, region: &str) -> LambdaInventory {
-        let client = self.client(region, |config| Client::new(&config));
-        collect(&client, &self.caller(region, "lambda")).await
+impl RegionalCollection for LambdaInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| Client::new(&config));
+        collect(&client, &session.caller(region, "lambda")).await
     }
 }
 

@@ -33,5 +33,6 @@ mod testing;
 
 pub use classify::classify;
 pub use session::{
-    AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, Identity, RegionStatus,
+    AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, Identity,
+    RegionStatus, RegionalCollection,
 };

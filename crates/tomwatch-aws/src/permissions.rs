@@ -90,7 +90,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
 pub fn policy_document() -> String {
     let mut all: Vec<&str> = ACCOUNT_ACTIONS.to_vec();
     for service in ServiceKind::ALL {
-        all.extend(actions(service));
+        all.extend(actions(*service));
     }
     all.sort_unstable();
     all.dedup();

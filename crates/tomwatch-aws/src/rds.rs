@@ -1,7 +1,7 @@
 mod clusters;
 
 use crate::caller::Caller;
-use crate::session::AwsSession;
+use crate::session::{AwsSession, RegionalCollection};
 use std::collections::BTreeMap;
 use tomwatch_model::inventory::{RdsInstance, RdsInventory, RdsSnapshot};
 use tomwatch_model::Collected;
@@ -10,10 +10,10 @@ use tomwatch_model::Collected;
 /// `rds.force_ssl`, MySQL and MariaDB `require_secure_transport`.
 const TLS_PARAMETERS: &[&str] = &["rds.force_ssl", "require_secure_transport"];
 
-impl AwsSession {
-    pub async fn collect_rds(&self, region: &str) -> RdsInventory {
-        let client = self.client(region, |config| aws_sdk_rds::Client::new(&config));
-        collect(&client, &self.caller(region, "rds")).await
+impl RegionalCollection for RdsInventory {
+    async fn collect(session: &AwsSession, region: &str) -> Self {
+        let client = session.client(region, |config| aws_sdk_rds::Client::new(&config));
+        collect(&client, &session.caller(region, "rds")).await
     }
 }
 

@@ -54,6 +54,16 @@ pub enum ConnectError {
     Unreachable(String),
 }
 
+/// How one regional service is collected: implemented by each regional inventory, so the
+/// engine's collection units (generated from `tomwatch_model::with_services!`) cannot name a
+/// service without a collector.
+pub trait RegionalCollection: Sized {
+    fn collect(
+        session: &AwsSession,
+        region: &str,
+    ) -> impl std::future::Future<Output = Self> + Send;
+}
+
 /// Who the ambient credentials are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {

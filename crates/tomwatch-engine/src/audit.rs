@@ -14,8 +14,8 @@ use tomwatch_model::inventory::{
     CollectedErrors, IamInventory, OrganizationsInventory, S3Inventory,
 };
 use tomwatch_model::{
-    AccountInventory, CollectionError, ErrorKind, RegionInventory, Scope, ServiceKind,
-    GLOBAL_REGION,
+    AccountInventory, CollectionError, ErrorKind, RegionInventory, RegionalService, Scope,
+    ServiceKind, GLOBAL_REGION,
 };
 
 /// One account to audit, as the config describes it.
@@ -182,10 +182,9 @@ pub async fn scan_account(
             return Vec::new();
         };
         let units = names.iter().flat_map(|region| {
-            ServiceKind::ALL
-                .into_iter()
-                .filter(|s| !s.is_global())
-                .map(move |service| (region, service))
+            RegionalService::ALL
+                .iter()
+                .map(move |service| (region, *service))
         });
         let region_limits: BTreeMap<&String, Semaphore> = names
             .iter()
@@ -206,7 +205,7 @@ pub async fn scan_account(
                 options.unit_timeout,
                 session,
                 region,
-                service,
+                service.kind(),
                 work,
             )
             .await;

@@ -38,153 +38,139 @@ pub use lambda::{LambdaFunction, LambdaInventory};
 pub use organizations::{Organization, OrganizationsInventory};
 pub use rds::{RdsCluster, RdsInstance, RdsInventory, RdsSnapshot};
 pub use s3::{BucketEncryption, S3Bucket, S3Inventory};
+pub use tomwatch_model_derive::{CollectedErrors, ServiceInventory};
 
 use crate::{Collected, CollectionError};
 use std::collections::BTreeMap;
 
-/// The unit of collection: one AWS service, in one region (or account-wide for global services).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServiceKind {
-    Ec2,
-    Rds,
-    Kms,
-    CloudTrail,
-    Elbv2,
-    Cognito,
-    GuardDuty,
-    ElastiCache,
-    AutoScaling,
-    Ecs,
-    Lambda,
-    CloudWatch,
-    Backup,
-    S3,
-    Iam,
-    Organizations,
-}
-
-impl ServiceKind {
-    pub const ALL: [ServiceKind; 16] = [
-        ServiceKind::Ec2,
-        ServiceKind::Rds,
-        ServiceKind::Kms,
-        ServiceKind::CloudTrail,
-        ServiceKind::Elbv2,
-        ServiceKind::Cognito,
-        ServiceKind::GuardDuty,
-        ServiceKind::ElastiCache,
-        ServiceKind::AutoScaling,
-        ServiceKind::Ecs,
-        ServiceKind::Lambda,
-        ServiceKind::CloudWatch,
-        ServiceKind::Backup,
-        ServiceKind::S3,
-        ServiceKind::Iam,
-        ServiceKind::Organizations,
-    ];
-
-    /// The AWS service name, as used in IAM actions and metric labels.
-    pub fn name(self) -> &'static str {
-        match self {
-            ServiceKind::Ec2 => "ec2",
-            ServiceKind::Rds => "rds",
-            ServiceKind::Kms => "kms",
-            ServiceKind::CloudTrail => "cloudtrail",
-            ServiceKind::Elbv2 => "elasticloadbalancing",
-            ServiceKind::Cognito => "cognito-idp",
-            ServiceKind::GuardDuty => "guardduty",
-            ServiceKind::ElastiCache => "elasticache",
-            ServiceKind::AutoScaling => "autoscaling",
-            ServiceKind::Ecs => "ecs",
-            ServiceKind::Lambda => "lambda",
-            ServiceKind::CloudWatch => "cloudwatch",
-            ServiceKind::Backup => "backup",
-            ServiceKind::S3 => "s3",
-            ServiceKind::Iam => "iam",
-            ServiceKind::Organizations => "organizations",
+/// The one list of the services tomwatch collects. Everything per service follows from it:
+/// `ServiceKind` and its names, `RegionalService`, the fields of `RegionInventory` and
+/// `AccountInventory`, their `failed`/`unreachable` constructors, the error walk (derived), and
+/// in the engine the collection units (`tomwatch_model::with_services!(...)`). A regional line
+/// is `Kind => field: Inventory, "iam-service-name";`; a global one the same, collected once per
+/// account. A service missing elsewhere (a collector, its IAM actions) is a compile error there.
+#[macro_export]
+macro_rules! with_services {
+    ($callback:ident) => {
+        $callback! {
+            regional {
+                Ec2 => ec2: $crate::inventory::Ec2Inventory, "ec2";
+                Rds => rds: $crate::inventory::RdsInventory, "rds";
+                Kms => kms: $crate::inventory::KmsInventory, "kms";
+                CloudTrail => cloudtrail: $crate::inventory::CloudTrailInventory, "cloudtrail";
+                Elbv2 => elbv2: $crate::inventory::Elbv2Inventory, "elasticloadbalancing";
+                Cognito => cognito: $crate::inventory::CognitoInventory, "cognito-idp";
+                GuardDuty => guardduty: $crate::inventory::GuardDutyInventory, "guardduty";
+                ElastiCache => elasticache: $crate::inventory::ElastiCacheInventory, "elasticache";
+                AutoScaling => autoscaling: $crate::inventory::AutoScalingInventory, "autoscaling";
+                Ecs => ecs: $crate::inventory::EcsInventory, "ecs";
+                Lambda => lambda: $crate::inventory::LambdaInventory, "lambda";
+                CloudWatch => cloudwatch: $crate::inventory::CloudWatchInventory, "cloudwatch";
+                Backup => backup: $crate::inventory::BackupInventory, "backup";
+            }
+            global {
+                S3 => s3: $crate::inventory::S3Inventory, "s3";
+                Iam => iam: $crate::inventory::IamInventory, "iam";
+                Organizations => organizations: $crate::inventory::OrganizationsInventory, "organizations";
+            }
         }
-    }
-
-    /// Collected once per account rather than once per region.
-    pub fn is_global(self) -> bool {
-        matches!(
-            self,
-            ServiceKind::S3 | ServiceKind::Iam | ServiceKind::Organizations
-        )
-    }
+    };
 }
 
-/// Everything collected in one account.
-#[derive(Debug, Clone)]
-pub struct AccountInventory {
-    pub account_id: String,
-    /// The environment the config declares for this account (`production`, `development`, ...).
-    pub environment: Option<String>,
-    /// The regions that were scanned; an error here means no regional resource could be seen.
-    pub regions: Collected<BTreeMap<String, RegionInventory>>,
-    pub s3: S3Inventory,
-    pub iam: IamInventory,
-    pub organizations: OrganizationsInventory,
-}
-
-impl AccountInventory {
-    /// An account of which nothing could be seen, e.g. because AssumeRole failed.
-    pub fn unreachable(
-        account_id: &str,
-        environment: Option<String>,
-        error: CollectionError,
-    ) -> Self {
-        AccountInventory {
-            account_id: account_id.to_string(),
-            environment,
-            regions: Err(error.clone()),
-            s3: S3Inventory::failed(error.clone()),
-            iam: IamInventory::failed(error.clone()),
-            organizations: OrganizationsInventory::failed(error),
+macro_rules! declare_services {
+    (
+        regional { $($regional:ident => $regional_field:ident: $regional_inventory:ty, $regional_name:literal;)* }
+        global { $($global:ident => $global_field:ident: $global_inventory:ty, $global_name:literal;)* }
+    ) => {
+        /// The unit of collection: one AWS service, in one region (or account-wide for global
+        /// services).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ServiceKind {
+            $($regional,)*
+            $($global,)*
         }
-    }
-}
 
-/// Everything collected in one region of one account.
-#[derive(Debug, Clone)]
-pub struct RegionInventory {
-    pub region: String,
-    pub ec2: Ec2Inventory,
-    pub rds: RdsInventory,
-    pub kms: KmsInventory,
-    pub cloudtrail: CloudTrailInventory,
-    pub elbv2: Elbv2Inventory,
-    pub cognito: CognitoInventory,
-    pub guardduty: GuardDutyInventory,
-    pub elasticache: ElastiCacheInventory,
-    pub autoscaling: AutoScalingInventory,
-    pub ecs: EcsInventory,
-    pub lambda: LambdaInventory,
-    pub cloudwatch: CloudWatchInventory,
-    pub backup: BackupInventory,
-}
+        impl ServiceKind {
+            pub const ALL: &'static [ServiceKind] = &[$(ServiceKind::$regional,)* $(ServiceKind::$global,)*];
 
-impl RegionInventory {
-    /// A region in which every service failed with the same error.
-    pub fn failed(region: &str, error: &CollectionError) -> Self {
-        RegionInventory {
-            region: region.to_string(),
-            ec2: Ec2Inventory::failed(error.clone()),
-            rds: RdsInventory::failed(error.clone()),
-            kms: KmsInventory::failed(error.clone()),
-            cloudtrail: CloudTrailInventory::failed(error.clone()),
-            elbv2: Elbv2Inventory::failed(error.clone()),
-            cognito: CognitoInventory::failed(error.clone()),
-            guardduty: GuardDutyInventory::failed(error.clone()),
-            elasticache: ElastiCacheInventory::failed(error.clone()),
-            autoscaling: AutoScalingInventory::failed(error.clone()),
-            ecs: EcsInventory::failed(error.clone()),
-            lambda: LambdaInventory::failed(error.clone()),
-            cloudwatch: CloudWatchInventory::failed(error.clone()),
-            backup: BackupInventory::failed(error.clone()),
+            /// The AWS service name, as used in IAM actions and metric labels.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ServiceKind::$regional => $regional_name,)*
+                    $(ServiceKind::$global => $global_name,)*
+                }
+            }
+
+            /// Collected once per account rather than once per region.
+            pub fn is_global(self) -> bool {
+                matches!(self, $(ServiceKind::$global)|*)
+            }
         }
-    }
+
+        /// A service collected once per region: what a regional collection unit is of.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RegionalService {
+            $($regional,)*
+        }
+
+        impl RegionalService {
+            pub const ALL: &'static [RegionalService] = &[$(RegionalService::$regional,)*];
+
+            pub fn kind(self) -> ServiceKind {
+                match self {
+                    $(RegionalService::$regional => ServiceKind::$regional,)*
+                }
+            }
+        }
+
+        /// Everything collected in one account.
+        #[derive(Debug, Clone, CollectedErrors)]
+        pub struct AccountInventory {
+            pub account_id: String,
+            /// The environment the config declares for this account (`production`, ...).
+            pub environment: Option<String>,
+            /// The regions that were scanned; an error here means no regional resource could be
+            /// seen.
+            pub regions: Collected<BTreeMap<String, RegionInventory>>,
+            $(pub $global_field: $global_inventory,)*
+        }
+
+        impl AccountInventory {
+            /// An account of which nothing could be seen, e.g. because AssumeRole failed.
+            pub fn unreachable(
+                account_id: &str,
+                environment: Option<String>,
+                error: CollectionError,
+            ) -> Self {
+                AccountInventory {
+                    account_id: account_id.to_string(),
+                    environment,
+                    regions: Err(error.clone()),
+                    $($global_field: <$global_inventory>::failed(error.clone()),)*
+                }
+            }
+        }
+
+        /// Everything collected in one region of one account.
+        #[derive(Debug, Clone, CollectedErrors)]
+        pub struct RegionInventory {
+            pub region: String,
+            $(pub $regional_field: $regional_inventory,)*
+        }
+
+        impl RegionInventory {
+            /// A region in which every service failed with the same error.
+            pub fn failed(region: &str, error: &CollectionError) -> Self {
+                RegionInventory {
+                    region: region.to_string(),
+                    $($regional_field: <$regional_inventory>::failed(error.clone()),)*
+                }
+            }
+        }
+    };
 }
+
+with_services!(declare_services);
 
 /// Tags as AWS returns them: key to value.
 pub type Tags = BTreeMap<String, String>;

@@ -5,12 +5,15 @@
 
 mod error;
 mod finding;
+// The derives name `::tomwatch_model::...`, which must also resolve inside this crate.
+extern crate self as tomwatch_model;
+
 pub mod inventory;
 mod stats;
 
 pub use error::{Collected, CollectionError, ErrorKind, Scope};
 pub use finding::{Finding, Severity, Status, SuppressionNote};
-pub use inventory::{AccountInventory, RegionInventory, ServiceKind};
+pub use inventory::{AccountInventory, RegionInventory, RegionalService, ServiceKind};
 pub use stats::{ApiStats, OperationStats};
 
 /// The pseudo-region of account-wide findings and of services without regions.

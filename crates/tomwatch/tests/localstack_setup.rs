@@ -44,3 +44,32 @@ fn localstack_listens_on_loopback_only() {
         "LocalStack listens beyond loopback on port {port}: {addresses:?}"
     );
 }
+
+/// `localstack/start` waits for every service a collector calls: the model's service list is
+/// the source, so a new service cannot be forgotten there.
+#[test]
+fn start_waits_for_every_collected_service() {
+    let start = std::fs::read_to_string(support::repo_root().join("localstack/start"))
+        .expect("localstack/start");
+    let required: Vec<&str> = start
+        .lines()
+        .find_map(|l| l.strip_prefix("required=\""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("a required=\"...\" line")
+        .split_whitespace()
+        .collect();
+    for service in tomwatch_model::ServiceKind::ALL {
+        // LocalStack names ELBv2 by its SDK name; the collectors also call STS and WAFv2.
+        let emulator_name = match service.name() {
+            "elasticloadbalancing" => "elbv2",
+            name => name,
+        };
+        assert!(
+            required.contains(&emulator_name),
+            "localstack/start does not wait for {emulator_name}: {required:?}"
+        );
+    }
+    for extra in ["sts", "wafv2"] {
+        assert!(required.contains(&extra), "{required:?}");
+    }
+}

@@ -1,20 +1,19 @@
 //! What one collection unit (one regional service) produces, and where it goes.
 //!
-//! The regional services are listed once, in `regional_parts!` below: each line names the
-//! service, its field in `RegionInventory`, its collector and its inventory type. The enum and
-//! its three matches (failed, collect, store) are generated from that list, so adding a
-//! regional service is one line here.
+//! Generated from the model's one list of services (`tomwatch_model::with_services!`): the enum
+//! and its three functions (failed, collect, store) have an arm per regional service, matched on
+//! `RegionalService`, so a service without a collector or a field is a compile error, and no
+//! global service can reach a regional unit.
 
-use tomwatch_aws::AwsSession;
-use tomwatch_model::inventory::{
-    AutoScalingInventory, BackupInventory, CloudTrailInventory, CloudWatchInventory,
-    CognitoInventory, CollectedErrors, Ec2Inventory, EcsInventory, ElastiCacheInventory,
-    Elbv2Inventory, GuardDutyInventory, KmsInventory, LambdaInventory, RdsInventory,
-};
-use tomwatch_model::{CollectionError, RegionInventory, ServiceKind};
+use tomwatch_aws::{AwsSession, RegionalCollection};
+use tomwatch_model::inventory::CollectedErrors;
+use tomwatch_model::{CollectionError, RegionInventory, RegionalService};
 
 macro_rules! regional_parts {
-    ($($service:ident => $field:ident, $collect:ident, $inventory:ty;)*) => {
+    (
+        regional { $($service:ident => $field:ident: $inventory:ty, $name:literal;)* }
+        global { $($global:tt)* }
+    ) => {
         /// What one collection unit produced. Boxed: the inventories differ a lot in size (EC2
         /// and RDS hold several collections), and a part is moved between tasks.
         pub(super) enum Part {
@@ -23,10 +22,9 @@ macro_rules! regional_parts {
 
         impl Part {
             /// A unit that produced nothing: every collection of the service carries `error`.
-            pub(super) fn failed(service: ServiceKind, error: CollectionError) -> Part {
+            pub(super) fn failed(service: RegionalService, error: CollectionError) -> Part {
                 match service {
-                    $(ServiceKind::$service => Part::$service(Box::new(<$inventory>::failed(error))),)*
-                    global => unreachable!("{global:?} is collected once per account, not per region"),
+                    $(RegionalService::$service => Part::$service(Box::new(<$inventory>::failed(error))),)*
                 }
             }
 
@@ -34,15 +32,14 @@ macro_rules! regional_parts {
             pub(super) async fn collect(
                 session: &AwsSession,
                 region: &str,
-                service: ServiceKind,
+                service: RegionalService,
             ) -> (Part, bool) {
                 match service {
-                    $(ServiceKind::$service => {
-                        let collected = session.$collect(region).await;
+                    $(RegionalService::$service => {
+                        let collected = <$inventory as RegionalCollection>::collect(session, region).await;
                         let complete = collected.is_complete();
                         (Part::$service(Box::new(collected)), complete)
                     })*
-                    global => unreachable!("{global:?} is collected once per account, not per region"),
                 }
             }
 
@@ -56,18 +53,4 @@ macro_rules! regional_parts {
     };
 }
 
-regional_parts! {
-    Ec2 => ec2, collect_ec2, Ec2Inventory;
-    Rds => rds, collect_rds, RdsInventory;
-    Kms => kms, collect_kms, KmsInventory;
-    CloudTrail => cloudtrail, collect_cloudtrail, CloudTrailInventory;
-    Elbv2 => elbv2, collect_elbv2, Elbv2Inventory;
-    Cognito => cognito, collect_cognito, CognitoInventory;
-    GuardDuty => guardduty, collect_guardduty, GuardDutyInventory;
-    ElastiCache => elasticache, collect_elasticache, ElastiCacheInventory;
-    AutoScaling => autoscaling, collect_autoscaling, AutoScalingInventory;
-    Ecs => ecs, collect_ecs, EcsInventory;
-    Lambda => lambda, collect_lambda, LambdaInventory;
-    CloudWatch => cloudwatch, collect_cloudwatch, CloudWatchInventory;
-    Backup => backup, collect_backup, BackupInventory;
-}
+tomwatch_model::with_services!(regional_parts);

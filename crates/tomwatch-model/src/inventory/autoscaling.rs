@@ -1,19 +1,14 @@
 use super::Tags;
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
 /// EC2 Auto Scaling in one region.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct AutoScalingInventory {
     pub groups: Collected<Vec<AutoScalingGroup>>,
 }
 
-impl AutoScalingInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        AutoScalingInventory { groups: Err(error) }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct AutoScalingGroup {
     pub arn: String,
     pub name: String,

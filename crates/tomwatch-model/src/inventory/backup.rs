@@ -1,22 +1,14 @@
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
 /// AWS Backup in one region: vaults with their recovery points, and plans with their rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct BackupInventory {
     pub vaults: Collected<Vec<BackupVault>>,
     pub plans: Collected<Vec<BackupPlan>>,
 }
 
-impl BackupInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        BackupInventory {
-            vaults: Err(error.clone()),
-            plans: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct BackupVault {
     pub arn: String,
     pub name: String,
@@ -25,7 +17,7 @@ pub struct BackupVault {
     pub recovery_points: Collected<Vec<RecoveryPoint>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct RecoveryPoint {
     pub arn: String,
     /// The backed-up resource.
@@ -33,7 +25,7 @@ pub struct RecoveryPoint {
     pub encrypted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct BackupPlan {
     pub arn: String,
     pub id: String,
@@ -41,7 +33,7 @@ pub struct BackupPlan {
     pub rules: Collected<Vec<BackupRule>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct BackupRule {
     pub name: String,
     /// `cron(...)` or `rate(...)`; a rule without one only runs on demand.

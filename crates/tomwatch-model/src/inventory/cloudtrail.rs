@@ -1,18 +1,13 @@
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct CloudTrailInventory {
     /// Trails whose home region is this region (shadow copies of multi-region trails excluded).
     pub trails: Collected<Vec<Trail>>,
 }
 
-impl CloudTrailInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        CloudTrailInventory { trails: Err(error) }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct Trail {
     pub arn: String,
     pub name: String,
@@ -25,7 +20,7 @@ pub struct Trail {
 }
 
 /// What a trail's event selectors (basic or advanced) make it record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, CollectedErrors)]
 pub struct TrailEvents {
     pub management_read: bool,
     pub management_write: bool,
@@ -33,7 +28,7 @@ pub struct TrailEvents {
     pub s3_data: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct TrailStatus {
     pub is_logging: bool,
 }

@@ -1,18 +1,13 @@
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
 /// CloudWatch alarms in one region, metric and composite alike.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct CloudWatchInventory {
     pub alarms: Collected<Vec<Alarm>>,
 }
 
-impl CloudWatchInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        CloudWatchInventory { alarms: Err(error) }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct Alarm {
     pub arn: String,
     pub name: String,

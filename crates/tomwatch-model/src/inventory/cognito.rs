@@ -1,20 +1,13 @@
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
 /// Cognito user pools in one region.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct CognitoInventory {
     pub user_pools: Collected<Vec<UserPool>>,
 }
 
-impl CognitoInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        CognitoInventory {
-            user_pools: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct UserPool {
     pub arn: String,
     pub id: String,
@@ -23,7 +16,7 @@ pub struct UserPool {
     pub details: Collected<UserPoolDetails>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct UserPoolDetails {
     /// `OFF`, `ON` or `OPTIONAL`.
     pub mfa: String,
@@ -32,7 +25,7 @@ pub struct UserPoolDetails {
     pub advanced_security: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct UserPoolPasswordPolicy {
     pub minimum_length: i32,
     pub require_uppercase: bool,

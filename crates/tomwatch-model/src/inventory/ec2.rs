@@ -1,7 +1,8 @@
 use super::Tags;
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct Ec2Inventory {
     pub instances: Collected<Vec<Ec2Instance>>,
     pub volumes: Collected<Vec<EbsVolume>>,
@@ -12,20 +13,7 @@ pub struct Ec2Inventory {
     pub vpcs: Collected<Vec<Vpc>>,
 }
 
-impl Ec2Inventory {
-    pub fn failed(error: CollectionError) -> Self {
-        Ec2Inventory {
-            instances: Err(error.clone()),
-            volumes: Err(error.clone()),
-            security_groups: Err(error.clone()),
-            ebs_encryption_by_default: Err(error.clone()),
-            route_tables: Err(error.clone()),
-            vpcs: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct Ec2Instance {
     pub arn: String,
     pub instance_id: String,
@@ -34,7 +22,7 @@ pub struct Ec2Instance {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct EbsVolume {
     pub arn: String,
     pub volume_id: String,
@@ -43,7 +31,7 @@ pub struct EbsVolume {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct SecurityGroup {
     pub arn: String,
     pub group_id: String,
@@ -56,7 +44,7 @@ pub struct SecurityGroup {
 }
 
 /// One ingress rule, flattened to what least-privilege checks need.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct IpPermission {
     /// `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` for all traffic.
     pub protocol: String,
@@ -76,7 +64,7 @@ impl IpPermission {
 }
 
 /// A VPC route table, reduced to what decides whether a subnet is public.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct RouteTable {
     pub route_table_id: String,
     pub vpc_id: String,
@@ -103,7 +91,7 @@ impl Ec2Inventory {
 }
 
 /// A VPC with what the network checks need to know about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct Vpc {
     pub arn: String,
     pub vpc_id: String,

@@ -1,21 +1,14 @@
 use super::Tags;
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
 /// ECS in one region: clusters and their services.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct EcsInventory {
     pub clusters: Collected<Vec<EcsCluster>>,
 }
 
-impl EcsInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        EcsInventory {
-            clusters: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct EcsCluster {
     pub arn: String,
     pub name: String,
@@ -23,7 +16,7 @@ pub struct EcsCluster {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct EcsService {
     pub arn: String,
     pub name: String,

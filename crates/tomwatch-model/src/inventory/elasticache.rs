@@ -1,24 +1,16 @@
 use super::Tags;
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
 /// ElastiCache in one region: replication groups (Redis/Valkey) and every cache cluster, the
 /// members of replication groups included.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct ElastiCacheInventory {
     pub replication_groups: Collected<Vec<ReplicationGroup>>,
     pub clusters: Collected<Vec<CacheCluster>>,
 }
 
-impl ElastiCacheInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        ElastiCacheInventory {
-            replication_groups: Err(error.clone()),
-            clusters: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct ReplicationGroup {
     pub arn: String,
     pub id: String,
@@ -35,7 +27,7 @@ pub struct ReplicationGroup {
     pub tags: Collected<Tags>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct CacheCluster {
     pub arn: String,
     pub id: String,
@@ -48,7 +40,7 @@ pub struct CacheCluster {
     pub tags: Option<Collected<Tags>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct CacheSubnets {
     pub group_name: String,
     pub vpc_id: String,

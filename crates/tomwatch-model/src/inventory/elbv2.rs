@@ -1,9 +1,10 @@
 use super::Tags;
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 use std::collections::BTreeMap;
 
 /// Elastic Load Balancing v2 in one region, with the WAFv2 web ACL of each load balancer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct Elbv2Inventory {
     pub load_balancers: Collected<Vec<LoadBalancer>>,
     /// The protocols of every SSL policy a listener uses, from `DescribeSSLPolicies`: the
@@ -11,16 +12,7 @@ pub struct Elbv2Inventory {
     pub ssl_policies: Collected<BTreeMap<String, Vec<String>>>,
 }
 
-impl Elbv2Inventory {
-    pub fn failed(error: CollectionError) -> Self {
-        Elbv2Inventory {
-            load_balancers: Err(error.clone()),
-            ssl_policies: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct LoadBalancer {
     pub arn: String,
     pub name: String,
@@ -41,7 +33,7 @@ impl LoadBalancer {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct Listener {
     pub arn: String,
     pub port: i32,
@@ -52,14 +44,14 @@ pub struct Listener {
     pub redirects_to_https: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct WebAcl {
     pub arn: String,
     pub name: String,
     pub rules: Vec<WafRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct WafRule {
     pub name: String,
     pub statement: WafStatement,
@@ -67,7 +59,7 @@ pub struct WafRule {
     pub count_only: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub enum WafStatement {
     /// An AWS or Marketplace managed rule group.
     ManagedRuleGroup {

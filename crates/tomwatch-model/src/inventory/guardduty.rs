@@ -1,20 +1,13 @@
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
 /// GuardDuty in one region: its detectors (at most one per account and region).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct GuardDutyInventory {
     pub detectors: Collected<Vec<Detector>>,
 }
 
-impl GuardDutyInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        GuardDutyInventory {
-            detectors: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct Detector {
     pub id: String,
     /// `Status` is `ENABLED` (rather than `DISABLED`).

@@ -1,7 +1,8 @@
+use super::CollectedErrors;
 use crate::{Collected, CollectionError};
 
 /// IAM is global: collected once per account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors)]
 pub struct IamInventory {
     /// When the listing was made (Unix seconds): the "now" that key ages are measured against,
     /// so checks stay pure functions of the inventory.
@@ -13,6 +14,7 @@ pub struct IamInventory {
 }
 
 impl IamInventory {
+    /// Written out rather than derived: `collected_at` is a plain value, not a collection.
     pub fn failed(error: CollectionError) -> Self {
         IamInventory {
             collected_at: 0,
@@ -23,7 +25,7 @@ impl IamInventory {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct IamAccountSummary {
     /// `AccountMFAEnabled`: the root user has an MFA device.
     pub root_mfa_enabled: bool,
@@ -31,7 +33,7 @@ pub struct IamAccountSummary {
     pub root_access_keys_present: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct PasswordPolicy {
     pub minimum_length: i32,
     pub require_symbols: bool,
@@ -44,7 +46,7 @@ pub struct PasswordPolicy {
     pub max_age_days: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct IamUser {
     pub arn: String,
     pub name: String,
@@ -54,7 +56,7 @@ pub struct IamUser {
     pub access_keys: Collected<Vec<AccessKey>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct AccessKey {
     pub id: String,
     pub active: bool,

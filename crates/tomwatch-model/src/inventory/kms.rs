@@ -1,18 +1,13 @@
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct KmsInventory {
     pub keys: Collected<Vec<KmsKey>>,
 }
 
-impl KmsInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        KmsInventory { keys: Err(error) }
-    }
-}
-
 /// A key from `ListKeys`; its details need per-key calls that can fail on their own.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct KmsKey {
     pub arn: String,
     pub key_id: String,
@@ -22,7 +17,7 @@ pub struct KmsKey {
     pub rotation_enabled: Option<Collected<bool>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct KmsKeyDetails {
     /// `AWS` or `CUSTOMER`.
     pub key_manager: String,

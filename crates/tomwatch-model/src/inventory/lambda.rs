@@ -1,21 +1,14 @@
 use super::Tags;
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
 /// Lambda in one region.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct LambdaInventory {
     pub functions: Collected<Vec<LambdaFunction>>,
 }
 
-impl LambdaInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        LambdaInventory {
-            functions: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct LambdaFunction {
     pub arn: String,
     pub name: String,

@@ -1,21 +1,14 @@
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
 /// AWS Organizations membership: global, collected once per account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct OrganizationsInventory {
     /// `None`: the account is not a member of any organization.
     pub organization: Collected<Option<Organization>>,
 }
 
-impl OrganizationsInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        OrganizationsInventory {
-            organization: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct Organization {
     pub id: String,
     pub arn: String,

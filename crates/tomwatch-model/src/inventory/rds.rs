@@ -1,8 +1,9 @@
 use super::Tags;
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct RdsInventory {
     pub instances: Collected<Vec<RdsInstance>>,
     /// Aurora (and Multi-AZ DB) clusters; their member instances are in `instances` too.
@@ -13,18 +14,7 @@ pub struct RdsInventory {
     pub cluster_snapshots: Collected<Vec<RdsSnapshot>>,
 }
 
-impl RdsInventory {
-    pub fn failed(error: CollectionError) -> Self {
-        RdsInventory {
-            instances: Err(error.clone()),
-            clusters: Err(error.clone()),
-            snapshots: Err(error.clone()),
-            cluster_snapshots: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct RdsSnapshot {
     pub arn: String,
     pub identifier: String,
@@ -33,7 +23,7 @@ pub struct RdsSnapshot {
     pub encrypted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct RdsInstance {
     pub arn: String,
     pub identifier: String,
@@ -57,7 +47,7 @@ pub struct RdsInstance {
     pub tls_parameters: Collected<BTreeMap<String, String>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct RdsCluster {
     pub arn: String,
     pub identifier: String,

@@ -1,20 +1,13 @@
 use super::Tags;
-use crate::{Collected, CollectionError};
+use super::{CollectedErrors, ServiceInventory};
+use crate::Collected;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct S3Inventory {
     pub buckets: Collected<Vec<S3Bucket>>,
 }
 
-impl S3Inventory {
-    pub fn failed(error: CollectionError) -> Self {
-        S3Inventory {
-            buckets: Err(error),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, CollectedErrors)]
 pub struct S3Bucket {
     pub arn: String,
     pub name: String,
@@ -28,7 +21,7 @@ pub struct S3Bucket {
     pub tags: Collected<Tags>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct BucketEncryption {
     /// `AES256`, `aws:kms` or `aws:kms:dsse`.
     pub sse_algorithm: String,
