@@ -239,3 +239,90 @@ fn a_syntax_error_is_reported_alone() {
     .expect_err("bad");
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
+
+/// A deserializer that only records the field names serde's derive hands to
+/// `deserialize_struct`: the keys a YAML mapping of that type may have.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+#[derive(Debug)]
+struct Stop;
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("field names recorded")
+    }
+}
+
+impl std::error::Error for Stop {}
+
+impl serde::de::Error for Stop {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Stop
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = Stop;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+        Err(Stop)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Stop> {
+        *self.0 = fields;
+        Err(Stop)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+fn keys_of<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
+
+/// docs/CONFIGURATION.md names every key the config types accept, as `path.to.key`.
+#[test]
+fn config_reference_names_every_key() {
+    let reference = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/CONFIGURATION.md"),
+    )
+    .expect("docs/CONFIGURATION.md");
+    let sections: [(&str, &[&str]); 8] = [
+        ("", keys_of::<Config>()),
+        ("accounts[].", keys_of::<AccountConfig>()),
+        ("scan.", keys_of::<ScanConfig>()),
+        ("schedule.", keys_of::<ScheduleConfig>()),
+        ("baseline.", keys_of::<BaselineConfig>()),
+        ("baseline.disable[].", keys_of::<DisabledCheck>()),
+        (
+            "baseline.parameters.",
+            keys_of::<tomwatch_checks::ParameterOverrides>(),
+        ),
+        ("suppressions[].", keys_of::<SuppressionConfig>()),
+    ];
+    let mut missing = Vec::new();
+    for (prefix, keys) in sections {
+        assert!(!keys.is_empty(), "no keys read for `{prefix}`");
+        for key in keys {
+            let name = format!("`{prefix}{key}`");
+            if !reference.contains(&name) {
+                missing.push(name);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/CONFIGURATION.md lacks {missing:?}"
+    );
+}
