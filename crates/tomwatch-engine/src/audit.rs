@@ -2,7 +2,7 @@ mod part;
 
 use crate::policy::Policy;
 use crate::regions::{plan_regions, RegionNotScanned};
-use crate::report::{AccountReport, AuditReport, UnitReport};
+use crate::report::{AccountReport, AuditReport, EvaluatedAccount, UnitReport};
 use futures::future::join_all;
 use part::Part;
 use std::collections::BTreeMap;
@@ -77,15 +77,6 @@ pub struct AccountScan {
     pub units: Vec<UnitReport>,
     /// Configured regions that were not scanned: no region of the partition, or not enabled.
     pub regions_not_scanned: Vec<RegionNotScanned>,
-}
-
-/// One account's evaluated scan: what a report or a snapshot is made of.
-#[derive(Debug, Clone)]
-pub struct EvaluatedAccount {
-    pub account: AccountReport,
-    pub findings: Vec<tomwatch_model::Finding>,
-    pub errors: Vec<CollectionError>,
-    pub units: Vec<UnitReport>,
 }
 
 /// Runs the policy's enabled checks on one account and marks the FAILs its suppressions cover

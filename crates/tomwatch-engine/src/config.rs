@@ -1,6 +1,6 @@
 //! The YAML configuration file: which accounts to audit, how to reach them, which regions.
 //!
-//! Every field is documented here; `docs/CONFIGURATION.md` is written from these comments.
+//! Every field is documented here and in `docs/CONFIGURATION.md`, which a test keeps complete.
 //! Unknown keys are errors, and every error names the file, line and column to fix.
 
 mod policy;
@@ -349,10 +349,7 @@ impl Config {
 }
 
 fn syntax_error(path: &Path, error: &serde_saphyr::Error, text: &str) -> ConfigError {
-    ConfigError::located(
-        path,
-        tomwatch_checks::baseline::yaml_syntax_error(error, text),
-    )
+    ConfigError::located(path, tomwatch_yaml::syntax_error(error, text).into())
 }
 
 /// Every problem of a document that did not deserialize: the error that stopped serde, and

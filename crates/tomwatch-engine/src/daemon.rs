@@ -226,7 +226,7 @@ fn unverified_failures(
 }
 
 /// One line per finished account scan: how long it took, its findings by status, its errors.
-fn log_scan(account_id: &str, duration: Duration, evaluated: &crate::audit::EvaluatedAccount) {
+fn log_scan(account_id: &str, duration: Duration, evaluated: &crate::report::EvaluatedAccount) {
     use tomwatch_model::Status;
     let count = |status: Status| {
         evaluated

@@ -14,9 +14,10 @@ mod test_support;
 
 pub use audit::{
     connect, evaluate, run_audit, scan_account, unreachable_account, AccountScan, AuditOptions,
-    EvaluatedAccount, PlannedAccount, RegionSelection,
+    PlannedAccount, RegionSelection,
 };
 pub use regions::{plan_regions, NotScannedReason, RegionNotScanned};
 pub use report::{
-    AccountReport, AuditReport, Outcome, SuppressionReport, UnitReport, AUDIT_SCHEMA,
+    AccountReport, AuditReport, EvaluatedAccount, Outcome, SuppressionReport, UnitReport,
+    AUDIT_SCHEMA,
 };

@@ -60,6 +60,15 @@ pub struct AccountReport {
     pub regions_not_scanned: Vec<RegionNotScanned>,
 }
 
+/// One account's evaluated scan: what a report or a snapshot is made of.
+#[derive(Debug, Clone)]
+pub struct EvaluatedAccount {
+    pub account: AccountReport,
+    pub findings: Vec<tomwatch_model::Finding>,
+    pub errors: Vec<CollectionError>,
+    pub units: Vec<UnitReport>,
+}
+
 /// How one (account, region, service) collection went.
 #[derive(Debug, Clone)]
 pub struct UnitReport {
@@ -97,7 +106,7 @@ impl AuditReport {
         }
     }
 
-    pub(crate) fn add(&mut self, account: crate::audit::EvaluatedAccount) {
+    pub(crate) fn add(&mut self, account: EvaluatedAccount) {
         self.accounts.push(account.account);
         self.findings.extend(account.findings);
         self.errors.extend(account.errors);
@@ -108,7 +117,7 @@ impl AuditReport {
     pub fn from_accounts(
         started_at: OffsetDateTime,
         finished_at: OffsetDateTime,
-        accounts: impl IntoIterator<Item = crate::audit::EvaluatedAccount>,
+        accounts: impl IntoIterator<Item = EvaluatedAccount>,
     ) -> Self {
         let mut report = AuditReport::new(started_at);
         for account in accounts {

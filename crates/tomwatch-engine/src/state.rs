@@ -1,8 +1,8 @@
 //! What the scheduler publishes and the HTTP server reads: one immutable snapshot per account,
 //! swapped in whole, plus the process's cumulative counters.
 
-use crate::audit::EvaluatedAccount;
 use crate::policy::Policy;
+use crate::report::EvaluatedAccount;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 

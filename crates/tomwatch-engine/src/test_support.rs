@@ -1,7 +1,7 @@
 //! Hand-built findings and snapshots for the engine's unit tests.
 
-use crate::audit::EvaluatedAccount;
 use crate::report::AccountReport;
+use crate::report::EvaluatedAccount;
 use crate::state::AccountSnapshot;
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};

@@ -51,9 +51,8 @@ impl WebConfig {
         let config: WebConfig = if text.trim().is_empty() {
             WebConfig::default()
         } else {
-            serde_saphyr::from_str(&text).map_err(|e| {
-                fail(tomwatch_checks::baseline::yaml_syntax_error(&e, &text).to_string())
-            })?
+            serde_saphyr::from_str(&text)
+                .map_err(|e| fail(tomwatch_yaml::syntax_error(&e, &text).to_string()))?
         };
         for (user, hash) in &config.basic_auth_users {
             if !(hash.starts_with("$2a$") || hash.starts_with("$2b$") || hash.starts_with("$2y$")) {

@@ -3,9 +3,6 @@
 //! in the same format, override parameters and disable checks with a reason.
 
 mod spec;
-mod yaml_error;
-
-pub use yaml_error::syntax_error as yaml_syntax_error;
 #[cfg(test)]
 mod tests;
 
@@ -77,6 +74,16 @@ impl BaselineError {
             line: known.then(|| location.line() as u32),
             column: known.then(|| location.column() as u32),
             message,
+        }
+    }
+}
+
+impl From<tomwatch_yaml::YamlError> for BaselineError {
+    fn from(error: tomwatch_yaml::YamlError) -> Self {
+        BaselineError {
+            line: error.line,
+            column: error.column,
+            message: error.message,
         }
     }
 }

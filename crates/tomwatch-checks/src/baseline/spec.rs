@@ -1,6 +1,5 @@
 //! The file format of a baseline and its resolution against the check registry.
 
-use super::yaml_error::syntax_error;
 use super::{Baseline, BaselineError, Control, Rule};
 use crate::params::{ParameterOverrides, Parameters};
 use crate::registry::find_check;
@@ -9,6 +8,7 @@ use serde_saphyr::{Location, Spanned};
 use sha2::Digest;
 use std::collections::HashMap;
 use tomwatch_model::Severity;
+use tomwatch_yaml::syntax_error;
 
 /// A baseline file.
 #[derive(Debug, Deserialize)]
@@ -54,7 +54,7 @@ struct RuleSpec {
 
 pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
     let spec: BaselineSpec =
-        serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(&e, text)])?;
+        serde_saphyr::from_str(text).map_err(|e| vec![syntax_error(&e, text).into()])?;
     let mut problems = Vec::new();
     if spec.version.value != 1 {
         problems.push(BaselineError::at(

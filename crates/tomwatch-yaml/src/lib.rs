@@ -1,11 +1,32 @@
 //! YAML errors as a user should read them: located once, and for a value of the wrong type,
 //! naming the key, the type it needs and an example, instead of serde's bare "invalid i32".
+//!
+//! Its own crate, below every reader of YAML: the baseline (tomwatch-checks), the config
+//! (tomwatch-engine) and the web config (tomwatch-exporter).
 
-use super::BaselineError;
+use std::fmt;
+
+/// A problem in a YAML document, where the user has to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based; `None` when the parser could not say where.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "{line}:{column}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
 
 /// A located error for a YAML file that did not parse into its type. `text` is the file's
 /// content, from which the key at the error's location is read.
-pub fn syntax_error(error: &serde_saphyr::Error, text: &str) -> BaselineError {
+pub fn syntax_error(error: &serde_saphyr::Error, text: &str) -> YamlError {
     let location = error.location();
     let message = error.to_string();
     let first_line = strip_location_prefix(message.lines().next().unwrap_or("invalid YAML"));
@@ -25,7 +46,7 @@ pub fn syntax_error(error: &serde_saphyr::Error, text: &str) -> BaselineError {
         }
         _ => first_line.to_string(),
     };
-    BaselineError {
+    YamlError {
         line,
         column,
         message,
