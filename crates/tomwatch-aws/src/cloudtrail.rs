@@ -195,11 +195,8 @@ mod tests {
             .build();
         assert!(!recorded_events(&read_only).management_write);
     }
-}
 
-#[cfg(test)]
-mod collector_tests {
-    use super::*;
+    // The collector itself, on mocked SDK responses in AWS's shape.
     use crate::testing::{caller, mocked_client};
     use aws_sdk_cloudtrail::operation::describe_trails::DescribeTrailsOutput;
     use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;

@@ -219,4 +219,4 @@ fn tags(tags: &[Tag]) -> Tags {
 }
 
 #[cfg(test)]
-mod collector_tests;
+mod tests;

@@ -85,7 +85,7 @@ async fn describe_key(
 }
 
 #[cfg(test)]
-mod collector_tests {
+mod tests {
     use super::*;
     use crate::testing::{aws_error, caller, mocked_client};
     use aws_sdk_kms::operation::describe_key::DescribeKeyOutput;

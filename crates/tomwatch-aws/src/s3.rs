@@ -177,7 +177,7 @@ fn normalise_location(constraint: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::normalise_location;
+    use super::*;
 
     #[test]
     fn legacy_locations_are_normalised() {
@@ -186,11 +186,8 @@ mod tests {
         assert_eq!(normalise_location(Some("EU")), "eu-west-1");
         assert_eq!(normalise_location(Some("eu-central-1")), "eu-central-1");
     }
-}
 
-#[cfg(test)]
-mod collector_tests {
-    use super::*;
+    // The collector itself, on mocked SDK responses in AWS's shape.
     use crate::testing::{aws_error, caller, mocked_client};
     use aws_sdk_s3::operation::get_bucket_encryption::{
         GetBucketEncryptionError, GetBucketEncryptionOutput,

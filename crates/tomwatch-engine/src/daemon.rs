@@ -267,7 +267,7 @@ pub fn unix_seconds(time: SystemTime) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{finding, snapshot};
+    use crate::testing::{finding, snapshot};
     use tomwatch_model::Status;
 
     const CHECK: &str = "ec2_security_group_world_ingress_web_only";

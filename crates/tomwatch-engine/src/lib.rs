@@ -10,7 +10,7 @@ mod regions;
 mod report;
 pub mod state;
 #[cfg(test)]
-mod test_support;
+mod testing;
 
 pub use audit::{
     connect, evaluate, run_audit, scan_account, unreachable_account, AccountScan, AuditOptions,

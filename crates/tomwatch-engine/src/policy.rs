@@ -121,7 +121,7 @@ pub struct SuppressionState<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::finding;
+    use crate::testing::finding;
     use time::macros::date;
 
     fn suppression(check: &str, resource: &str, expires: Date) -> Suppression {

@@ -208,7 +208,7 @@ impl ServeState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::snapshot;
+    use crate::testing::snapshot;
 
     #[test]
     fn drift_counts_are_published_with_the_snapshot_that_explains_them() {

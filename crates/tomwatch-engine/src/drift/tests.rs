@@ -1,5 +1,5 @@
 use super::*;
-use crate::test_support::finding;
+use crate::testing::finding;
 
 fn dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tomwatch-drift-{name}-{}", std::process::id()));
