@@ -386,3 +386,6 @@ impl Metrics {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

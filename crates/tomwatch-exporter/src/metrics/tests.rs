@@ -1,0 +1,203 @@
+//! The metric contract on hand-built snapshots: what the LocalStack and Prometheus end-to-end
+//! tests also see, here without AWS.
+
+use super::*;
+use std::time::{Duration, SystemTime};
+use tomwatch_engine::state::{AccountSnapshot, ExpectedAccount, UnverifiedFailure};
+use tomwatch_engine::{AccountReport, EvaluatedAccount};
+use tomwatch_model::{Finding, Severity};
+
+const ACCOUNT: &str = "111111111111";
+
+fn build() -> BuildInfo {
+    BuildInfo {
+        version: "0.0.0".into(),
+        revision: "test".into(),
+    }
+}
+
+fn finding(check: &'static str, control: &str, resource: &str, status: Status) -> Finding {
+    Finding {
+        check_id: check,
+        control: control.into(),
+        status,
+        severity: Severity::High,
+        account_id: ACCOUNT.into(),
+        region: "eu-central-1".into(),
+        resource_type: "AWS::EC2::SecurityGroup",
+        resource_id: resource.into(),
+        message: String::new(),
+        suppressed: false,
+        suppression: None,
+    }
+}
+
+fn snapshot(findings: Vec<Finding>, unverified: Vec<UnverifiedFailure>) -> AccountSnapshot {
+    let now = SystemTime::now();
+    AccountSnapshot {
+        evaluated: EvaluatedAccount {
+            account: AccountReport {
+                account_id: ACCOUNT.into(),
+                environment: Some("production".into()),
+                regions: vec!["eu-central-1".into()],
+                regions_not_scanned: vec![],
+            },
+            findings,
+            errors: vec![],
+            units: vec![],
+        },
+        first_seen: BTreeMap::from([(
+            (
+                "ec2_security_group_world_ingress_web_only".to_string(),
+                "sg-open".to_string(),
+            ),
+            1_800_000_000,
+        )]),
+        unverified,
+        started_at: now,
+        finished_at: now,
+        duration: Duration::from_secs(3),
+        last_reached_aws: Some(now),
+    }
+}
+
+/// The value of the one series of `name` that carries every label of `labels`.
+fn value(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let matching: Vec<f64> = text
+        .lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")) || l.starts_with(&format!("{name} ")))
+        .filter(|l| {
+            labels
+                .iter()
+                .all(|(k, v)| l.contains(&format!("{k}=\"{v}\"")))
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .collect();
+    assert!(matching.len() <= 1, "{name} {labels:?}: {matching:?}");
+    matching.first().copied()
+}
+
+#[test]
+fn failures_confirmed_unverified_and_suppressed_each_show_as_the_contract_says() {
+    let state = ServeState::new(Default::default());
+    let open = finding(
+        "ec2_security_group_world_ingress_web_only",
+        "TOM-NET",
+        "sg-open",
+        Status::Fail,
+    );
+    let mut accepted = finding(
+        "ec2_security_group_admin_ports_restricted",
+        "TOM-ACCESS",
+        "sg-ssh",
+        Status::Fail,
+    );
+    accepted.suppressed = true;
+    let unverified = UnverifiedFailure {
+        finding: finding("rds_instance_not_public", "TOM-NET", "db-1", Status::Fail),
+        first_seen: 1_700_000_000,
+    };
+    state.publish(snapshot(vec![open, accepted], vec![unverified]), &[]);
+    let text = render(&state, &build());
+
+    let failing = |resource| {
+        value(
+            &text,
+            "tomwatch_failing_resource",
+            &[("resource_id", resource), ("environment", "production")],
+        )
+    };
+    assert_eq!(failing("sg-open"), Some(1.0), "confirmed by the last scan");
+    assert_eq!(
+        failing("db-1"),
+        Some(0.0),
+        "open, but not verified by the last scan"
+    );
+    assert_eq!(failing("sg-ssh"), None, "a suppressed FAIL pages nobody");
+    assert_eq!(
+        value(
+            &text,
+            "tomwatch_failing_resource_first_seen_timestamp_seconds",
+            &[("resource_id", "sg-open")]
+        ),
+        Some(1.8e9)
+    );
+    assert_eq!(
+        value(
+            &text,
+            "tomwatch_findings",
+            &[
+                ("check_id", "ec2_security_group_admin_ports_restricted"),
+                ("status", "SUPPRESSED")
+            ]
+        ),
+        Some(1.0)
+    );
+    let compliant = |control| {
+        value(
+            &text,
+            "tomwatch_control_compliant",
+            &[("account_id", ACCOUNT), ("control", control)],
+        )
+    };
+    assert_eq!(compliant("TOM-NET"), Some(0.0));
+    assert_eq!(
+        compliant("TOM-ACCESS"),
+        Some(1.0),
+        "its only FAIL is accepted"
+    );
+    // Zero-initialised, so `increase()` in the rules starts from a known value.
+    assert_eq!(
+        value(
+            &text,
+            "tomwatch_drift_events_total",
+            &[("control", "TOM-LOG"), ("kind", "new")]
+        ),
+        Some(0.0)
+    );
+}
+
+#[test]
+fn before_aws_answers_every_expected_account_shows_the_sts_failure() {
+    let state = ServeState::new(Default::default());
+    state.set_expected(
+        vec![
+            ExpectedAccount {
+                account_id: ACCOUNT.into(),
+                environment: Some("production".into()),
+            },
+            ExpectedAccount {
+                account_id: "222222222222".into(),
+                environment: None,
+            },
+        ],
+        Duration::from_secs(900),
+    );
+    state.set_connection_failure(Some(ErrorKind::Timeout));
+    let text = render(&state, &build());
+    for account in [ACCOUNT, "222222222222"] {
+        let unit = [("account_id", account), ("service", "sts")];
+        assert_eq!(value(&text, "tomwatch_scan_success", &unit), Some(0.0));
+        assert_eq!(
+            value(
+                &text,
+                "tomwatch_collection_errors",
+                &[("account_id", account), ("error_type", "timeout")]
+            ),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(
+                &text,
+                "tomwatch_scans_skipped_total",
+                &[("account_id", account)]
+            ),
+            Some(0.0)
+        );
+    }
+    assert_eq!(
+        value(&text, "tomwatch_scan_interval_seconds", &[]),
+        Some(900.0)
+    );
+    assert!(value(&text, "tomwatch_failing_resource", &[]).is_none());
+}
