@@ -1,7 +1,6 @@
-use crate::baseline::Rule;
 use crate::params::Parameters;
 use crate::verdict::Verdict;
-use tomwatch_model::{AccountInventory, Collected, Finding, RegionInventory};
+use tomwatch_model::{AccountInventory, Collected, RegionInventory, Status};
 
 /// What the code knows about a check. Its control, severity and remediation are policy and live
 /// in the baseline (`config/baselines/tom.yaml`), not here.
@@ -14,55 +13,59 @@ pub struct CheckMeta {
     pub resource_type: &'static str,
 }
 
-/// A check: its metadata and a pure function from an account's inventory to findings.
+/// A check: its metadata and a pure function from an account's inventory to evidence.
 #[derive(Debug, Clone, Copy)]
 pub struct Check {
     pub meta: CheckMeta,
-    pub evaluate: fn(&EvalContext) -> Vec<Finding>,
+    pub evaluate: fn(&EvalContext) -> Vec<Evidence>,
 }
 
-/// What a check may read: the inventory, the baseline's parameters, and its own rule (which
-/// places its findings in a control with a severity).
+/// What a check may read: the inventory and the baseline's parameters. Not its rule: where its
+/// evidence is placed (control, severity) is the baseline's business.
 #[derive(Debug, Clone, Copy)]
 pub struct EvalContext<'a> {
     pub account: &'a AccountInventory,
     pub params: &'a Parameters,
-    pub rule: &'a Rule,
+}
+
+/// What a check found about one resource: the verdict and why, without policy. The baseline
+/// turns it into a `Finding` with the control and severity its rule gives the check
+/// (`Baseline::evaluate`). "Policy is data, evidence is code" holds in the types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub check_id: &'static str,
+    /// The resource's region, or `global` for account-wide evidence.
+    pub region: String,
+    /// CloudFormation-style type, e.g. `AWS::S3::Bucket`.
+    pub resource_type: &'static str,
+    /// The ARN where AWS defines one; for an UNKNOWN whose resources could not even be listed,
+    /// a wildcard ARN naming the scope that could not be seen.
+    pub resource_id: String,
+    pub status: Status,
+    pub message: String,
 }
 
 impl CheckMeta {
-    pub fn finding(
-        &self,
-        ctx: &EvalContext,
-        region: &str,
-        resource_id: String,
-        verdict: Verdict,
-    ) -> Finding {
-        self.typed_finding(ctx, region, self.resource_type, resource_id, verdict)
+    pub fn evidence(&self, region: &str, resource_id: String, verdict: Verdict) -> Evidence {
+        self.typed_evidence(region, self.resource_type, resource_id, verdict)
     }
 
-    /// A finding on a resource of another type than the check's own, for checks that judge
+    /// Evidence on a resource of another type than the check's own, for checks that judge
     /// every workload whatever its type (tags).
-    pub fn typed_finding(
+    pub fn typed_evidence(
         &self,
-        ctx: &EvalContext,
         region: &str,
         resource_type: &'static str,
         resource_id: String,
         verdict: Verdict,
-    ) -> Finding {
-        Finding {
+    ) -> Evidence {
+        Evidence {
             check_id: self.id,
-            control: ctx.rule.control.clone(),
-            status: verdict.status,
-            severity: ctx.rule.severity,
-            account_id: ctx.account.account_id.clone(),
             region: region.to_string(),
             resource_type,
             resource_id,
+            status: verdict.status,
             message: verdict.message,
-            suppressed: false,
-            suppression: None,
         }
     }
 
@@ -75,7 +78,7 @@ impl CheckMeta {
         select: impl Fn(&RegionInventory) -> &Collected<Vec<T>>,
         wildcard: &str,
         judge: impl Fn(&str, &T) -> (String, Verdict),
-    ) -> Vec<Finding> {
+    ) -> Vec<Evidence> {
         self.per_region(ctx, select, wildcard, |region, _, items| {
             items.iter().map(|item| judge(region, item)).collect()
         })
@@ -89,13 +92,12 @@ impl CheckMeta {
         select: impl Fn(&RegionInventory) -> &Collected<Vec<T>>,
         wildcard: &str,
         judge: impl Fn(&str, &RegionInventory, &[T]) -> Vec<(String, Verdict)>,
-    ) -> Vec<Finding> {
+    ) -> Vec<Evidence> {
         let regions = match &ctx.account.regions {
             Ok(regions) => regions,
             Err(error) => {
                 let id = scope_wildcard(ctx, "*", wildcard);
-                return vec![self.finding(
-                    ctx,
+                return vec![self.evidence(
                     tomwatch_model::GLOBAL_REGION,
                     id,
                     Verdict::unknown(error),
@@ -108,11 +110,11 @@ impl CheckMeta {
                 Ok(items) => findings.extend(
                     judge(region, inventory, items)
                         .into_iter()
-                        .map(|(id, verdict)| self.finding(ctx, region, id, verdict)),
+                        .map(|(id, verdict)| self.evidence(region, id, verdict)),
                 ),
                 Err(error) => {
                     let id = scope_wildcard(ctx, region, wildcard);
-                    findings.push(self.finding(ctx, region, id, Verdict::unknown(error)));
+                    findings.push(self.evidence(region, id, Verdict::unknown(error)));
                 }
             }
         }
@@ -120,9 +122,9 @@ impl CheckMeta {
     }
 
     /// The account itself as the resource of an account-wide check.
-    pub fn account_finding(&self, ctx: &EvalContext, verdict: Verdict) -> Finding {
+    pub fn account_evidence(&self, ctx: &EvalContext, verdict: Verdict) -> Evidence {
         let id = format!("arn:aws:iam::{}:root", ctx.account.account_id);
-        self.finding(ctx, tomwatch_model::GLOBAL_REGION, id, verdict)
+        self.evidence(tomwatch_model::GLOBAL_REGION, id, verdict)
     }
 }
 

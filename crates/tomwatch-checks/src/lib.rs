@@ -37,7 +37,7 @@ mod wafv2;
 mod testing;
 
 pub use baseline::{Baseline, BaselineError, Control, Rule};
-pub use check::{Check, CheckMeta, EvalContext};
+pub use check::{Check, CheckMeta, EvalContext, Evidence};
 pub use params::{ParameterError, ParameterOverrides, Parameters, RegionPolicy};
 pub use registry::{all_checks, find_check};
 pub use verdict::Verdict;

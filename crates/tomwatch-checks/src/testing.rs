@@ -1,12 +1,11 @@
 //! Hand-built inventories for the checks' unit tests.
 
-use crate::baseline::Baseline;
-use crate::check::{Check, EvalContext};
+use crate::check::{Check, EvalContext, Evidence};
 use crate::params::Parameters;
 use std::collections::BTreeMap;
 use tomwatch_model::inventory::*;
 use tomwatch_model::{
-    AccountInventory, CollectionError, ErrorKind, Finding, RegionInventory, Scope, Status,
+    AccountInventory, CollectionError, ErrorKind, RegionInventory, Scope, Status,
 };
 
 pub const ACCOUNT: &str = "111111111111";
@@ -115,24 +114,16 @@ pub fn denied(service: &'static str, operation: &'static str, region: &str) -> C
 }
 
 /// Runs `check` as the built-in baseline places it, with the default parameters.
-pub fn run(check: &Check, account: &AccountInventory) -> Vec<Finding> {
+pub fn run(check: &Check, account: &AccountInventory) -> Vec<Evidence> {
     run_with(check, account, &Parameters::default())
 }
 
-pub fn run_with(check: &Check, account: &AccountInventory, params: &Parameters) -> Vec<Finding> {
-    let baseline = Baseline::builtin();
-    let rule = baseline
-        .rule(check.meta.id)
-        .expect("every check is in the built-in baseline");
-    (check.evaluate)(&EvalContext {
-        account,
-        params,
-        rule,
-    })
+pub fn run_with(check: &Check, account: &AccountInventory, params: &Parameters) -> Vec<Evidence> {
+    (check.evaluate)(&EvalContext { account, params })
 }
 
 /// The single finding of a run, with its status; panics with the findings otherwise.
-pub fn only(findings: Vec<Finding>) -> (Finding, Status) {
+pub fn only(findings: Vec<Evidence>) -> (Evidence, Status) {
     assert_eq!(
         findings.len(),
         1,
@@ -143,7 +134,7 @@ pub fn only(findings: Vec<Finding>) -> (Finding, Status) {
     (finding, status)
 }
 
-pub fn statuses(findings: &[Finding]) -> Vec<(String, Status)> {
+pub fn statuses(findings: &[Evidence]) -> Vec<(String, Status)> {
     findings
         .iter()
         .map(|f| (f.resource_id.clone(), f.status))
@@ -172,7 +163,7 @@ pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool
 }
 
 /// Runs `check` on one eu-central-1 region holding `instances`, or failing DescribeDBInstances.
-pub fn run_on_rds(check: &Check, instances: Result<Vec<RdsInstance>, ()>) -> Vec<Finding> {
+pub fn run_on_rds(check: &Check, instances: Result<Vec<RdsInstance>, ()>) -> Vec<Evidence> {
     let mut account = account(&["eu-central-1"]);
     region_mut(&mut account, "eu-central-1").rds.instances =
         instances.map_err(|()| denied("rds", "DescribeDBInstances", "eu-central-1"));

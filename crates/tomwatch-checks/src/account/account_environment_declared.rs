@@ -1,6 +1,6 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     // The declaration is configuration, not an API answer: it cannot be UNKNOWN.
     let allowed = &ctx.params.environments;
     let verdict = match ctx.account.environment.as_deref() {
@@ -26,7 +26,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             allowed.join(", ")
         )),
     };
-    vec![CHECK.meta.account_finding(ctx, verdict)]
+    vec![CHECK.meta.account_evidence(ctx, verdict)]
 }
 
 #[cfg(test)]

@@ -1,16 +1,16 @@
 pub mod autoscaling_group_allowed_region;
 pub mod autoscaling_group_redundant;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::AutoScalingGroup;
-use tomwatch_model::Finding;
 
 fn per_group(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&str, &AutoScalingGroup) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         |r| &r.autoscaling.groups,

@@ -1,8 +1,8 @@
 use super::schedule::runs_daily;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use crate::workload::region_workloads;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -14,11 +14,11 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let account = &ctx.account.account_id;
     if !ctx.params.backup_plan_required {
         // One answer for the account: not a blind spot per region when plans are not asked for.
-        return vec![CHECK.meta.account_finding(
+        return vec![CHECK.meta.account_evidence(
             ctx,
             Verdict::not_applicable(
                 "the baseline does not require AWS Backup plans (backup_plan_required)",

@@ -6,7 +6,7 @@ mod spec;
 #[cfg(test)]
 mod tests;
 
-use crate::check::{Check, EvalContext};
+use crate::check::{Check, EvalContext, Evidence};
 use crate::params::{ParameterOverrides, Parameters};
 use crate::registry::find_check;
 use serde_saphyr::Location;
@@ -51,6 +51,25 @@ pub struct Rule {
     pub disabled: Option<String>,
     /// What the check asks beyond the TOM document's words; such checks are off by default.
     pub beyond_tom: Option<String>,
+}
+
+impl Rule {
+    /// A check's evidence as a finding of this rule's control and severity.
+    pub fn finding(&self, account_id: &str, evidence: Evidence) -> Finding {
+        Finding {
+            check_id: evidence.check_id,
+            control: self.control.clone(),
+            status: evidence.status,
+            severity: self.severity,
+            account_id: account_id.to_string(),
+            region: evidence.region,
+            resource_type: evidence.resource_type,
+            resource_id: evidence.resource_id,
+            message: evidence.message,
+            suppressed: false,
+            suppression: None,
+        }
+    }
 }
 
 /// Why a check marked `beyond_tom` does not run until a config enables it.
@@ -169,15 +188,18 @@ impl Baseline {
         self.rules.iter().filter(|r| r.disabled.is_none())
     }
 
-    /// Runs every enabled check on one account's inventory.
+    /// Runs every enabled check on one account's inventory, and places its evidence as the
+    /// check's rule says: in its control, with its severity.
     pub fn evaluate(&self, account: &AccountInventory) -> Vec<Finding> {
+        let ctx = EvalContext {
+            account,
+            params: &self.params,
+        };
         self.enabled_rules()
             .flat_map(|rule| {
-                (rule.check.evaluate)(&EvalContext {
-                    account,
-                    params: &self.params,
-                    rule,
-                })
+                (rule.check.evaluate)(&ctx)
+                    .into_iter()
+                    .map(|evidence| rule.finding(&account.account_id, evidence))
             })
             .collect()
     }

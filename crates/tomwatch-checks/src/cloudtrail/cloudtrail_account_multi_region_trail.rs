@@ -1,7 +1,7 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::Trail;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,8 +12,8 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
-    vec![CHECK.meta.account_finding(ctx, judge(ctx))]
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
+    vec![CHECK.meta.account_evidence(ctx, judge(ctx))]
 }
 
 fn judge(ctx: &EvalContext) -> Verdict {
@@ -82,7 +82,7 @@ mod tests {
         }
     }
 
-    fn verdict(trails: Vec<Trail>, other_region_denied: bool) -> Finding {
+    fn verdict(trails: Vec<Trail>, other_region_denied: bool) -> Evidence {
         let mut account = account(&["eu-central-1", "eu-west-1"]);
         region_mut(&mut account, "eu-central-1").cloudtrail.trails = Ok(trails);
         if other_region_denied {

@@ -1,6 +1,6 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let verdict = if !ctx.params.s3_data_events_required {
         Verdict::not_applicable(
             "the baseline does not require S3 data events (s3_data_events_required)",
@@ -53,7 +53,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             }
         }
     };
-    vec![CHECK.meta.account_finding(ctx, verdict)]
+    vec![CHECK.meta.account_evidence(ctx, verdict)]
 }
 
 #[cfg(test)]

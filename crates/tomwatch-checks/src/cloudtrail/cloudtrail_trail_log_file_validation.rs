@@ -1,7 +1,7 @@
 use super::per_trail;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,7 +12,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_trail(&CHECK.meta, ctx, |_, trail| {
         if trail.log_file_validation {
             Verdict::pass(format!("trail {} validates its log files", trail.name))

@@ -5,17 +5,17 @@ pub mod cloudtrail_trail_log_file_validation;
 pub mod cloudtrail_trail_management_events;
 pub mod cloudtrail_trail_multi_region;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::Trail;
-use tomwatch_model::Finding;
 
 /// Evaluates `judge` on every trail, reported once by its home region.
 fn per_trail(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&str, &Trail) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         |r| &r.cloudtrail.trails,
@@ -27,9 +27,9 @@ fn per_trail(
 #[cfg(test)]
 pub(crate) mod fixtures {
     use crate::check::Check;
+    use crate::check::Evidence;
     use crate::testing::*;
     use tomwatch_model::inventory::{Trail, TrailEvents, TrailStatus};
-    use tomwatch_model::Finding;
 
     /// A multi-region, validated, logging trail homed in eu-central-1.
     pub fn trail(name: &str) -> Trail {
@@ -49,7 +49,7 @@ pub(crate) mod fixtures {
         }
     }
 
-    pub fn run_on_trails(check: &Check, trails: Result<Vec<Trail>, ()>) -> Vec<Finding> {
+    pub fn run_on_trails(check: &Check, trails: Result<Vec<Trail>, ()>) -> Vec<Evidence> {
         let mut account = account(&["eu-central-1"]);
         region_mut(&mut account, "eu-central-1").cloudtrail.trails =
             trails.map_err(|()| denied("cloudtrail", "DescribeTrails", "eu-central-1"));

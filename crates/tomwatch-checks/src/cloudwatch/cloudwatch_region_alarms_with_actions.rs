@@ -1,7 +1,7 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use crate::workload::region_workloads;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -14,7 +14,7 @@ pub const CHECK: Check = Check {
 
 const WILDCARD: &str = "arn:aws:cloudwatch:{region}:{account}:alarm:*";
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let account = &ctx.account.account_id;
     CHECK
         .meta

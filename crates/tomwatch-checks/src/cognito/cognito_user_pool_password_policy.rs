@@ -1,8 +1,8 @@
 use super::per_pool;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::password::character_class_gap;
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,7 +13,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let min = ctx.params.cognito_password_min_length;
     per_pool(&CHECK.meta, ctx, |pool, details| {
         let Some(policy) = &details.password_policy else {

@@ -1,7 +1,7 @@
 use super::per_pool;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,7 +12,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.cognito_threat_protection_required;
     per_pool(&CHECK.meta, ctx, |pool, details| {
         let mode = details.advanced_security.as_deref().unwrap_or("OFF");

@@ -3,17 +3,17 @@ pub mod cognito_user_pool_mfa_required;
 pub mod cognito_user_pool_password_policy;
 pub mod cognito_user_pool_threat_protection;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::{UserPool, UserPoolDetails};
-use tomwatch_model::Finding;
 
 /// Evaluates `judge` on the settings of every user pool (UNKNOWN where they could not be read).
 fn per_pool(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&UserPool, &UserPoolDetails) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         |r| &r.cognito.user_pools,
@@ -30,9 +30,10 @@ fn per_pool(
 
 #[cfg(test)]
 pub(crate) mod fixtures {
+    use crate::check::Evidence;
     use crate::testing::*;
     use tomwatch_model::inventory::{UserPool, UserPoolDetails, UserPoolPasswordPolicy};
-    use tomwatch_model::{AccountInventory, Finding};
+    use tomwatch_model::AccountInventory;
 
     pub fn pool(name: &str, mfa: &str) -> UserPool {
         UserPool {
@@ -59,7 +60,7 @@ pub(crate) mod fixtures {
         account
     }
 
-    pub fn unreadable_pool_finding(check: &crate::check::Check) -> Finding {
+    pub fn unreadable_pool_finding(check: &crate::check::Check) -> Evidence {
         let mut unreadable = pool("x", "ON");
         unreadable.details = Err(denied("cognito-idp", "DescribeUserPool", "eu-central-1"));
         only(run(check, &with_pools(vec![unreadable]))).0

@@ -1,6 +1,7 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, GLOBAL_REGION};
+use tomwatch_model::GLOBAL_REGION;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -16,13 +17,12 @@ fn setting(region: &str, account: &str) -> String {
     format!("arn:aws:ec2:{region}:{account}:ebs-encryption-by-default")
 }
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let account = &ctx.account.account_id;
     let regions = match &ctx.account.regions {
         Ok(regions) => regions,
         Err(error) => {
-            return vec![CHECK.meta.finding(
-                ctx,
+            return vec![CHECK.meta.evidence(
                 GLOBAL_REGION,
                 setting("*", account),
                 Verdict::unknown(error),
@@ -49,7 +49,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             };
             CHECK
                 .meta
-                .finding(ctx, region, setting(region, account), verdict)
+                .evidence(region, setting(region, account), verdict)
         })
         .collect()
 }

@@ -1,8 +1,8 @@
 use super::describe;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::IpPermission;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,7 +13,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let allowed = &ctx.params.world_open_ports;
     CHECK.meta.per_region_item(
         ctx,
@@ -72,7 +72,7 @@ mod tests {
         }
     }
 
-    fn verdict_of(rules: Vec<IpPermission>) -> Finding {
+    fn verdict_of(rules: Vec<IpPermission>) -> Evidence {
         let mut account = account(&["eu-central-1"]);
         region_mut(&mut account, "eu-central-1").ec2.security_groups = Ok(vec![SecurityGroup {
             arn: format!("arn:aws:ec2:eu-central-1:{ACCOUNT}:security-group/sg-1"),

@@ -1,5 +1,5 @@
+use crate::check::Evidence;
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -10,7 +10,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region_item(
         ctx,
         |r| &r.ec2.volumes,

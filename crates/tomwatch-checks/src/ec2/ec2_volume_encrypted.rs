@@ -1,6 +1,6 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region_item(
         ctx,
         |r| &r.ec2.volumes,
@@ -41,7 +41,7 @@ mod tests {
     use tomwatch_model::inventory::EbsVolume;
     use tomwatch_model::Status;
 
-    fn with_volumes(volumes: Vec<(&str, bool)>) -> Vec<Finding> {
+    fn with_volumes(volumes: Vec<(&str, bool)>) -> Vec<Evidence> {
         let mut account = account(&["eu-central-1"]);
         region_mut(&mut account, "eu-central-1").ec2.volumes = Ok(volumes
             .into_iter()

@@ -1,8 +1,8 @@
 use super::per_cluster;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::network::public_subnets;
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,7 +13,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_cluster(&CHECK.meta, ctx, |region, cluster| {
         let subnets = match &cluster.subnets {
             Ok(subnets) => subnets,
@@ -43,7 +43,7 @@ mod tests {
     use tomwatch_model::inventory::RouteTable;
     use tomwatch_model::Status;
 
-    fn verdict(subnets: &[&str]) -> Finding {
+    fn verdict(subnets: &[&str]) -> Evidence {
         let mut account = account(&["eu-central-1"]);
         let region = region_mut(&mut account, "eu-central-1");
         region.ec2.route_tables = Ok(vec![

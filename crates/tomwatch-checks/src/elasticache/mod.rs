@@ -4,16 +4,16 @@ pub mod elasticache_replication_group_encrypted_at_rest;
 pub mod elasticache_replication_group_multi_az;
 pub mod elasticache_replication_group_transit_encryption;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::{CacheCluster, ReplicationGroup};
-use tomwatch_model::Finding;
 
 fn per_replication_group(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&ReplicationGroup) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         |r| &r.elasticache.replication_groups,
@@ -26,7 +26,7 @@ fn per_cluster(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&str, &CacheCluster) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         |r| &r.elasticache.clusters,

@@ -1,7 +1,7 @@
 use super::per_listener;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -15,7 +15,7 @@ pub const CHECK: Check = Check {
 /// Protocols older than TLS 1.2, as DescribeSSLPolicies names them.
 const OUTDATED: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_listener(
         &CHECK.meta,
         ctx,

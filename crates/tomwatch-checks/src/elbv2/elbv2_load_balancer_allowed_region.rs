@@ -1,6 +1,6 @@
 use super::per_load_balancer;
+use crate::check::Evidence;
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_load_balancer(&CHECK.meta, ctx, |region, lb| {
         region_verdict(ctx, &format!("load balancer {}", lb.name), region)
     })

@@ -1,7 +1,7 @@
 use super::per_load_balancer;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,7 +12,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_load_balancer(&CHECK.meta, ctx, |_, lb| {
         if !lb.internet_facing {
             return Verdict::not_applicable(format!("{} is internal", lb.name));

@@ -4,10 +4,11 @@ pub mod elbv2_load_balancer_allowed_region;
 pub mod elbv2_load_balancer_multi_az;
 pub mod elbv2_load_balancer_waf_attached;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::{Listener, LoadBalancer};
-use tomwatch_model::{Finding, RegionInventory};
+use tomwatch_model::RegionInventory;
 
 const LB_WILDCARD: &str = "arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/*";
 
@@ -16,7 +17,7 @@ fn per_load_balancer(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&str, &LoadBalancer) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         |r| &r.elbv2.load_balancers,
@@ -32,7 +33,7 @@ fn per_listener(
     ctx: &EvalContext,
     applies: impl Fn(&Listener) -> bool,
     judge: impl Fn(&RegionInventory, &LoadBalancer, &Listener) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region(
         ctx,
         |r| &r.elbv2.load_balancers,

@@ -1,6 +1,7 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::{Finding, GLOBAL_REGION};
+use tomwatch_model::GLOBAL_REGION;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -11,7 +12,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let account = &ctx.account.account_id;
     let regions = match &ctx.account.regions {
         Ok(regions) => regions,
@@ -19,7 +20,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             let id = format!("arn:aws:guardduty:*:{account}:detector/*");
             return vec![CHECK
                 .meta
-                .finding(ctx, GLOBAL_REGION, id, Verdict::unknown(error))];
+                .evidence(GLOBAL_REGION, id, Verdict::unknown(error))];
         }
     };
     regions
@@ -53,7 +54,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
                     }
                 }
             };
-            CHECK.meta.finding(ctx, region, id, verdict)
+            CHECK.meta.evidence(region, id, verdict)
         })
         .collect()
 }

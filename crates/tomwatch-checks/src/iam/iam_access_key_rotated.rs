@@ -1,7 +1,7 @@
 use super::per_user;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -14,7 +14,7 @@ pub const CHECK: Check = Check {
 
 const DAY: i64 = 86_400;
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let now = ctx.account.iam.collected_at;
     let max_age = i64::from(ctx.params.max_access_key_age_days);
     let max_unused = i64::from(ctx.params.max_access_key_unused_days);
@@ -75,7 +75,7 @@ mod tests {
         }
     }
 
-    fn verdict(keys: Vec<AccessKey>) -> Finding {
+    fn verdict(keys: Vec<AccessKey>) -> Evidence {
         let mut account = account(&[]);
         let mut u = user("ci");
         u.access_keys = Ok(keys);

@@ -1,7 +1,7 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::password::character_class_gap;
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,7 +12,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let p = ctx.params;
     let verdict = match &ctx.account.iam.password_policy {
         Err(error) => Verdict::unknown(error),
@@ -54,7 +54,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             }
         }
     };
-    vec![CHECK.meta.account_finding(ctx, verdict)]
+    vec![CHECK.meta.account_evidence(ctx, verdict)]
 }
 
 #[cfg(test)]
@@ -76,7 +76,7 @@ mod tests {
         }
     }
 
-    fn judge(policy: Result<Option<PasswordPolicy>, ()>) -> Finding {
+    fn judge(policy: Result<Option<PasswordPolicy>, ()>) -> Evidence {
         let mut account = account(&[]);
         account.iam.password_policy =
             policy.map_err(|()| denied("iam", "GetAccountPasswordPolicy", "global"));

@@ -1,6 +1,6 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let verdict = match &ctx.account.iam.account_summary {
         Err(error) => Verdict::unknown(error),
         Ok(summary) if summary.root_mfa_enabled => Verdict::pass("the root user has an MFA device"),
@@ -19,7 +19,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             "the root user has no MFA device: a password alone opens the whole account",
         ),
     };
-    vec![CHECK.meta.account_finding(ctx, verdict)]
+    vec![CHECK.meta.account_evidence(ctx, verdict)]
 }
 
 #[cfg(test)]

@@ -3,25 +3,26 @@ pub mod iam_password_policy_strong;
 pub mod iam_root_mfa_enabled;
 pub mod iam_user_console_mfa;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::IamUser;
-use tomwatch_model::{Finding, GLOBAL_REGION};
+use tomwatch_model::GLOBAL_REGION;
 
 /// Evaluates `judge` on every IAM user (one UNKNOWN for the account if users could not be listed).
 fn per_user(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&IamUser) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     match &ctx.account.iam.users {
         Ok(users) => users
             .iter()
-            .map(|user| meta.finding(ctx, GLOBAL_REGION, user.arn.clone(), judge(user)))
+            .map(|user| meta.evidence(GLOBAL_REGION, user.arn.clone(), judge(user)))
             .collect(),
         Err(error) => {
             let id = format!("arn:aws:iam::{}:user/*", ctx.account.account_id);
-            vec![meta.finding(ctx, GLOBAL_REGION, id, Verdict::unknown(error))]
+            vec![meta.evidence(GLOBAL_REGION, id, Verdict::unknown(error))]
         }
     }
 }

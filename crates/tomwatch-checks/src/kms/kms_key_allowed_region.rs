@@ -1,7 +1,7 @@
 use super::per_key;
+use crate::check::Evidence;
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,7 +12,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_key(&CHECK.meta, ctx, |region, key| match &key.details {
         Err(error) => Verdict::unknown(error),
         // AWS creates its managed keys where a service first needs one: not a workload.

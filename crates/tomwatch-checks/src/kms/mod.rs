@@ -1,17 +1,17 @@
 pub mod kms_key_allowed_region;
 pub mod kms_key_rotation_enabled;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::KmsKey;
-use tomwatch_model::Finding;
 
 /// Evaluates `judge` on every KMS key of the account (UNKNOWN where a region's list failed).
 fn per_key(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&str, &KmsKey) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         |r| &r.kms.keys,

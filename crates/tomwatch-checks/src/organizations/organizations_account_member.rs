@@ -1,6 +1,6 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let verdict = match &ctx.account.organizations.organization {
         Err(error) => Verdict::unknown(error),
         Ok(Some(org)) => Verdict::pass(format!(
@@ -22,7 +22,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
             "the account belongs to no organization: prod/dev separation and guardrails (SCPs) cannot be enforced centrally",
         ),
     };
-    vec![CHECK.meta.account_finding(ctx, verdict)]
+    vec![CHECK.meta.account_evidence(ctx, verdict)]
 }
 
 #[cfg(test)]

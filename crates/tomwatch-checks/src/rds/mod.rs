@@ -13,18 +13,19 @@ pub mod rds_instance_storage_encrypted;
 pub mod rds_instance_tls_enforced;
 pub mod rds_snapshot_encrypted;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use std::collections::BTreeMap;
 use tomwatch_model::inventory::{RdsCluster, RdsInstance, RdsSnapshot};
-use tomwatch_model::{Collected, Finding};
+use tomwatch_model::Collected;
 
 /// Evaluates `judge` on every RDS instance of the account (UNKNOWN where a region's list failed).
 fn per_instance(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&str, &RdsInstance) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         |r| &r.rds.instances,
@@ -44,7 +45,7 @@ fn per_cluster(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&str, &RdsCluster) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         |r| &r.rds.clusters,

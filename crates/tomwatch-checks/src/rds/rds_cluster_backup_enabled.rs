@@ -1,7 +1,7 @@
 use super::per_cluster;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,7 +12,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.min_backup_retention_days;
     per_cluster(&CHECK.meta, ctx, |_, cluster| {
         let days = cluster.backup_retention_days;

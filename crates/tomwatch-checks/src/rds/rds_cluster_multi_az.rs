@@ -1,8 +1,8 @@
 use super::per_cluster;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use std::collections::BTreeSet;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,7 +13,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.min_redundancy;
     per_cluster(&CHECK.meta, ctx, |region, cluster| {
         // The members' zones are in the instance list of the same region.

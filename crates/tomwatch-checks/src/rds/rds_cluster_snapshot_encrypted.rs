@@ -1,6 +1,6 @@
 use super::snapshot_verdict;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region_item(
         ctx,
         |r| &r.rds.cluster_snapshots,

@@ -1,6 +1,6 @@
 use super::{per_cluster, tls_verdict};
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_cluster(&CHECK.meta, ctx, |_, cluster| {
         tls_verdict(
             &format!("cluster {}", cluster.identifier),

@@ -1,8 +1,8 @@
 use super::is_aurora;
 use super::per_instance;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,7 +13,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.min_backup_retention_days;
     per_instance(&CHECK.meta, ctx, |_, db| {
         let days = db.backup_retention_days;
@@ -48,7 +48,7 @@ mod tests {
     use crate::testing::*;
     use tomwatch_model::Status;
 
-    fn with_retention(days: i32, required: i32) -> Finding {
+    fn with_retention(days: i32, required: i32) -> Evidence {
         let mut account = account(&["eu-central-1"]);
         let mut db = rds_instance("orders", true, false);
         db.backup_retention_days = days;

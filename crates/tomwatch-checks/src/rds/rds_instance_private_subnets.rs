@@ -1,8 +1,8 @@
 use super::per_instance;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::network::public_subnets;
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,7 +13,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_instance(&CHECK.meta, ctx, |region, db| {
         let subnets = match &db.subnet_ids {
             Ok(subnets) => subnets,
@@ -56,7 +56,7 @@ mod tests {
         }
     }
 
-    fn verdict(subnets: &[&str], tables: Vec<RouteTable>) -> Finding {
+    fn verdict(subnets: &[&str], tables: Vec<RouteTable>) -> Evidence {
         let mut account = account(&["eu-central-1"]);
         let region = region_mut(&mut account, "eu-central-1");
         region.ec2.route_tables = Ok(tables);

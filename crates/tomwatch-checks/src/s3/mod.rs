@@ -2,10 +2,11 @@ pub mod s3_bucket_allowed_region;
 pub mod s3_bucket_default_encryption_kms;
 pub mod s3_bucket_secure_transport;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::S3Bucket;
-use tomwatch_model::{Finding, GLOBAL_REGION};
+use tomwatch_model::GLOBAL_REGION;
 
 /// Evaluates `judge` on every bucket of the account; buckets are listed account-wide and each
 /// finding carries the bucket's own region where it is known.
@@ -13,17 +14,16 @@ fn per_bucket(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&S3Bucket) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     match &ctx.account.s3.buckets {
         Ok(buckets) => buckets
             .iter()
             .map(|bucket| {
                 let region = bucket.region.as_deref().unwrap_or(GLOBAL_REGION);
-                meta.finding(ctx, region, bucket.arn.clone(), judge(bucket))
+                meta.evidence(region, bucket.arn.clone(), judge(bucket))
             })
             .collect(),
-        Err(error) => vec![meta.finding(
-            ctx,
+        Err(error) => vec![meta.evidence(
             GLOBAL_REGION,
             "arn:aws:s3:::*".into(),
             Verdict::unknown(error),

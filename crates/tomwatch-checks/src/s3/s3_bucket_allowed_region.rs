@@ -1,7 +1,7 @@
 use super::per_bucket;
+use crate::check::Evidence;
 use crate::check::{region_verdict, Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,7 +12,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_bucket(&CHECK.meta, ctx, |bucket| match &bucket.region {
         Ok(region) => region_verdict(ctx, &format!("bucket {}", bucket.name), region),
         Err(error) => Verdict::unknown(error),

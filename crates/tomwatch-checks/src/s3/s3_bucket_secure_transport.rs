@@ -1,8 +1,8 @@
 use super::per_bucket;
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use serde_json::Value;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,7 +13,7 @@ pub const CHECK: Check = Check {
     evaluate,
 };
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_bucket(&CHECK.meta, ctx, |bucket| match &bucket.policy {
         Err(error) => Verdict::unknown(error),
         Ok(None) => Verdict::fail(format!(
@@ -88,7 +88,7 @@ mod tests {
         "Principal":{"AWS":"*"},"Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],
         "Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
 
-    fn judge(policy: Result<Option<&str>, ()>) -> Finding {
+    fn judge(policy: Result<Option<&str>, ()>) -> Evidence {
         let mut account = account(&[]);
         let mut b = bucket("b", "eu-central-1", Some("aws:kms"));
         b.policy = policy

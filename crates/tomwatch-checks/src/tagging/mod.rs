@@ -3,10 +3,11 @@
 pub mod tagging_workload_environment_matches;
 pub mod tagging_workload_managed_as_code;
 
+use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::Tags;
-use tomwatch_model::{Collected, CollectionError, Finding, GLOBAL_REGION};
+use tomwatch_model::{Collected, CollectionError, GLOBAL_REGION};
 
 /// A resource's tags, or the error that kept them unseen.
 type TagsOf<'a> = Result<&'a Tags, &'a CollectionError>;
@@ -158,7 +159,7 @@ fn per_workload(
     meta: &CheckMeta,
     ctx: &EvalContext,
     judge: impl Fn(&str, &Tags) -> Verdict,
-) -> Vec<Finding> {
+) -> Vec<Evidence> {
     workloads(ctx)
         .into_iter()
         .map(|w| {
@@ -166,7 +167,7 @@ fn per_workload(
                 Ok(tags) => judge(&w.arn, tags),
                 Err(error) => Verdict::unknown(error),
             };
-            meta.typed_finding(ctx, w.region, w.resource_type, w.arn, verdict)
+            meta.typed_evidence(w.region, w.resource_type, w.arn, verdict)
         })
         .collect()
 }

@@ -1,7 +1,7 @@
 use super::{per_workload, short};
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
-use tomwatch_model::Finding;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -15,7 +15,7 @@ pub const CHECK: Check = Check {
 /// The tag CloudFormation (and so CDK) puts on every resource it creates.
 const CLOUDFORMATION_STACK: &str = "aws:cloudformation:stack-id";
 
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let key = &ctx.params.iac_tag_key;
     let values = &ctx.params.iac_tag_values;
     per_workload(&CHECK.meta, ctx, |arn, tags| {

@@ -1,8 +1,9 @@
+use crate::check::Evidence;
 use crate::check::{Check, CheckMeta, EvalContext};
 use crate::verdict::Verdict;
 use std::collections::BTreeSet;
 use tomwatch_model::inventory::{WafRule, WafStatement, WebAcl};
-use tomwatch_model::{Finding, GLOBAL_REGION};
+use tomwatch_model::GLOBAL_REGION;
 
 pub const CHECK: Check = Check {
     meta: CheckMeta {
@@ -14,7 +15,7 @@ pub const CHECK: Check = Check {
 };
 
 /// Judges every web ACL that protects an internet-facing load balancer, once per ACL.
-fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
+fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let meta = &CHECK.meta;
     let regions = match &ctx.account.regions {
         Ok(regions) => regions,
@@ -23,7 +24,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
                 "arn:aws:wafv2:*:{}:regional/webacl/*",
                 ctx.account.account_id
             );
-            return vec![meta.finding(ctx, GLOBAL_REGION, id, Verdict::unknown(error))];
+            return vec![meta.evidence(GLOBAL_REGION, id, Verdict::unknown(error))];
         }
     };
     let mut findings = Vec::new();
@@ -35,14 +36,11 @@ fn evaluate(ctx: &EvalContext) -> Vec<Finding> {
         for lb in lbs.iter().filter(|lb| lb.internet_facing) {
             match &lb.web_acl {
                 Some(Ok(Some(acl))) if judged.insert(acl.arn.clone()) => {
-                    findings.push(meta.finding(ctx, region, acl.arn.clone(), judge(ctx, acl)));
+                    findings.push(meta.evidence(region, acl.arn.clone(), judge(ctx, acl)));
                 }
-                Some(Err(error)) => findings.push(meta.finding(
-                    ctx,
-                    region,
-                    lb.arn.clone(),
-                    Verdict::unknown(error),
-                )),
+                Some(Err(error)) => {
+                    findings.push(meta.evidence(region, lb.arn.clone(), Verdict::unknown(error)))
+                }
                 _ => {}
             }
         }
@@ -130,7 +128,7 @@ mod tests {
         }
     }
 
-    fn judge_acls(acls: Vec<WebAcl>) -> Vec<Finding> {
+    fn judge_acls(acls: Vec<WebAcl>) -> Vec<Evidence> {
         let mut account = account(&["eu-central-1"]);
         let lbs = acls
             .into_iter()
