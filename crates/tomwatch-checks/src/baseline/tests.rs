@@ -253,3 +253,20 @@ fn config_overrides_replace_single_parameters() {
     assert_eq!(baseline.params.world_open_ports, vec![443]);
     assert!(baseline.params.allowed_regions.allows("eu-west-1"));
 }
+
+/// Every parameter a baseline or config may set takes effect. `iac_tag_values` used to be read
+/// and then dropped: a config naming its own IaC tools was silently judged by the defaults.
+#[test]
+fn every_parameter_given_takes_effect() {
+    let mut baseline = Baseline::builtin();
+    let overrides: ParameterOverrides = serde_saphyr::from_str(
+        "iac_tag_values: [crossplane]\nmax_access_key_age_days: 30\ncognito_optional_mfa_allowed: true\niac_tag_key: owner-tool\n",
+    )
+    .expect("valid");
+    baseline.override_parameters(&overrides).expect("valid");
+    let params = &baseline.params;
+    assert_eq!(params.iac_tag_values, ["crossplane"]);
+    assert_eq!(params.max_access_key_age_days, 30);
+    assert!(params.cognito_optional_mfa_allowed);
+    assert_eq!(params.iac_tag_key, "owner-tool");
+}
