@@ -90,8 +90,9 @@ async fn recovery_points(
                 .recovery_point_arn()
                 .ok_or_else(|| caller.missing(OP, "RecoveryPointArn"))?
                 .to_string(),
-            resource_arn: caller
-                .require(point.resource_arn(), OP, "ResourceArn")?
+            resource_arn: point
+                .resource_arn()
+                .ok_or_else(|| caller.missing(OP, "ResourceArn"))?
                 .to_string(),
             encrypted: point.is_encrypted(),
         });

@@ -105,19 +105,9 @@ impl Caller {
         }
     }
 
-    /// A field AWS documents as always present, or the error that the response lacked it.
-    /// The one way a collector reads such a field: a missing value never becomes a default.
-    pub fn require<T>(
-        &self,
-        value: Option<T>,
-        operation: &'static str,
-        what: &str,
-    ) -> Result<T, CollectionError> {
-        value.ok_or_else(|| self.missing(operation, what))
-    }
-
     /// A response that lacks a field AWS documents as always present: a malformed answer,
-    /// which must not silently become `false`.
+    /// which must not silently become `false`. The one way a collector reads such a field:
+    /// `value.ok_or_else(|| caller.missing(OPERATION, "Field"))?`.
     pub fn missing(&self, operation: &'static str, what: &str) -> CollectionError {
         self.error(
             operation,

@@ -25,7 +25,9 @@ pub(crate) async fn collect(
             .await?;
         let mut trails = Vec::new();
         for trail in output.trail_list() {
-            let home_region = caller.require(trail.home_region(), OP, "HomeRegion")?;
+            let home_region = trail
+                .home_region()
+                .ok_or_else(|| caller.missing(OP, "HomeRegion"))?;
             // Each trail is reported once, by its home region, whatever the API returns elsewhere.
             if home_region != region {
                 continue;
@@ -37,8 +39,9 @@ pub(crate) async fn collect(
                 .call("GetTrailStatus", client.get_trail_status().name(arn).send())
                 .await
                 .and_then(|s| {
-                    let is_logging =
-                        caller.require(s.is_logging(), "GetTrailStatus", "IsLogging")?;
+                    let is_logging = s
+                        .is_logging()
+                        .ok_or_else(|| caller.missing("GetTrailStatus", "IsLogging"))?;
                     Ok(TrailStatus { is_logging })
                 });
             let event_selectors = caller

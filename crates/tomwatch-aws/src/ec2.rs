@@ -34,12 +34,10 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
             .flat_map(|p| p.reservations())
             .flat_map(|r| r.instances())
         {
-            let state = caller
-                .require(
-                    instance.state().and_then(|s| s.name()),
-                    "DescribeInstances",
-                    "State.Name",
-                )?
+            let state = instance
+                .state()
+                .and_then(|s| s.name())
+                .ok_or_else(|| caller.missing("DescribeInstances", "State.Name"))?
                 .as_str()
                 .to_string();
             if state == "terminated" || state == "shutting-down" {
@@ -103,7 +101,9 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
             let id = group
                 .group_id()
                 .ok_or_else(|| caller.missing("DescribeSecurityGroups", "GroupId"))?;
-            let name = caller.require(group.group_name(), "DescribeSecurityGroups", "GroupName")?;
+            let name = group
+                .group_name()
+                .ok_or_else(|| caller.missing("DescribeSecurityGroups", "GroupName"))?;
             groups.push(SecurityGroup {
                 arn: group
                     .security_group_arn()
@@ -157,10 +157,16 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
                     .route_table_id()
                     .ok_or_else(|| caller.missing(OP, "RouteTableId"))?
                     .to_string(),
-                vpc_id: caller.require(table.vpc_id(), OP, "VpcId")?.to_string(),
+                vpc_id: table
+                    .vpc_id()
+                    .ok_or_else(|| caller.missing(OP, "VpcId"))?
+                    .to_string(),
                 is_main: associations
                     .iter()
-                    .map(|a| caller.require(a.main(), OP, "Associations.Main"))
+                    .map(|a| {
+                        a.main()
+                            .ok_or_else(|| caller.missing(OP, "Associations.Main"))
+                    })
                     .collect::<Result<Vec<bool>, _>>()?
                     .contains(&true),
                 subnet_ids: associations

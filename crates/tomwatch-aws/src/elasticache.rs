@@ -144,7 +144,10 @@ async fn clusters(
                 .cache_cluster_id()
                 .ok_or_else(|| caller.missing(OP, "CacheClusterId"))?
                 .to_string(),
-            engine: caller.require(cluster.engine(), OP, "Engine")?.to_string(),
+            engine: cluster
+                .engine()
+                .ok_or_else(|| caller.missing(OP, "Engine"))?
+                .to_string(),
             replication_group_id: cluster.replication_group_id().map(str::to_string),
             subnets,
             tags: own_tags,
@@ -198,7 +201,10 @@ async fn subnet_groups(
             name.to_string(),
             CacheSubnets {
                 group_name: name.to_string(),
-                vpc_id: caller.require(group.vpc_id(), OP, "VpcId")?.to_string(),
+                vpc_id: group
+                    .vpc_id()
+                    .ok_or_else(|| caller.missing(OP, "VpcId"))?
+                    .to_string(),
                 subnet_ids: group
                     .subnets()
                     .iter()

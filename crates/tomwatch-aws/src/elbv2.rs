@@ -52,11 +52,12 @@ pub(crate) async fn collect(
                 // Without its type or scheme, an ALB would skip the WAF lookup or look internal,
                 // and so exempt: both are required like the ARN.
                 const OP: &str = "DescribeLoadBalancers";
-                let identity = caller
-                    .require(lb.load_balancer_arn(), OP, "LoadBalancerArn")
+                let identity = lb
+                    .load_balancer_arn()
+                    .ok_or_else(|| caller.missing(OP, "LoadBalancerArn"))
                     .and_then(|arn| {
-                        let kind = caller.require(lb.r#type(), OP, "Type")?;
-                        let scheme = caller.require(lb.scheme(), OP, "Scheme")?;
+                        let kind = lb.r#type().ok_or_else(|| caller.missing(OP, "Type"))?;
+                        let scheme = lb.scheme().ok_or_else(|| caller.missing(OP, "Scheme"))?;
                         Ok((
                             arn.to_string(),
                             kind.as_str().to_string(),
@@ -138,7 +139,9 @@ fn listener(caller: &Caller, l: &SdkListener) -> Collected<Listener> {
             .listener_arn()
             .ok_or_else(|| caller.missing("DescribeListeners", "ListenerArn"))?
             .to_string(),
-        port: caller.require(l.port(), "DescribeListeners", "Port")?,
+        port: l
+            .port()
+            .ok_or_else(|| caller.missing("DescribeListeners", "Port"))?,
         protocol: l
             .protocol()
             .ok_or_else(|| caller.missing("DescribeListeners", "Protocol"))?

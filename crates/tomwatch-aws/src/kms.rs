@@ -52,9 +52,9 @@ async fn describe_key(
             .ok_or_else(|| caller.missing("DescribeKey", "KeyMetadata"))?;
         // An empty KeyManager would make a customer key look AWS-managed (not applicable).
         let field = |value: Option<&str>, what| {
-            caller
-                .require(value, "DescribeKey", what)
+            value
                 .map(str::to_string)
+                .ok_or_else(|| caller.missing("DescribeKey", what))
         };
         Ok(KmsKeyDetails {
             key_manager: field(meta.key_manager().map(|m| m.as_str()), "KeyManager")?,

@@ -52,7 +52,10 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                     .ok_or_else(|| caller.missing(OP, "DBInstanceArn"))?
                     .to_string(),
                 identifier: identifier.to_string(),
-                engine: caller.require(db.engine(), OP, "Engine")?.to_string(),
+                engine: db
+                    .engine()
+                    .ok_or_else(|| caller.missing(OP, "Engine"))?
+                    .to_string(),
                 storage_encrypted: db
                     .storage_encrypted()
                     .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,

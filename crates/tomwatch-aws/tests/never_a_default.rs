@@ -1,6 +1,6 @@
 //! Invariant 3, enforced: a collector never turns a missing value into a default.
 //!
-//! A field AWS documents as always present is read with `Caller::require` (a missing one is a
+//! A field AWS documents as always present is read with `ok_or_else(|| caller.missing(..))` (a missing one is a
 //! collection error, so the findings that need it are UNKNOWN). Every other `unwrap_or*` in the
 //! collectors must say on its line (or in a comment line just above) why a default is right there: `// default: <why>` (a display
 //! name, AWS's documented default, a message text).
@@ -47,7 +47,7 @@ fn every_default_in_a_collector_says_why() {
     }
     assert!(
         unexplained.is_empty(),
-        "use Caller::require for a field AWS always sends, or say `// default: <why>`:\n{}",
+        "read a field AWS always sends with `.ok_or_else(|| caller.missing(OP, \"Field\"))`, or say `// default: <why>`:\n{}",
         unexplained.join("\n")
     );
 }

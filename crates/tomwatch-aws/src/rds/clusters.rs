@@ -44,7 +44,10 @@ pub(super) async fn collect(
                 .db_cluster_identifier()
                 .ok_or_else(|| caller.missing(OP, "DBClusterIdentifier"))?
                 .to_string(),
-            engine: caller.require(cluster.engine(), OP, "Engine")?.to_string(),
+            engine: cluster
+                .engine()
+                .ok_or_else(|| caller.missing(OP, "Engine"))?
+                .to_string(),
             storage_encrypted: cluster
                 .storage_encrypted()
                 .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
