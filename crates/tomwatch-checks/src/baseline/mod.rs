@@ -54,6 +54,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Off only because it goes beyond the TOM's words and no config enabled it.
+    pub fn is_off_beyond_tom(&self) -> bool {
+        self.disabled.as_deref() == Some(BEYOND_TOM_OFF)
+    }
+
     /// A check's evidence as a finding of this rule's control and severity.
     pub fn finding(&self, account_id: &str, evidence: Evidence) -> Finding {
         Finding {
@@ -157,7 +162,7 @@ impl Baseline {
     pub fn enable(&mut self, check_id: &str) -> Result<(), String> {
         match self.rules.iter_mut().find(|r| r.check.meta.id == check_id) {
             Some(rule) if rule.beyond_tom.is_some() => {
-                if rule.disabled.as_deref() == Some(BEYOND_TOM_OFF) {
+                if rule.is_off_beyond_tom() {
                     rule.disabled = None;
                 }
                 Ok(())

@@ -121,12 +121,12 @@ fn baseline_parameters_disabled_checks_and_suppressions_are_resolved() {
         .baseline
         .rules
         .iter()
+        .filter(|r| !r.is_off_beyond_tom())
         .filter_map(|r| {
             r.disabled
                 .as_ref()
                 .map(|why| (r.check.meta.id, why.as_str()))
         })
-        .filter(|(_, why)| *why != tomwatch_checks::baseline::BEYOND_TOM_OFF)
         .collect();
     assert_eq!(
         disabled,

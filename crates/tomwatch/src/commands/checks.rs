@@ -1,7 +1,6 @@
 use crate::cli::{ChecksArgs, Format};
 use crate::commands::config::load;
 use crate::exit;
-use tomwatch_checks::baseline::BEYOND_TOM_OFF;
 use tomwatch_engine::config::Config;
 
 /// Lists the catalogue as the effective baseline places it: control, severity, and whether a
@@ -81,7 +80,7 @@ pub fn run(args: ChecksArgs) -> u8 {
                 // `+` marks a check that asks more than the TOM's words (off unless enabled).
                 let mark = if r.beyond_tom.is_some() { "+ " } else { "" };
                 let title = match &r.disabled {
-                    Some(reason) if reason == BEYOND_TOM_OFF => {
+                    Some(_) if r.is_off_beyond_tom() => {
                         format!("{mark}{} [off: beyond the TOM]", r.check.meta.title)
                     }
                     Some(reason) => format!("{mark}{} [disabled: {reason}]", r.check.meta.title),
