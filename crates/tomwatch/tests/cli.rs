@@ -4,6 +4,15 @@ mod support;
 
 use support::{repo_root, run, scratch_dir, tomwatch};
 
+/// `tomwatch config validate` on a config file with `yaml` in a scratch directory of its own.
+fn validate(name: &str, yaml: &str) -> (i32, String, String) {
+    let path = scratch_dir(name).join("tomwatch.yaml");
+    std::fs::write(&path, yaml).expect("write config");
+    run(tomwatch()
+        .args(["config", "validate", "--config"])
+        .arg(&path))
+}
+
 #[test]
 fn no_credentials_exits_2_and_says_how_to_provide_them() {
     let (code, stdout, stderr) = run(tomwatch().args(["audit", "--format", "json"]));
@@ -49,16 +58,10 @@ fn bad_config_exits_2_with_file_line_and_column() {
 
 #[test]
 fn every_semantic_problem_is_reported_at_once() {
-    let dir = scratch_dir("semantic");
-    let path = dir.join("tomwatch.yaml");
-    std::fs::write(
-        &path,
+    let (code, _, stderr) = validate(
+        "semantic",
         "accounts:\n  - id: \"1234\"\n  - id: \"222222222222\"\n    role_arn: arn:aws:iam::333333333333:role/r\nregions: [eu-central-1, mars-1]\n",
-    )
-    .expect("write");
-    let (code, _, stderr) = run(tomwatch()
-        .args(["config", "validate", "--config"])
-        .arg(&path));
+    );
     assert_eq!(code, 2);
     assert_eq!(stderr.lines().count(), 3, "{stderr}");
     assert!(
@@ -77,16 +80,10 @@ fn every_semantic_problem_is_reported_at_once() {
 
 #[test]
 fn type_errors_in_several_sections_are_reported_at_once() {
-    let dir = scratch_dir("typeerrors");
-    let path = dir.join("tomwatch.yaml");
-    std::fs::write(
-        &path,
+    let (code, _, stderr) = validate(
+        "typeerrors",
         "accounts:\n  - id: \"111111111111\"\n    rolearn: x\nscan:\n  concurrency: many\nschedule:\n  jitter: 0.1\n  interval: 5x\n",
-    )
-    .expect("write");
-    let (code, _, stderr) = run(tomwatch()
-        .args(["config", "validate", "--config"])
-        .arg(&path));
+    );
     assert_eq!(code, 2);
     assert_eq!(stderr.lines().count(), 3, "{stderr}");
     assert!(stderr.contains(":3:5: unknown field `rolearn`"), "{stderr}");
@@ -137,10 +134,10 @@ fn checks_beyond_the_tom_are_marked_and_off_until_enabled() {
     std::fs::write(&path, format!("baseline:\n  enable: [{CHECK}]\n")).expect("write");
     assert_eq!(listing(Some(&path))["enabled"], true);
 
-    std::fs::write(&path, "baseline:\n  enable: [rds_instance_not_public]\n").expect("write");
-    let (code, _, stderr) = run(tomwatch()
-        .args(["config", "validate", "--config"])
-        .arg(&path));
+    let (code, _, stderr) = validate(
+        "enable-default",
+        "baseline:\n  enable: [rds_instance_not_public]\n",
+    );
     assert_eq!(code, 2);
     assert!(
         stderr.contains(":2:12: check `rds_instance_not_public` already runs by default"),
@@ -230,19 +227,13 @@ fn iam_policy_covers_every_collector_call() {
 
 #[test]
 fn an_expired_suppression_validates_with_a_warning_that_says_how_long_ago() {
-    let dir = scratch_dir("expired");
-    let path = dir.join("tomwatch.yaml");
     let ended = (time::OffsetDateTime::now_utc() - time::Duration::days(10)).date();
-    std::fs::write(
-        &path,
-        format!(
+    let (code, stdout, stderr) = validate(
+        "expired",
+        &format!(
             "suppressions:\n  - check: iam_user_console_mfa\n    resource: \"arn:aws:iam::111111111111:user/bob\"\n    reason: left\n    owner: it-ops\n    expires: {ended}\n"
         ),
-    )
-    .expect("write");
-    let (code, stdout, stderr) = run(tomwatch()
-        .args(["config", "validate", "--config"])
-        .arg(&path));
+    );
     assert_eq!(code, 0, "an expired suppression is valid config: {stderr}");
     assert!(stdout.contains(": ok"), "{stdout}");
     assert!(
