@@ -49,6 +49,13 @@ pub struct SuppressionReport {
     pub matched: usize,
 }
 
+impl SuppressionReport {
+    /// In force, but hiding nothing in this audit: stale, or its patterns are wrong.
+    pub fn is_unused(&self) -> bool {
+        !self.expired && self.matched == 0
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountReport {
     pub account_id: String,

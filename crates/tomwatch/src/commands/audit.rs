@@ -46,11 +46,7 @@ async fn audit(format: Format, show_all: bool, config: &Config, regions: RegionS
                 serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
             );
             // The table lists these itself; a pipeline reading JSON sees them in its log.
-            for unused in report
-                .suppressions
-                .iter()
-                .filter(|s| !s.expired && s.matched == 0)
-            {
+            for unused in report.suppressions.iter().filter(|s| s.is_unused()) {
                 eprintln!(
                     "warning: the suppression of {} on {} (owner {}) matched no FAIL in this audit: remove it, or fix its patterns",
                     unused.check, unused.resource, unused.owner

@@ -143,7 +143,7 @@ pub fn report(report: &AuditReport, show_all: bool) -> String {
     let unused: Vec<_> = report
         .suppressions
         .iter()
-        .filter(|s| !s.expired && s.matched == 0)
+        .filter(|s| s.is_unused())
         .collect();
     if !unused.is_empty() {
         if !report.errors.is_empty() || report.suppressions.iter().any(|s| s.expired) {
@@ -181,7 +181,7 @@ pub fn report(report: &AuditReport, show_all: bool) -> String {
         || report
             .suppressions
             .iter()
-            .any(|s| s.expired || s.matched == 0)
+            .any(|s| s.expired || s.is_unused())
     {
         out.push('\n');
     }
