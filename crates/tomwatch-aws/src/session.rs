@@ -251,40 +251,29 @@ impl AwsSession {
         identity_of(&self.config, &self.stats).await
     }
 
-    /// The regions enabled for this account (ec2:DescribeRegions without opt-in-not-required ones
-    /// that the account has not opted into).
+    /// The regions enabled for this account (ec2:DescribeRegions without AllRegions lists only
+    /// those).
     pub async fn enabled_regions(&self) -> Collected<Vec<String>> {
-        let region = self.home_region();
-        let caller = self.caller(&region, "ec2");
-        let client = aws_sdk_ec2::Client::new(&self.config);
-        let output = caller
-            .call("DescribeRegions", client.describe_regions().send())
-            .await?;
-        let home_partition = partition_of(&region);
-        // Credentials work in one partition only; emulators list every partition's regions.
-        let mut regions: Vec<String> = output
-            .regions()
-            .iter()
-            .filter_map(|r| r.region_name().map(str::to_string))
-            .filter(|name| partition_of(name) == home_partition)
-            .collect();
-        regions.sort();
-        Ok(regions)
+        let statuses = self.describe_regions(false).await?;
+        Ok(statuses.into_iter().map(|status| status.name).collect())
     }
 
     /// Every region of this account's partition with whether the account may use it
     /// (ec2:DescribeRegions with AllRegions: opt-in regions the account has not opted into are
     /// listed, marked not enabled).
     pub async fn region_statuses(&self) -> Collected<Vec<RegionStatus>> {
+        self.describe_regions(true).await
+    }
+
+    async fn describe_regions(&self, all_regions: bool) -> Collected<Vec<RegionStatus>> {
         let region = self.home_region();
         let caller = self.caller(&region, "ec2");
         let client = aws_sdk_ec2::Client::new(&self.config);
-        let output = caller
-            .call(
-                "DescribeRegions",
-                client.describe_regions().all_regions(true).send(),
-            )
-            .await?;
+        // AllRegions is left out rather than sent as false: that is the call as it always was.
+        let request = client
+            .describe_regions()
+            .set_all_regions(all_regions.then_some(true));
+        let output = caller.call("DescribeRegions", request.send()).await?;
         Ok(region_statuses(output.regions(), partition_of(&region)))
     }
 
@@ -314,6 +303,7 @@ fn region_statuses(regions: &[aws_sdk_ec2::types::Region], partition: &str) -> V
                 enabled,
             })
         })
+        // Credentials work in one partition only; emulators list every partition's regions.
         .filter(|status| partition_of(&status.name) == partition)
         .collect();
     statuses.sort_by(|a, b| a.name.cmp(&b.name));
