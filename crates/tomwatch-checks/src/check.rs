@@ -130,10 +130,7 @@ impl CheckMeta {
 
 /// `arn:aws:ec2:eu-central-1:111111111111:instance/*`-style name for "everything of this type here".
 fn scope_wildcard(ctx: &EvalContext, region: &str, wildcard: &str) -> String {
-    // `wildcard` is a template with `{region}` and `{account}` placeholders.
-    wildcard
-        .replace("{region}", region)
-        .replace("{account}", &ctx.account.account_id)
+    crate::kinds::scope_wildcard(wildcard, &ctx.account.account_id, region)
 }
 
 /// The verdict of TOM-REGION for a resource that lives in `region`.

@@ -1,11 +1,16 @@
 //! The TOM baseline as pure functions of an [`AccountInventory`].
 //!
 //! Every check lives in `src/<service>/<check_id>.rs` with its metadata, its evaluation and its
-//! tests on hand-built inventories. Checks do no I/O: what they need is collected beforehand,
+//! tests on hand-built inventories, except TOM-REGION's, which are rows of one table
+//! (`src/region/`) over the resource kinds of `src/kinds.rs`. Checks do no I/O: what they need is collected beforehand,
 //! and what could not be collected makes them return UNKNOWN, never PASS or FAIL.
+
+#[macro_use]
+mod declare;
 
 pub mod baseline;
 mod check;
+mod kinds;
 mod network;
 mod params;
 mod password;
@@ -26,9 +31,9 @@ mod elbv2;
 mod guardduty;
 mod iam;
 mod kms;
-mod lambda;
 mod organizations;
 mod rds;
+mod region;
 mod s3;
 mod tagging;
 mod wafv2;

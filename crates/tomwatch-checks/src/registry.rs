@@ -1,81 +1,39 @@
 use crate::check::Check;
 use crate::{
     account, autoscaling, backup, cloudtrail, cloudwatch, cognito, ec2, ecs, elasticache, elbv2,
-    guardduty, iam, kms, lambda, organizations, rds, s3, tagging, wafv2,
+    guardduty, iam, kms, organizations, rds, region, s3, tagging, wafv2,
 };
+use std::sync::LazyLock;
 
-/// Every check tomwatch knows, in a stable order.
-static CHECKS: &[Check] = &[
-    ec2::ec2_instance_allowed_region::CHECK,
-    ec2::ec2_volume_allowed_region::CHECK,
-    rds::rds_instance_allowed_region::CHECK,
-    s3::s3_bucket_allowed_region::CHECK,
-    kms::kms_key_allowed_region::CHECK,
-    s3::s3_bucket_default_encryption_kms::CHECK,
-    rds::rds_instance_storage_encrypted::CHECK,
-    rds::rds_snapshot_encrypted::CHECK,
-    ec2::ec2_volume_encrypted::CHECK,
-    ec2::ec2_ebs_encryption_by_default::CHECK,
-    kms::kms_key_rotation_enabled::CHECK,
-    ec2::ec2_security_group_world_ingress_web_only::CHECK,
-    rds::rds_instance_not_public::CHECK,
-    rds::rds_instance_private_subnets::CHECK,
-    cloudtrail::cloudtrail_account_multi_region_trail::CHECK,
-    cloudtrail::cloudtrail_trail_multi_region::CHECK,
-    cloudtrail::cloudtrail_trail_log_file_validation::CHECK,
-    cloudtrail::cloudtrail_trail_kms_encrypted::CHECK,
-    rds::rds_instance_multi_az::CHECK,
-    rds::rds_instance_backup_enabled::CHECK,
-    iam::iam_root_mfa_enabled::CHECK,
-    iam::iam_user_console_mfa::CHECK,
-    iam::iam_access_key_rotated::CHECK,
-    iam::iam_password_policy_strong::CHECK,
-    ec2::ec2_security_group_admin_ports_restricted::CHECK,
-    account::account_environment_declared::CHECK,
-    organizations::organizations_account_member::CHECK,
-    elbv2::elbv2_listener_http_redirects_https::CHECK,
-    elbv2::elbv2_listener_tls12_policy::CHECK,
-    elbv2::elbv2_load_balancer_allowed_region::CHECK,
-    elbv2::elbv2_load_balancer_multi_az::CHECK,
-    elbv2::elbv2_load_balancer_waf_attached::CHECK,
-    wafv2::wafv2_web_acl_required_rules::CHECK,
-    cognito::cognito_user_pool_mfa_required::CHECK,
-    cognito::cognito_user_pool_password_policy::CHECK,
-    cognito::cognito_user_pool_threat_protection::CHECK,
-    cognito::cognito_user_pool_allowed_region::CHECK,
-    tagging::tagging_workload_managed_as_code::CHECK,
-    tagging::tagging_workload_environment_matches::CHECK,
-    s3::s3_bucket_secure_transport::CHECK,
-    guardduty::guardduty_detector_enabled::CHECK,
-    ec2::ec2_security_group_default_restricts_all::CHECK,
-    ec2::ec2_vpc_flow_logs_enabled::CHECK,
-    cloudtrail::cloudtrail_trail_management_events::CHECK,
-    cloudtrail::cloudtrail_account_s3_data_events::CHECK,
-    rds::rds_instance_tls_enforced::CHECK,
-    elasticache::elasticache_cluster_allowed_region::CHECK,
-    elasticache::elasticache_replication_group_encrypted_at_rest::CHECK,
-    elasticache::elasticache_replication_group_transit_encryption::CHECK,
-    elasticache::elasticache_replication_group_multi_az::CHECK,
-    elasticache::elasticache_cluster_private_subnets::CHECK,
-    rds::rds_cluster_allowed_region::CHECK,
-    rds::rds_cluster_storage_encrypted::CHECK,
-    rds::rds_cluster_snapshot_encrypted::CHECK,
-    rds::rds_cluster_tls_enforced::CHECK,
-    rds::rds_cluster_multi_az::CHECK,
-    rds::rds_cluster_backup_enabled::CHECK,
-    autoscaling::autoscaling_group_allowed_region::CHECK,
-    autoscaling::autoscaling_group_redundant::CHECK,
-    ecs::ecs_cluster_allowed_region::CHECK,
-    ecs::ecs_service_redundant::CHECK,
-    lambda::lambda_function_allowed_region::CHECK,
-    cloudwatch::cloudwatch_region_alarms_with_actions::CHECK,
-    backup::backup_vault_encrypted::CHECK,
-    backup::backup_recovery_point_encrypted::CHECK,
-    backup::backup_region_daily_plan::CHECK,
-];
+/// Every check tomwatch knows: each service's `checks!` list, then the region table. A service
+/// left out here is caught by `every_check_file_is_registered`.
+static CHECKS: LazyLock<Vec<Check>> = LazyLock::new(|| {
+    [
+        account::CHECKS,
+        autoscaling::CHECKS,
+        backup::CHECKS,
+        cloudtrail::CHECKS,
+        cloudwatch::CHECKS,
+        cognito::CHECKS,
+        ec2::CHECKS,
+        ecs::CHECKS,
+        elasticache::CHECKS,
+        elbv2::CHECKS,
+        guardduty::CHECKS,
+        iam::CHECKS,
+        kms::CHECKS,
+        organizations::CHECKS,
+        rds::CHECKS,
+        s3::CHECKS,
+        tagging::CHECKS,
+        wafv2::CHECKS,
+        region::CHECKS,
+    ]
+    .concat()
+});
 
 pub fn all_checks() -> &'static [Check] {
-    CHECKS
+    &CHECKS
 }
 
 pub fn find_check(id: &str) -> Option<&'static Check> {
@@ -113,16 +71,54 @@ mod tests {
         }
     }
 
+    /// A check's ID is its file's name by construction (`check!`); what remains to prove is
+    /// that every check file is reached, which a service missing from `CHECKS` would break.
     #[test]
-    fn check_ids_equal_their_module_file_names() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-        for check in all_checks() {
-            let service = check.meta.id.split('_').next().unwrap_or_default();
-            let path = format!("{root}/{service}/{}.rs", check.meta.id);
+    fn every_check_file_is_registered() {
+        let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+        let mut files = Vec::new();
+        for service in std::fs::read_dir(root).expect("src is readable") {
+            let service = service.expect("src entry").path();
+            let Some(prefix) = service.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let Ok(entries) = std::fs::read_dir(&service) else {
+                continue;
+            };
+            for entry in entries {
+                let name = entry.expect("service entry").file_name();
+                let name = name.to_string_lossy();
+                if let Some(id) = name.strip_suffix(".rs") {
+                    if id.starts_with(&format!("{prefix}_")) {
+                        files.push(id.to_string());
+                    }
+                }
+            }
+        }
+        assert!(files.len() > 40, "found only {files:?}");
+        for id in files {
+            assert!(find_check(&id).is_some(), "{id}.rs is not registered");
+        }
+    }
+
+    /// The region table's rows have no file of their own; their IDs follow the same shape, with
+    /// the service and resource of their kind.
+    #[test]
+    fn region_rows_are_named_after_their_kind() {
+        for check in crate::region::CHECKS {
+            let id = check.meta.id;
+            let service = id.split('_').next().expect("non-empty id");
+            assert!(id.ends_with("_allowed_region"), "{id}");
             assert!(
-                std::path::Path::new(&path).exists(),
-                "{} should live in {path}",
-                check.meta.id
+                check
+                    .meta
+                    .resource_type
+                    .to_ascii_lowercase()
+                    .contains(service)
+                    || (service, check.meta.resource_type)
+                        == ("elbv2", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+                "{id} judges {}",
+                check.meta.resource_type
             );
         }
     }

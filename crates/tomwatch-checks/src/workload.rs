@@ -1,26 +1,34 @@
 //! What counts as "a workload runs here", for the promises that apply per region with workloads
 //! (alarms, backup plans).
 
-use tomwatch_model::{Collected, CollectionError, RegionInventory};
+use crate::kinds::{self, Kind, Placed};
+use tomwatch_model::{CollectionError, RegionInventory};
+
+/// The kinds that make a region one with workloads, and how a count of them reads.
+static WORKLOADS: [(&dyn Kind, &str); 7] = [
+    (&kinds::EC2_INSTANCE, "EC2 instance(s)"),
+    (&kinds::RDS_INSTANCE, "RDS instance(s)"),
+    (&kinds::ELBV2_LOAD_BALANCER, "load balancer(s)"),
+    (&kinds::ELASTICACHE_CLUSTER, "cache cluster(s)"),
+    (&kinds::AUTOSCALING_GROUP, "Auto Scaling group(s)"),
+    (&kinds::ECS_CLUSTER, "ECS cluster(s)"),
+    (&kinds::LAMBDA_FUNCTION, "Lambda function(s)"),
+];
 
 /// The workloads of a region, counted by kind (`"2 EC2 instance(s)"`, ...), or the error of the
 /// first list that could not be collected. Empty: the region runs nothing.
 pub fn region_workloads(region: &RegionInventory) -> Result<Vec<String>, &CollectionError> {
-    fn len<T>(list: &Collected<Vec<T>>) -> Result<usize, &CollectionError> {
-        list.as_ref().map(Vec::len)
-    }
-    let lists = [
-        ("EC2 instance(s)", len(&region.ec2.instances)),
-        ("RDS instance(s)", len(&region.rds.instances)),
-        ("load balancer(s)", len(&region.elbv2.load_balancers)),
-        ("cache cluster(s)", len(&region.elasticache.clusters)),
-        ("Auto Scaling group(s)", len(&region.autoscaling.groups)),
-        ("ECS cluster(s)", len(&region.ecs.clusters)),
-        ("Lambda function(s)", len(&region.lambda.functions)),
-    ];
     let mut out = Vec::new();
-    for (what, count) in lists {
-        let count = count?;
+    for (kind, what) in &WORKLOADS {
+        // Only the count is read here, so the wildcard's account and region are not needed.
+        let placed = kind.in_region("", "", region).into_iter().flatten();
+        let mut count = 0;
+        for item in placed {
+            match item {
+                Placed::Resource { .. } => count += 1,
+                Placed::Unseen { error, .. } => return Err(error),
+            }
+        }
         if count > 0 {
             out.push(format!("{count} {what}"));
         }

@@ -1,15 +1,12 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "account_environment_declared",
-        title: "Every audited account declares the one environment it serves",
-        resource_type: "AWS::Organizations::Account",
-    },
+check! {
+    title: "Every audited account declares the one environment it serves",
+    resource_type: "AWS::Organizations::Account",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     // The declaration is configuration, not an API answer: it cannot be UNKNOWN.

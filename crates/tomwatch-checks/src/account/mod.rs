@@ -1,1 +1,3 @@
-pub mod account_environment_declared;
+checks! {
+    account_environment_declared,
+}

@@ -1,16 +1,13 @@
 use super::per_group;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "autoscaling_group_redundant",
-        title: "Auto Scaling groups keep at least two instances across two zones behind a load balancer",
-        resource_type: "AWS::AutoScaling::AutoScalingGroup",
-    },
+check! {
+    title: "Auto Scaling groups keep at least two instances across two zones behind a load balancer",
+    resource_type: "AWS::AutoScaling::AutoScalingGroup",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.min_redundancy;

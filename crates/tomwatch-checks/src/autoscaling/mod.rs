@@ -1,8 +1,10 @@
-pub mod autoscaling_group_allowed_region;
-pub mod autoscaling_group_redundant;
+checks! {
+    autoscaling_group_redundant,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
+use crate::kinds;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::AutoScalingGroup;
 
@@ -13,8 +15,8 @@ fn per_group(
 ) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
-        |r| &r.autoscaling.groups,
-        "arn:aws:autoscaling:{region}:{account}:autoScalingGroup:*",
+        kinds::AUTOSCALING_GROUP.select,
+        kinds::AUTOSCALING_GROUP.wildcard,
         |region, group| (group.arn.clone(), judge(region, group)),
     )
 }

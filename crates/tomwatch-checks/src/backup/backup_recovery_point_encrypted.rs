@@ -1,15 +1,12 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "backup_recovery_point_encrypted",
-        title: "AWS Backup recovery points are encrypted",
-        resource_type: "AWS::Backup::RecoveryPoint",
-    },
+check! {
+    title: "AWS Backup recovery points are encrypted",
+    resource_type: "AWS::Backup::RecoveryPoint",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region(

@@ -1,18 +1,14 @@
 use super::schedule::runs_daily;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use crate::workload::region_workloads;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "backup_region_daily_plan",
-        title:
-            "Every region that runs workloads has an AWS Backup plan with an at least daily rule",
-        resource_type: "AWS::Backup::BackupPlan",
-    },
+check! {
+    title: "Every region that runs workloads has an AWS Backup plan with an at least daily rule",
+    resource_type: "AWS::Backup::BackupPlan",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let account = &ctx.account.account_id;

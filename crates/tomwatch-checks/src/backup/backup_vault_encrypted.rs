@@ -1,15 +1,12 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "backup_vault_encrypted",
-        title: "AWS Backup vaults encrypt with an enabled KMS key",
-        resource_type: "AWS::Backup::BackupVault",
-    },
+check! {
+    title: "AWS Backup vaults encrypt with an enabled KMS key",
+    resource_type: "AWS::Backup::BackupVault",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region(

@@ -1,6 +1,8 @@
-pub mod backup_recovery_point_encrypted;
-pub mod backup_region_daily_plan;
-pub mod backup_vault_encrypted;
+checks! {
+    backup_recovery_point_encrypted,
+    backup_region_daily_plan,
+    backup_vault_encrypted,
+}
 mod schedule;
 
 #[cfg(test)]

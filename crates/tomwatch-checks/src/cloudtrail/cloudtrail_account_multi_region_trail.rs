@@ -1,16 +1,13 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::Trail;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "cloudtrail_account_multi_region_trail",
-        title: "The account has a logging, multi-region CloudTrail trail",
-        resource_type: "AWS::IAM::Account",
-    },
+check! {
+    title: "The account has a logging, multi-region CloudTrail trail",
+    resource_type: "AWS::IAM::Account",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     vec![CHECK.meta.account_evidence(ctx, judge(ctx))]

@@ -1,15 +1,12 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "cloudtrail_account_s3_data_events",
-        title: "A logging trail records S3 object-level (data) events, where the baseline asks",
-        resource_type: "AWS::CloudTrail::Trail",
-    },
+check! {
+    title: "A logging trail records S3 object-level (data) events, where the baseline asks",
+    resource_type: "AWS::CloudTrail::Trail",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let verdict = if !ctx.params.s3_data_events_required {

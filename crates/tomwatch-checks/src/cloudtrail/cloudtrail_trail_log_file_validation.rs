@@ -1,16 +1,13 @@
 use super::per_trail;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "cloudtrail_trail_log_file_validation",
-        title: "CloudTrail trails validate their log files",
-        resource_type: "AWS::CloudTrail::Trail",
-    },
+check! {
+    title: "CloudTrail trails validate their log files",
+    resource_type: "AWS::CloudTrail::Trail",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_trail(&CHECK.meta, ctx, |_, trail| {

@@ -1,9 +1,11 @@
-pub mod cloudtrail_account_multi_region_trail;
-pub mod cloudtrail_account_s3_data_events;
-pub mod cloudtrail_trail_kms_encrypted;
-pub mod cloudtrail_trail_log_file_validation;
-pub mod cloudtrail_trail_management_events;
-pub mod cloudtrail_trail_multi_region;
+checks! {
+    cloudtrail_account_multi_region_trail,
+    cloudtrail_account_s3_data_events,
+    cloudtrail_trail_kms_encrypted,
+    cloudtrail_trail_log_file_validation,
+    cloudtrail_trail_management_events,
+    cloudtrail_trail_multi_region,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};

@@ -1,16 +1,13 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use crate::workload::region_workloads;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "cloudwatch_region_alarms_with_actions",
-        title: "Every region that runs workloads has CloudWatch alarms that notify someone",
-        resource_type: "AWS::CloudWatch::Alarm",
-    },
+check! {
+    title: "Every region that runs workloads has CloudWatch alarms that notify someone",
+    resource_type: "AWS::CloudWatch::Alarm",
     evaluate,
-};
+}
 
 const WILDCARD: &str = "arn:aws:cloudwatch:{region}:{account}:alarm:*";
 

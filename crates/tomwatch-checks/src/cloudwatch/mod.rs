@@ -1,1 +1,3 @@
-pub mod cloudwatch_region_alarms_with_actions;
+checks! {
+    cloudwatch_region_alarms_with_actions,
+}

@@ -1,16 +1,13 @@
 use super::per_pool;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "cognito_user_pool_mfa_required",
-        title: "Cognito user pools require MFA",
-        resource_type: "AWS::Cognito::UserPool",
-    },
+check! {
+    title: "Cognito user pools require MFA",
+    resource_type: "AWS::Cognito::UserPool",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let optional_ok = ctx.params.cognito_optional_mfa_allowed;

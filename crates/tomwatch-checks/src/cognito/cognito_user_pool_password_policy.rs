@@ -1,17 +1,14 @@
 use super::per_pool;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::password::character_class_gap;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "cognito_user_pool_password_policy",
-        title: "Cognito user pools demand long passwords of every character class",
-        resource_type: "AWS::Cognito::UserPool",
-    },
+check! {
+    title: "Cognito user pools demand long passwords of every character class",
+    resource_type: "AWS::Cognito::UserPool",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let min = ctx.params.cognito_password_min_length;

@@ -1,16 +1,13 @@
 use super::per_pool;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "cognito_user_pool_threat_protection",
-        title: "Cognito threat protection (advanced security) is enforced where the baseline asks",
-        resource_type: "AWS::Cognito::UserPool",
-    },
+check! {
+    title: "Cognito threat protection (advanced security) is enforced where the baseline asks",
+    resource_type: "AWS::Cognito::UserPool",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.cognito_threat_protection_required;

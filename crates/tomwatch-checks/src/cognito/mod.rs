@@ -1,10 +1,12 @@
-pub mod cognito_user_pool_allowed_region;
-pub mod cognito_user_pool_mfa_required;
-pub mod cognito_user_pool_password_policy;
-pub mod cognito_user_pool_threat_protection;
+checks! {
+    cognito_user_pool_mfa_required,
+    cognito_user_pool_password_policy,
+    cognito_user_pool_threat_protection,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
+use crate::kinds;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::{UserPool, UserPoolDetails};
 
@@ -16,8 +18,8 @@ fn per_pool(
 ) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
-        |r| &r.cognito.user_pools,
-        "arn:aws:cognito-idp:{region}:{account}:userpool/*",
+        kinds::COGNITO_USER_POOL.select,
+        kinds::COGNITO_USER_POOL.wildcard,
         |_, pool| {
             let verdict = match &pool.details {
                 Ok(details) => judge(pool, details),

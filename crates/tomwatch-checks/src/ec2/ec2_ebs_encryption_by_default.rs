@@ -1,16 +1,13 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use tomwatch_model::GLOBAL_REGION;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "ec2_ebs_encryption_by_default",
-        title: "EBS encryption by default is on in every allowed region",
-        resource_type: "AWS::EC2::EBSEncryptionByDefault",
-    },
+check! {
+    title: "EBS encryption by default is on in every allowed region",
+    resource_type: "AWS::EC2::EBSEncryptionByDefault",
     evaluate,
-};
+}
 
 /// The per-region account setting has no ARN of its own; this names it per account and region.
 fn setting(region: &str, account: &str) -> String {

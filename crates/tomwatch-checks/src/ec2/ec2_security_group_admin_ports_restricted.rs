@@ -1,17 +1,14 @@
 use super::describe;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::IpPermission;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "ec2_security_group_admin_ports_restricted",
-        title: "No security group opens SSH or RDP to the internet (admin access only via VPN)",
-        resource_type: "AWS::EC2::SecurityGroup",
-    },
+check! {
+    title: "No security group opens SSH or RDP to the internet (admin access only via VPN)",
+    resource_type: "AWS::EC2::SecurityGroup",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let admin = &ctx.params.admin_ports;

@@ -1,16 +1,13 @@
 use super::unused_default_vpc;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "ec2_security_group_default_restricts_all",
-        title: "The default security group of every VPC allows no traffic",
-        resource_type: "AWS::EC2::SecurityGroup",
-    },
+check! {
+    title: "The default security group of every VPC allows no traffic",
+    resource_type: "AWS::EC2::SecurityGroup",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region(

@@ -1,17 +1,14 @@
 use super::describe;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::IpPermission;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "ec2_security_group_world_ingress_web_only",
-        title: "Security groups admit the internet only to web ports (80/443)",
-        resource_type: "AWS::EC2::SecurityGroup",
-    },
+check! {
+    title: "Security groups admit the internet only to web ports (80/443)",
+    resource_type: "AWS::EC2::SecurityGroup",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let allowed = &ctx.params.world_open_ports;

@@ -1,21 +1,19 @@
+use crate::kinds;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "ec2_volume_encrypted",
-        title: "EBS volumes are encrypted with KMS",
-        resource_type: "AWS::EC2::Volume",
-    },
+check! {
+    title: "EBS volumes are encrypted with KMS",
+    resource_type: "AWS::EC2::Volume",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region_item(
         ctx,
-        |r| &r.ec2.volumes,
-        "arn:aws:ec2:{region}:{account}:volume/*",
+        kinds::EC2_VOLUME.select,
+        kinds::EC2_VOLUME.wildcard,
         |_, volume| {
             let verdict = if volume.encrypted {
                 let key = volume

@@ -1,15 +1,12 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "ec2_vpc_flow_logs_enabled",
-        title: "Every VPC in use records its traffic in flow logs",
-        resource_type: "AWS::EC2::VPC",
-    },
+check! {
+    title: "Every VPC in use records its traffic in flow logs",
+    resource_type: "AWS::EC2::VPC",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region(

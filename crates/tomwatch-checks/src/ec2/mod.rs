@@ -1,11 +1,11 @@
-pub mod ec2_ebs_encryption_by_default;
-pub mod ec2_instance_allowed_region;
-pub mod ec2_security_group_admin_ports_restricted;
-pub mod ec2_security_group_default_restricts_all;
-pub mod ec2_security_group_world_ingress_web_only;
-pub mod ec2_volume_allowed_region;
-pub mod ec2_volume_encrypted;
-pub mod ec2_vpc_flow_logs_enabled;
+checks! {
+    ec2_ebs_encryption_by_default,
+    ec2_security_group_admin_ports_restricted,
+    ec2_security_group_default_restricts_all,
+    ec2_security_group_world_ingress_web_only,
+    ec2_volume_encrypted,
+    ec2_vpc_flow_logs_enabled,
+}
 
 use tomwatch_model::inventory::{IpPermission, Vpc};
 use tomwatch_model::{Collected, CollectionError};

@@ -1,15 +1,12 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "ecs_service_redundant",
-        title: "ECS services run at least two tasks behind a load balancer",
-        resource_type: "AWS::ECS::Service",
-    },
+check! {
+    title: "ECS services run at least two tasks behind a load balancer",
+    resource_type: "AWS::ECS::Service",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.min_redundancy;

@@ -1,5 +1,6 @@
-pub mod ecs_cluster_allowed_region;
-pub mod ecs_service_redundant;
+checks! {
+    ecs_service_redundant,
+}
 
 #[cfg(test)]
 pub(crate) mod fixtures {

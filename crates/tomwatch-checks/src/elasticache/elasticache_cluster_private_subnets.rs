@@ -1,17 +1,14 @@
 use super::per_cluster;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::network::public_subnets;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "elasticache_cluster_private_subnets",
-        title: "ElastiCache clusters are only in subnets without a route to an internet gateway",
-        resource_type: "AWS::ElastiCache::CacheCluster",
-    },
+check! {
+    title: "ElastiCache clusters are only in subnets without a route to an internet gateway",
+    resource_type: "AWS::ElastiCache::CacheCluster",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_cluster(&CHECK.meta, ctx, |region, cluster| {

@@ -1,16 +1,13 @@
 use super::per_replication_group;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "elasticache_replication_group_encrypted_at_rest",
-        title: "ElastiCache replication groups encrypt data at rest",
-        resource_type: "AWS::ElastiCache::ReplicationGroup",
-    },
+check! {
+    title: "ElastiCache replication groups encrypt data at rest",
+    resource_type: "AWS::ElastiCache::ReplicationGroup",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_replication_group(&CHECK.meta, ctx, |group| {

@@ -1,16 +1,13 @@
 use super::per_replication_group;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "elasticache_replication_group_multi_az",
-        title: "ElastiCache replication groups fail over automatically across Availability Zones",
-        resource_type: "AWS::ElastiCache::ReplicationGroup",
-    },
+check! {
+    title: "ElastiCache replication groups fail over automatically across Availability Zones",
+    resource_type: "AWS::ElastiCache::ReplicationGroup",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_replication_group(&CHECK.meta, ctx, |group| {

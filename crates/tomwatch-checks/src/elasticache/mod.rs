@@ -1,11 +1,13 @@
-pub mod elasticache_cluster_allowed_region;
-pub mod elasticache_cluster_private_subnets;
-pub mod elasticache_replication_group_encrypted_at_rest;
-pub mod elasticache_replication_group_multi_az;
-pub mod elasticache_replication_group_transit_encryption;
+checks! {
+    elasticache_cluster_private_subnets,
+    elasticache_replication_group_encrypted_at_rest,
+    elasticache_replication_group_multi_az,
+    elasticache_replication_group_transit_encryption,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
+use crate::kinds;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::{CacheCluster, ReplicationGroup};
 
@@ -16,8 +18,8 @@ fn per_replication_group(
 ) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
-        |r| &r.elasticache.replication_groups,
-        "arn:aws:elasticache:{region}:{account}:replicationgroup:*",
+        kinds::ELASTICACHE_REPLICATION_GROUP.select,
+        kinds::ELASTICACHE_REPLICATION_GROUP.wildcard,
         |_, group| (group.arn.clone(), judge(group)),
     )
 }
@@ -29,8 +31,8 @@ fn per_cluster(
 ) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
-        |r| &r.elasticache.clusters,
-        "arn:aws:elasticache:{region}:{account}:cluster:*",
+        kinds::ELASTICACHE_CLUSTER.select,
+        kinds::ELASTICACHE_CLUSTER.wildcard,
         |region, cluster| (cluster.arn.clone(), judge(region, cluster)),
     )
 }

@@ -1,16 +1,13 @@
 use super::per_listener;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "elbv2_listener_http_redirects_https",
-        title: "Plain-HTTP listeners only redirect to HTTPS",
-        resource_type: "AWS::ElasticLoadBalancingV2::Listener",
-    },
+check! {
+    title: "Plain-HTTP listeners only redirect to HTTPS",
+    resource_type: "AWS::ElasticLoadBalancingV2::Listener",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_listener(

@@ -1,16 +1,13 @@
 use super::per_listener;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "elbv2_listener_tls12_policy",
-        title: "HTTPS and TLS listeners accept only TLS 1.2 or newer",
-        resource_type: "AWS::ElasticLoadBalancingV2::Listener",
-    },
+check! {
+    title: "HTTPS and TLS listeners accept only TLS 1.2 or newer",
+    resource_type: "AWS::ElasticLoadBalancingV2::Listener",
     evaluate,
-};
+}
 
 /// Protocols older than TLS 1.2, as DescribeSSLPolicies names them.
 const OUTDATED: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];

@@ -1,16 +1,13 @@
 use super::per_load_balancer;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "elbv2_load_balancer_multi_az",
-        title: "Load balancers span at least two Availability Zones",
-        resource_type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
-    },
+check! {
+    title: "Load balancers span at least two Availability Zones",
+    resource_type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_load_balancer(&CHECK.meta, ctx, |_, lb| {

@@ -1,16 +1,13 @@
 use super::per_load_balancer;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "elbv2_load_balancer_waf_attached",
-        title: "Internet-facing application load balancers are protected by a WAFv2 web ACL",
-        resource_type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
-    },
+check! {
+    title: "Internet-facing application load balancers are protected by a WAFv2 web ACL",
+    resource_type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_load_balancer(&CHECK.meta, ctx, |_, lb| {

@@ -1,16 +1,16 @@
-pub mod elbv2_listener_http_redirects_https;
-pub mod elbv2_listener_tls12_policy;
-pub mod elbv2_load_balancer_allowed_region;
-pub mod elbv2_load_balancer_multi_az;
-pub mod elbv2_load_balancer_waf_attached;
+checks! {
+    elbv2_listener_http_redirects_https,
+    elbv2_listener_tls12_policy,
+    elbv2_load_balancer_multi_az,
+    elbv2_load_balancer_waf_attached,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
+use crate::kinds;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::{Listener, LoadBalancer};
 use tomwatch_model::RegionInventory;
-
-const LB_WILDCARD: &str = "arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/*";
 
 /// Evaluates `judge` on every load balancer of the account.
 fn per_load_balancer(
@@ -20,8 +20,8 @@ fn per_load_balancer(
 ) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
-        |r| &r.elbv2.load_balancers,
-        LB_WILDCARD,
+        kinds::ELBV2_LOAD_BALANCER.select,
+        kinds::ELBV2_LOAD_BALANCER.wildcard,
         |region, lb| (lb.arn.clone(), judge(region, lb)),
     )
 }
@@ -36,8 +36,8 @@ fn per_listener(
 ) -> Vec<Evidence> {
     meta.per_region(
         ctx,
-        |r| &r.elbv2.load_balancers,
-        LB_WILDCARD,
+        kinds::ELBV2_LOAD_BALANCER.select,
+        kinds::ELBV2_LOAD_BALANCER.wildcard,
         |_, region, lbs| {
             lbs.iter()
                 .flat_map(|lb| match &lb.listeners {

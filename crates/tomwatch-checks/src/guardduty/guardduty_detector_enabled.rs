@@ -1,16 +1,13 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use tomwatch_model::GLOBAL_REGION;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "guardduty_detector_enabled",
-        title: "GuardDuty threat detection is on in every allowed region",
-        resource_type: "AWS::GuardDuty::Detector",
-    },
+check! {
+    title: "GuardDuty threat detection is on in every allowed region",
+    resource_type: "AWS::GuardDuty::Detector",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let account = &ctx.account.account_id;

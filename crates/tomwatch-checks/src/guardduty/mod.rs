@@ -1,1 +1,3 @@
-pub mod guardduty_detector_enabled;
+checks! {
+    guardduty_detector_enabled,
+}

@@ -1,16 +1,13 @@
 use super::per_user;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "iam_access_key_rotated",
-        title: "Active access keys are rotated and in use",
-        resource_type: "AWS::IAM::User",
-    },
+check! {
+    title: "Active access keys are rotated and in use",
+    resource_type: "AWS::IAM::User",
     evaluate,
-};
+}
 
 const DAY: i64 = 86_400;
 

@@ -1,16 +1,13 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::password::character_class_gap;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "iam_password_policy_strong",
-        title: "The account password policy demands length, complexity, no reuse and rotation",
-        resource_type: "AWS::IAM::AccountPasswordPolicy",
-    },
+check! {
+    title: "The account password policy demands length, complexity, no reuse and rotation",
+    resource_type: "AWS::IAM::AccountPasswordPolicy",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let p = ctx.params;

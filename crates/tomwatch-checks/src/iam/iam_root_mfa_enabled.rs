@@ -1,15 +1,12 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "iam_root_mfa_enabled",
-        title: "The root user signs in only with MFA",
-        resource_type: "AWS::IAM::RootUser",
-    },
+check! {
+    title: "The root user signs in only with MFA",
+    resource_type: "AWS::IAM::RootUser",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let verdict = match &ctx.account.iam.account_summary {

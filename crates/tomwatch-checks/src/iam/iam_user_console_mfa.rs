@@ -1,16 +1,13 @@
 use super::per_user;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "iam_user_console_mfa",
-        title: "IAM users with a console password have MFA",
-        resource_type: "AWS::IAM::User",
-    },
+check! {
+    title: "IAM users with a console password have MFA",
+    resource_type: "AWS::IAM::User",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_user(&CHECK.meta, ctx, |user| {

@@ -1,7 +1,9 @@
-pub mod iam_access_key_rotated;
-pub mod iam_password_policy_strong;
-pub mod iam_root_mfa_enabled;
-pub mod iam_user_console_mfa;
+checks! {
+    iam_access_key_rotated,
+    iam_password_policy_strong,
+    iam_root_mfa_enabled,
+    iam_user_console_mfa,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};

@@ -1,17 +1,14 @@
 use super::per_key;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::KmsKey;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "kms_key_rotation_enabled",
-        title: "Customer-managed KMS keys rotate automatically",
-        resource_type: "AWS::KMS::Key",
-    },
+check! {
+    title: "Customer-managed KMS keys rotate automatically",
+    resource_type: "AWS::KMS::Key",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_key(&CHECK.meta, ctx, |_, key| judge(key))

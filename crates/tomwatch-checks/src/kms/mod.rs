@@ -1,8 +1,10 @@
-pub mod kms_key_allowed_region;
-pub mod kms_key_rotation_enabled;
+checks! {
+    kms_key_rotation_enabled,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
+use crate::kinds;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::KmsKey;
 
@@ -14,8 +16,8 @@ fn per_key(
 ) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
-        |r| &r.kms.keys,
-        "arn:aws:kms:{region}:{account}:key/*",
+        kinds::KMS_KEY.select,
+        kinds::KMS_KEY.wildcard,
         |region, key| (key.arn.clone(), judge(region, key)),
     )
 }

@@ -1,1 +1,3 @@
-pub mod organizations_account_member;
+checks! {
+    organizations_account_member,
+}

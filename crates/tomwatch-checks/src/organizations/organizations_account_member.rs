@@ -1,15 +1,12 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "organizations_account_member",
-        title: "The account is a member of an AWS Organization",
-        resource_type: "AWS::Organizations::Account",
-    },
+check! {
+    title: "The account is a member of an AWS Organization",
+    resource_type: "AWS::Organizations::Account",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let verdict = match &ctx.account.organizations.organization {

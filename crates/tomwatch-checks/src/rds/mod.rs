@@ -1,20 +1,21 @@
-pub mod rds_cluster_allowed_region;
-pub mod rds_cluster_backup_enabled;
-pub mod rds_cluster_multi_az;
-pub mod rds_cluster_snapshot_encrypted;
-pub mod rds_cluster_storage_encrypted;
-pub mod rds_cluster_tls_enforced;
-pub mod rds_instance_allowed_region;
-pub mod rds_instance_backup_enabled;
-pub mod rds_instance_multi_az;
-pub mod rds_instance_not_public;
-pub mod rds_instance_private_subnets;
-pub mod rds_instance_storage_encrypted;
-pub mod rds_instance_tls_enforced;
-pub mod rds_snapshot_encrypted;
+checks! {
+    rds_cluster_backup_enabled,
+    rds_cluster_multi_az,
+    rds_cluster_snapshot_encrypted,
+    rds_cluster_storage_encrypted,
+    rds_cluster_tls_enforced,
+    rds_instance_backup_enabled,
+    rds_instance_multi_az,
+    rds_instance_not_public,
+    rds_instance_private_subnets,
+    rds_instance_storage_encrypted,
+    rds_instance_tls_enforced,
+    rds_snapshot_encrypted,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
+use crate::kinds;
 use crate::verdict::Verdict;
 use std::collections::BTreeMap;
 use tomwatch_model::inventory::{RdsCluster, RdsInstance, RdsSnapshot};
@@ -28,8 +29,8 @@ fn per_instance(
 ) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
-        |r| &r.rds.instances,
-        "arn:aws:rds:{region}:{account}:db:*",
+        kinds::RDS_INSTANCE.select,
+        kinds::RDS_INSTANCE.wildcard,
         |region, db| (db.arn.clone(), judge(region, db)),
     )
 }
@@ -48,8 +49,8 @@ fn per_cluster(
 ) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
-        |r| &r.rds.clusters,
-        "arn:aws:rds:{region}:{account}:cluster:*",
+        kinds::RDS_CLUSTER.select,
+        kinds::RDS_CLUSTER.wildcard,
         |region, cluster| (cluster.arn.clone(), judge(region, cluster)),
     )
 }

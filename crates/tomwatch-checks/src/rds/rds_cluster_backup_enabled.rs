@@ -1,16 +1,13 @@
 use super::per_cluster;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_cluster_backup_enabled",
-        title: "RDS (Aurora) clusters keep daily automated backups long enough",
-        resource_type: "AWS::RDS::DBCluster",
-    },
+check! {
+    title: "RDS (Aurora) clusters keep daily automated backups long enough",
+    resource_type: "AWS::RDS::DBCluster",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.min_backup_retention_days;

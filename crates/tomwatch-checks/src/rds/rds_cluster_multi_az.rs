@@ -1,17 +1,14 @@
 use super::per_cluster;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use std::collections::BTreeSet;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_cluster_multi_az",
-        title: "RDS (Aurora) clusters run instances in at least two Availability Zones",
-        resource_type: "AWS::RDS::DBCluster",
-    },
+check! {
+    title: "RDS (Aurora) clusters run instances in at least two Availability Zones",
+    resource_type: "AWS::RDS::DBCluster",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.min_redundancy;

@@ -1,15 +1,12 @@
 use super::snapshot_verdict;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_cluster_snapshot_encrypted",
-        title: "RDS (Aurora) cluster snapshots are encrypted",
-        resource_type: "AWS::RDS::DBClusterSnapshot",
-    },
+check! {
+    title: "RDS (Aurora) cluster snapshots are encrypted",
+    resource_type: "AWS::RDS::DBClusterSnapshot",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region_item(

@@ -1,16 +1,13 @@
 use super::per_cluster;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_cluster_storage_encrypted",
-        title: "RDS (Aurora) clusters encrypt their storage with KMS",
-        resource_type: "AWS::RDS::DBCluster",
-    },
+check! {
+    title: "RDS (Aurora) clusters encrypt their storage with KMS",
+    resource_type: "AWS::RDS::DBCluster",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_cluster(&CHECK.meta, ctx, |_, cluster| {

@@ -1,15 +1,12 @@
 use super::{per_cluster, tls_verdict};
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_cluster_tls_enforced",
-        title: "RDS (Aurora) clusters refuse connections without TLS (cluster parameter group)",
-        resource_type: "AWS::RDS::DBCluster",
-    },
+check! {
+    title: "RDS (Aurora) clusters refuse connections without TLS (cluster parameter group)",
+    resource_type: "AWS::RDS::DBCluster",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_cluster(&CHECK.meta, ctx, |_, cluster| {

@@ -1,17 +1,14 @@
 use super::is_aurora;
 use super::per_instance;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_instance_multi_az",
-        title: "RDS instances run Multi-AZ",
-        resource_type: "AWS::RDS::DBInstance",
-    },
+check! {
+    title: "RDS instances run Multi-AZ",
+    resource_type: "AWS::RDS::DBInstance",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_instance(&CHECK.meta, ctx, |_, db| {

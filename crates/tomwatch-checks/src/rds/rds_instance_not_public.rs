@@ -1,16 +1,13 @@
 use super::per_instance;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_instance_not_public",
-        title: "RDS instances are not publicly accessible",
-        resource_type: "AWS::RDS::DBInstance",
-    },
+check! {
+    title: "RDS instances are not publicly accessible",
+    resource_type: "AWS::RDS::DBInstance",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_instance(&CHECK.meta, ctx, |_, db| {

@@ -1,17 +1,14 @@
 use super::per_instance;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::network::public_subnets;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_instance_private_subnets",
-        title: "RDS instances are only in subnets without a route to an internet gateway",
-        resource_type: "AWS::RDS::DBInstance",
-    },
+check! {
+    title: "RDS instances are only in subnets without a route to an internet gateway",
+    resource_type: "AWS::RDS::DBInstance",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_instance(&CHECK.meta, ctx, |region, db| {

@@ -1,16 +1,13 @@
 use super::per_instance;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_instance_storage_encrypted",
-        title: "RDS instance storage is encrypted with KMS",
-        resource_type: "AWS::RDS::DBInstance",
-    },
+check! {
+    title: "RDS instance storage is encrypted with KMS",
+    resource_type: "AWS::RDS::DBInstance",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_instance(&CHECK.meta, ctx, |_, db| {

@@ -1,16 +1,13 @@
 use super::{is_aurora, per_instance, tls_verdict};
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_instance_tls_enforced",
-        title: "RDS instances refuse connections without TLS (parameter group)",
-        resource_type: "AWS::RDS::DBInstance",
-    },
+check! {
+    title: "RDS instances refuse connections without TLS (parameter group)",
+    resource_type: "AWS::RDS::DBInstance",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_instance(&CHECK.meta, ctx, |_, db| {

@@ -1,15 +1,12 @@
 use super::snapshot_verdict;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "rds_snapshot_encrypted",
-        title: "RDS snapshots are encrypted",
-        resource_type: "AWS::RDS::DBSnapshot",
-    },
+check! {
+    title: "RDS snapshots are encrypted",
+    resource_type: "AWS::RDS::DBSnapshot",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_region_item(

@@ -1,9 +1,11 @@
-pub mod s3_bucket_allowed_region;
-pub mod s3_bucket_default_encryption_kms;
-pub mod s3_bucket_secure_transport;
+checks! {
+    s3_bucket_default_encryption_kms,
+    s3_bucket_secure_transport,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
+use crate::kinds;
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::S3Bucket;
 use tomwatch_model::GLOBAL_REGION;
@@ -15,19 +17,18 @@ fn per_bucket(
     ctx: &EvalContext,
     judge: impl Fn(&S3Bucket) -> Verdict,
 ) -> Vec<Evidence> {
-    match &ctx.account.s3.buckets {
+    let kind = &kinds::S3_BUCKET;
+    match (kind.select)(ctx.account) {
         Ok(buckets) => buckets
             .iter()
             .map(|bucket| {
-                let region = bucket.region.as_deref().unwrap_or(GLOBAL_REGION);
+                let region = (kind.region)(bucket).unwrap_or(GLOBAL_REGION);
                 meta.evidence(region, bucket.arn.clone(), judge(bucket))
             })
             .collect(),
-        Err(error) => vec![meta.evidence(
-            GLOBAL_REGION,
-            "arn:aws:s3:::*".into(),
-            Verdict::unknown(error),
-        )],
+        Err(error) => {
+            vec![meta.evidence(GLOBAL_REGION, kind.wildcard.into(), Verdict::unknown(error))]
+        }
     }
 }
 

@@ -1,16 +1,13 @@
 use super::per_bucket;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "s3_bucket_default_encryption_kms",
-        title: "S3 buckets encrypt by default with SSE-KMS",
-        resource_type: "AWS::S3::Bucket",
-    },
+check! {
+    title: "S3 buckets encrypt by default with SSE-KMS",
+    resource_type: "AWS::S3::Bucket",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_bucket(&CHECK.meta, ctx, |bucket| match &bucket.encryption {

@@ -1,17 +1,14 @@
 use super::per_bucket;
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use serde_json::Value;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "s3_bucket_secure_transport",
-        title: "S3 bucket policies deny requests that do not use TLS",
-        resource_type: "AWS::S3::Bucket",
-    },
+check! {
+    title: "S3 bucket policies deny requests that do not use TLS",
+    resource_type: "AWS::S3::Bucket",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_bucket(&CHECK.meta, ctx, |bucket| match &bucket.policy {

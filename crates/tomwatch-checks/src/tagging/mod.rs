@@ -1,18 +1,16 @@
 //! Checks over every workload resource whose tags tomwatch collects, whatever its service.
 
-pub mod tagging_workload_environment_matches;
-pub mod tagging_workload_managed_as_code;
+checks! {
+    tagging_workload_environment_matches,
+    tagging_workload_managed_as_code,
+}
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
+use crate::kinds::{self, Placed, TagsOf};
 use crate::verdict::Verdict;
 use tomwatch_model::inventory::Tags;
-use tomwatch_model::{Collected, CollectionError, GLOBAL_REGION};
-
-/// A resource's tags, or the error that kept them unseen.
-type TagsOf<'a> = Result<&'a Tags, &'a CollectionError>;
-/// A list of (ARN, tags), or the error that kept the whole list unseen.
-type Listing<'a> = Result<Vec<(String, TagsOf<'a>)>, &'a CollectionError>;
+use tomwatch_model::GLOBAL_REGION;
 
 /// One workload resource and its tags, or the error that kept them (or its whole list) unseen.
 struct Workload<'a> {
@@ -22,136 +20,67 @@ struct Workload<'a> {
     tags: TagsOf<'a>,
 }
 
-/// Every workload of the account whose tags tomwatch collects: EC2 instances, EBS volumes,
-/// RDS instances and clusters, ElastiCache replication groups and standalone clusters, Auto
-/// Scaling groups, ECS clusters, Lambda functions, load balancers and S3 buckets.
-/// A list that could not be collected is one entry with a wildcard ARN.
+/// Every workload of the account whose tags tomwatch collects: the tagged kinds of
+/// [`kinds::ALL`], region by region, then those listed per account (S3 buckets). A cache
+/// cluster in a replication group is judged by its group. A list that could not be collected
+/// is one entry with a wildcard ARN.
 fn workloads<'a>(ctx: &'a EvalContext) -> Vec<Workload<'a>> {
-    let account = &ctx.account.account_id;
-    let mut out = Vec::new();
-    let mut list =
-        |region: &'a str, resource_type: &'static str, wildcard: String, items: Listing<'a>| {
-            match items {
-                Ok(items) => out.extend(items.into_iter().map(|(arn, tags)| Workload {
-                    region,
-                    resource_type,
-                    arn,
-                    tags,
-                })),
-                Err(error) => out.push(Workload {
-                    region,
-                    resource_type,
-                    arn: wildcard,
-                    tags: Err(error),
-                }),
-            }
-        };
-    fn items<'a, T>(
-        collected: &'a Collected<Vec<T>>,
-        f: impl Fn(&'a T) -> (String, TagsOf<'a>),
-    ) -> Listing<'a> {
-        collected
-            .as_ref()
-            .map(|items| items.iter().map(f).collect())
-    }
-    match &ctx.account.regions {
+    let account = ctx.account;
+    let tagged = || kinds::ALL.iter().filter(|kind| kind.tagged());
+    let mut placed = Vec::new();
+    match &account.regions {
         Ok(regions) => {
-            for (region, inv) in regions {
-                let r = region.as_str();
-                list(
-                    r,
-                    "AWS::EC2::Instance",
-                    format!("arn:aws:ec2:{r}:{account}:instance/*"),
-                    items(&inv.ec2.instances, |i| (i.arn.clone(), Ok(&i.tags))),
-                );
-                list(
-                    r,
-                    "AWS::EC2::Volume",
-                    format!("arn:aws:ec2:{r}:{account}:volume/*"),
-                    items(&inv.ec2.volumes, |v| (v.arn.clone(), Ok(&v.tags))),
-                );
-                list(
-                    r,
-                    "AWS::RDS::DBInstance",
-                    format!("arn:aws:rds:{r}:{account}:db:*"),
-                    items(&inv.rds.instances, |d| (d.arn.clone(), Ok(&d.tags))),
-                );
-                list(
-                    r,
-                    "AWS::RDS::DBCluster",
-                    format!("arn:aws:rds:{r}:{account}:cluster:*"),
-                    items(&inv.rds.clusters, |c| (c.arn.clone(), Ok(&c.tags))),
-                );
-                list(
-                    r,
-                    "AWS::AutoScaling::AutoScalingGroup",
-                    format!("arn:aws:autoscaling:{r}:{account}:autoScalingGroup:*"),
-                    items(&inv.autoscaling.groups, |g| (g.arn.clone(), Ok(&g.tags))),
-                );
-                list(
-                    r,
-                    "AWS::ECS::Cluster",
-                    format!("arn:aws:ecs:{r}:{account}:cluster/*"),
-                    items(&inv.ecs.clusters, |c| (c.arn.clone(), Ok(&c.tags))),
-                );
-                list(
-                    r,
-                    "AWS::ElastiCache::ReplicationGroup",
-                    format!("arn:aws:elasticache:{r}:{account}:replicationgroup:*"),
-                    items(&inv.elasticache.replication_groups, |g| {
-                        (g.arn.clone(), g.tags.as_ref())
-                    }),
-                );
-                // A member cluster's tags are its replication group's; only standalone ones count.
-                list(
-                    r,
-                    "AWS::ElastiCache::CacheCluster",
-                    format!("arn:aws:elasticache:{r}:{account}:cluster:*"),
-                    inv.elasticache.clusters.as_ref().map(|clusters| {
-                        clusters
-                            .iter()
-                            .filter_map(|c| Some((c.arn.clone(), c.tags.as_ref()?.as_ref())))
-                            .collect()
-                    }),
-                );
-                list(
-                    r,
-                    "AWS::Lambda::Function",
-                    format!("arn:aws:lambda:{r}:{account}:function:*"),
-                    items(&inv.lambda.functions, |f| (f.arn.clone(), f.tags.as_ref())),
-                );
-                list(
-                    r,
-                    "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                    format!("arn:aws:elasticloadbalancing:{r}:{account}:loadbalancer/*"),
-                    items(&inv.elbv2.load_balancers, |lb| {
-                        (lb.arn.clone(), lb.tags.as_ref())
-                    }),
-                );
+            for (region, inventory) in regions {
+                for kind in tagged() {
+                    let listed = kind.in_region(&account.account_id, region, inventory);
+                    placed.extend(
+                        listed
+                            .into_iter()
+                            .flatten()
+                            .map(|p| (kind.resource_type(), p)),
+                    );
+                }
             }
         }
-        Err(error) => list(
-            GLOBAL_REGION,
+        Err(error) => placed.push((
             "AWS::*::*",
-            format!("arn:aws:*:*:{account}:*"),
-            Err(error),
-        ),
+            Placed::Unseen {
+                region: GLOBAL_REGION,
+                wildcard: format!("arn:aws:*:*:{}:*", account.account_id),
+                error,
+            },
+        )),
     }
-    match &ctx.account.s3.buckets {
-        Ok(buckets) => out.extend(buckets.iter().map(|b| Workload {
-            region: b.region.as_deref().unwrap_or(GLOBAL_REGION),
-            resource_type: "AWS::S3::Bucket",
-            arn: b.arn.clone(),
-            tags: b.tags.as_ref(),
-        })),
-        Err(error) => out.push(Workload {
-            region: GLOBAL_REGION,
-            resource_type: "AWS::S3::Bucket",
-            arn: "arn:aws:s3:::*".into(),
-            tags: Err(error),
-        }),
+    for kind in tagged() {
+        let listed = kind.in_account(account);
+        placed.extend(
+            listed
+                .into_iter()
+                .flatten()
+                .map(|p| (kind.resource_type(), p)),
+        );
     }
-    out
+    placed
+        .into_iter()
+        .filter_map(|(resource_type, placed)| match placed {
+            Placed::Resource { region, view } => Some(Workload {
+                region: region.unwrap_or(GLOBAL_REGION),
+                resource_type,
+                arn: view.arn.to_string(),
+                tags: view.tags?,
+            }),
+            Placed::Unseen {
+                region,
+                wildcard,
+                error,
+            } => Some(Workload {
+                region,
+                resource_type,
+                arn: wildcard,
+                tags: Err(error),
+            }),
+        })
+        .collect()
 }
 
 /// Evaluates `judge` on the tags of every workload (UNKNOWN where they could not be seen).

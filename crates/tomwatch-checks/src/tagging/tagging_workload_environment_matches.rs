@@ -1,16 +1,13 @@
 use super::{per_workload, short};
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "tagging_workload_environment_matches",
-        title: "No account holds resources tagged for another environment",
-        resource_type: "AWS::*::*",
-    },
+check! {
+    title: "No account holds resources tagged for another environment",
+    resource_type: "AWS::*::*",
     evaluate,
-};
+}
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let key = &ctx.params.environment_tag_key;

@@ -1,16 +1,13 @@
 use super::{per_workload, short};
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "tagging_workload_managed_as_code",
-        title: "Every workload resource carries an infrastructure-as-code marker",
-        resource_type: "AWS::*::*",
-    },
+check! {
+    title: "Every workload resource carries an infrastructure-as-code marker",
+    resource_type: "AWS::*::*",
     evaluate,
-};
+}
 
 /// The tag CloudFormation (and so CDK) puts on every resource it creates.
 const CLOUDFORMATION_STACK: &str = "aws:cloudformation:stack-id";

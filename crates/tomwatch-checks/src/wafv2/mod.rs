@@ -1,1 +1,3 @@
-pub mod wafv2_web_acl_required_rules;
+checks! {
+    wafv2_web_acl_required_rules,
+}

@@ -1,18 +1,15 @@
 use crate::check::Evidence;
-use crate::check::{Check, CheckMeta, EvalContext};
+use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use std::collections::BTreeSet;
 use tomwatch_model::inventory::{WafRule, WafStatement, WebAcl};
 use tomwatch_model::GLOBAL_REGION;
 
-pub const CHECK: Check = Check {
-    meta: CheckMeta {
-        id: "wafv2_web_acl_required_rules",
-        title: "Web ACLs in front of public load balancers block XSS, SQL injection and floods",
-        resource_type: "AWS::WAFv2::WebACL",
-    },
+check! {
+    title: "Web ACLs in front of public load balancers block XSS, SQL injection and floods",
+    resource_type: "AWS::WAFv2::WebACL",
     evaluate,
-};
+}
 
 /// Judges every web ACL that protects an internet-facing load balancer, once per ACL.
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {

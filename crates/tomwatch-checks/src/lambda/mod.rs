@@ -1,1 +1,0 @@
-pub mod lambda_function_allowed_region;
