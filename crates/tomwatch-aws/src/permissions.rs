@@ -59,6 +59,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "ecs:DescribeServices",
         ],
         ServiceKind::Lambda => &["lambda:ListFunctions", "lambda:ListTags"],
+        ServiceKind::Efs => &["elasticfilesystem:DescribeFileSystems"],
         ServiceKind::CloudWatch => &["cloudwatch:DescribeAlarms"],
         ServiceKind::Backup => &[
             "backup:ListBackupVaults",

@@ -7,8 +7,9 @@
 //! the tag checks, the workload count).
 
 use tomwatch_model::inventory::{
-    AutoScalingGroup, CacheCluster, EbsVolume, Ec2Instance, EcsCluster, KmsKey, LambdaFunction,
-    LoadBalancer, RdsCluster, RdsInstance, ReplicationGroup, S3Bucket, Tags, UserPool,
+    AutoScalingGroup, CacheCluster, EbsVolume, Ec2Instance, EcsCluster, EfsFileSystem, KmsKey,
+    LambdaFunction, LoadBalancer, RdsCluster, RdsInstance, ReplicationGroup, S3Bucket, Tags,
+    UserPool,
 };
 use tomwatch_model::{
     AccountInventory, Collected, CollectionError, RegionInventory, GLOBAL_REGION,
@@ -331,8 +332,16 @@ pub static S3_BUCKET: PerAccount<S3Bucket> = PerAccount {
     tagged: true,
 };
 
+pub static EFS_FILE_SYSTEM: Regional<EfsFileSystem> = Regional {
+    resource_type: "AWS::EFS::FileSystem",
+    wildcard: "arn:aws:elasticfilesystem:{region}:{account}:file-system/*",
+    select: |r| &r.efs.file_systems,
+    view: |f| View::of(&f.arn, format!("file system {}", f.file_system_id)).tagged(Ok(&f.tags)),
+    tagged: true,
+};
+
 /// Every kind above, in the order the tag checks report them within a region.
-pub static ALL: [&dyn Kind; 13] = [
+pub static ALL: [&dyn Kind; 14] = [
     &EC2_INSTANCE,
     &EC2_VOLUME,
     &RDS_INSTANCE,
@@ -345,5 +354,6 @@ pub static ALL: [&dyn Kind; 13] = [
     &ELBV2_LOAD_BALANCER,
     &KMS_KEY,
     &COGNITO_USER_POOL,
+    &EFS_FILE_SYSTEM,
     &S3_BUCKET,
 ];

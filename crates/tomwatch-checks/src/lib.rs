@@ -26,6 +26,7 @@ mod cloudwatch;
 mod cognito;
 mod ec2;
 mod ecs;
+mod efs;
 mod elasticache;
 mod elbv2;
 mod guardduty;

@@ -1,7 +1,7 @@
 use crate::check::Check;
 use crate::{
-    account, autoscaling, backup, cloudtrail, cloudwatch, cognito, ec2, ecs, elasticache, elbv2,
-    guardduty, iam, kms, organizations, rds, region, s3, tagging, wafv2,
+    account, autoscaling, backup, cloudtrail, cloudwatch, cognito, ec2, ecs, efs, elasticache,
+    elbv2, guardduty, iam, kms, organizations, rds, region, s3, tagging, wafv2,
 };
 use std::sync::LazyLock;
 
@@ -17,6 +17,7 @@ static CHECKS: LazyLock<Vec<Check>> = LazyLock::new(|| {
         cognito::CHECKS,
         ec2::CHECKS,
         ecs::CHECKS,
+        efs::CHECKS,
         elasticache::CHECKS,
         elbv2::CHECKS,
         guardduty::CHECKS,

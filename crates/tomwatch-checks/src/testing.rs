@@ -88,6 +88,9 @@ pub fn empty_region(region: &str) -> RegionInventory {
             vaults: Ok(vec![]),
             plans: Ok(vec![]),
         },
+        efs: EfsInventory {
+            file_systems: Ok(vec![]),
+        },
     }
 }
 

@@ -10,6 +10,7 @@ mod cloudwatch;
 mod cognito;
 mod ec2;
 mod ecs;
+mod efs;
 mod elasticache;
 mod elbv2;
 mod errors;
@@ -28,6 +29,7 @@ pub use cloudwatch::{Alarm, CloudWatchInventory};
 pub use cognito::{CognitoInventory, UserPool, UserPoolDetails, UserPoolPasswordPolicy};
 pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup, Vpc};
 pub use ecs::{EcsCluster, EcsInventory, EcsService};
+pub use efs::{EfsFileSystem, EfsInventory};
 pub use elasticache::{CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup};
 pub use elbv2::{Elbv2Inventory, Listener, LoadBalancer, WafRule, WafStatement, WebAcl};
 pub use errors::CollectedErrors;
@@ -67,6 +69,7 @@ macro_rules! with_services {
                 Lambda => lambda: $crate::inventory::LambdaInventory, "lambda";
                 CloudWatch => cloudwatch: $crate::inventory::CloudWatchInventory, "cloudwatch";
                 Backup => backup: $crate::inventory::BackupInventory, "backup";
+                Efs => efs: $crate::inventory::EfsInventory, "elasticfilesystem";
             }
             global {
                 S3 => s3: $crate::inventory::S3Inventory, "s3";

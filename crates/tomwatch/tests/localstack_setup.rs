@@ -59,9 +59,10 @@ fn start_waits_for_every_collected_service() {
         .split_whitespace()
         .collect();
     for service in tomwatch_model::ServiceKind::ALL {
-        // LocalStack names ELBv2 by its SDK name; the collectors also call STS and WAFv2.
+        // LocalStack names ELBv2 and EFS by their SDK names; the collectors also call STS and WAFv2.
         let emulator_name = match service.name() {
             "elasticloadbalancing" => "elbv2",
+            "elasticfilesystem" => "efs",
             name => name,
         };
         assert!(

@@ -36,6 +36,8 @@ def seed(estate, prod, dev):
     estate.kms_key(prod, fra, "prod-signing", rotate=False, spec="RSA_2048")
     estate.volume(prod, fra, "data-encrypted", True, "PASS", kms_key=data_key)
     estate.volume(prod, fra, "data-plain", False, "PASS", tags={"managed-by": "terraform", "environment": "development"})
+    workloads.file_system(estate, prod, fra, "shared-uploads", kms_key=data_key)
+    workloads.file_system(estate, prod, fra, "legacy-nfs", encrypted=False)
     estate.database(
         prod, fra, "orders", encrypted=True, public=False, region_status="PASS", subnets=subnets, multi_az=True, backup_days=7
     )
@@ -56,6 +58,7 @@ def seed(estate, prod, dev):
     estate.instance(prod, nva, "shadow-it", "FAIL", tags={"managed-by": "clickops"})
     us_key = estate.kms_key(prod, nva, "us-key", rotate=True)
     estate.bucket(prod, nva, "tw-prod-us-copy", us_key, "FAIL")
+    workloads.file_system(estate, prod, nva, "us-scratch", kms_key=us_key)
     us_vpc, us_subnets = estate.vpc(prod, nva, "10.12.0.0/16")
     estate.database(
         prod, nva, "analytics-us", encrypted=True, public=False, region_status="FAIL", subnets=us_subnets,

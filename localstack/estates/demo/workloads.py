@@ -181,6 +181,19 @@ def function(estate, account, region, name, tags=None):
     estate.expect("lambda_function_allowed_region", account, region, arn, _region_status(region))
 
 
+def file_system(estate, account, region, name, encrypted=True, kms_key=None, tags=None):
+    """An EFS file system; encryption at rest is chosen here, at creation, and never changes."""
+    tags = estate.default_tags(account) if tags is None else tags
+    efs = estate.client("efs", account, region)
+    options = {"KmsKeyId": kms_key} if kms_key else {}
+    arn = efs.create_file_system(
+        CreationToken=name, Encrypted=encrypted, Tags=[{"Key": k, "Value": v} for k, v in tags.items()], **options
+    )["FileSystemArn"]
+    estate.workload(account, region, arn, tags)
+    estate.expect("efs_file_system_allowed_region", account, region, arn, _region_status(region))
+    estate.expect("efs_file_system_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
+
+
 def seed(estate, prod, dev, vpc, subnets, public_subnets, us_vpc, us_subnets, dev_subnets):
     fra, nva = "eu-central-1", "us-east-1"
     cache(estate, prod, fra, "sessions", subnets)

@@ -88,3 +88,8 @@ def backup():
 @aws_provider()
 def organizations():
     return _moto_service("organizations")
+
+
+@aws_provider()
+def efs():
+    return _moto_service("efs")

@@ -43,6 +43,7 @@ allowed_region_checks! {
     autoscaling_group_allowed_region: "Auto Scaling groups run only in allowed regions", AUTOSCALING_GROUP;
     ecs_cluster_allowed_region: "ECS clusters run only in allowed regions", ECS_CLUSTER;
     lambda_function_allowed_region: "Lambda functions run only in allowed regions", LAMBDA_FUNCTION;
+    efs_file_system_allowed_region: "EFS file systems exist only in allowed regions", EFS_FILE_SYSTEM;
 }
 
 /// Every resource of `kind` judged by where it lives; a resource the promise does not reach is

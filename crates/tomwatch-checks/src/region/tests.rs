@@ -4,7 +4,9 @@
 use super::CHECKS;
 use crate::check::Check;
 use crate::testing::*;
-use tomwatch_model::inventory::{EbsVolume, Ec2Instance, KmsKey, KmsKeyDetails, LambdaFunction};
+use tomwatch_model::inventory::{
+    EbsVolume, Ec2Instance, EfsFileSystem, KmsKey, KmsKeyDetails, LambdaFunction,
+};
 use tomwatch_model::{AccountInventory, Status};
 
 /// How to put one resource of a row's kind into a region, and how its list fails there.
@@ -54,6 +56,16 @@ fn function(region: &str, name: &str) -> LambdaFunction {
         arn: format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"),
         name: name.into(),
         tags: Ok(Default::default()),
+    }
+}
+
+fn file_system(region: &str) -> EfsFileSystem {
+    EfsFileSystem {
+        arn: format!("arn:aws:elasticfilesystem:{region}:{ACCOUNT}:file-system/fs-1"),
+        file_system_id: "fs-1".into(),
+        encrypted: true,
+        kms_key_id: None,
+        tags: Default::default(),
     }
 }
 
@@ -192,6 +204,15 @@ fn estates() -> Vec<Estate> {
                 region_mut(a, r).lambda.functions = Err(denied("lambda", "ListFunctions", r))
             },
             label: "function exports",
+        },
+        Estate {
+            id: "efs_file_system_allowed_region",
+            plant: |a, r| push!(a, r, efs.file_systems, file_system(r)),
+            deny: |a, r| {
+                region_mut(a, r).efs.file_systems =
+                    Err(denied("elasticfilesystem", "DescribeFileSystems", r))
+            },
+            label: "file system fs-1",
         },
     ]
 }

@@ -1,0 +1,3 @@
+checks! {
+    efs_file_system_encrypted,
+}
