@@ -243,3 +243,26 @@ fn an_expired_suppression_validates_with_a_warning_that_says_how_long_ago() {
         "{stderr}"
     );
 }
+
+/// `crates/tomwatch/Cargo.toml` turns off test discovery (these files are not in its own
+/// directory), so a test file it does not name would silently never run.
+#[test]
+fn every_end_to_end_test_file_is_a_target() {
+    let manifest = std::fs::read_to_string(repo_root().join("crates/tomwatch/Cargo.toml"))
+        .expect("crates/tomwatch/Cargo.toml");
+    let entries = std::fs::read_dir(repo_root().join("tests")).expect("tests/");
+    let mut files = 0;
+    for entry in entries {
+        let name = entry.expect("tests/ entry").file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".rs") {
+            files += 1;
+            let target = format!("path = \"../../tests/{name}\"");
+            assert!(
+                manifest.contains(&target),
+                "tests/{name} is not a [[test]] target"
+            );
+        }
+    }
+    assert!(files >= 8, "found {files} test files");
+}
