@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_autoscaling::Client;
 use tomwatch_model::inventory::{AutoScalingGroup, AutoScalingInventory};
@@ -13,16 +13,7 @@ impl RegionalCollection for AutoScalingInventory {
 pub(crate) async fn collect(client: &Client, caller: &Caller) -> AutoScalingInventory {
     const OP: &str = "DescribeAutoScalingGroups";
     let groups = async {
-        let pages = caller
-            .call(
-                OP,
-                client
-                    .describe_auto_scaling_groups()
-                    .into_paginator()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(caller, OP, client.describe_auto_scaling_groups()).await?;
         let mut groups = Vec::new();
         for group in pages.iter().flat_map(|p| p.auto_scaling_groups()) {
             groups.push(AutoScalingGroup {

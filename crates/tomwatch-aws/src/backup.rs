@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_backup::Client;
 use futures::{stream, StreamExt};
@@ -24,16 +24,7 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> BackupInventory
 
 async fn vaults(client: &Client, caller: &Caller) -> Collected<Vec<BackupVault>> {
     const OP: &str = "ListBackupVaults";
-    let pages = caller
-        .call(
-            OP,
-            client
-                .list_backup_vaults()
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(caller, OP, client.list_backup_vaults()).await?;
     let listed = pages
         .iter()
         .flat_map(|p| p.backup_vault_list())
@@ -72,17 +63,14 @@ async fn recovery_points(
     vault: &str,
 ) -> Collected<Vec<RecoveryPoint>> {
     const OP: &str = "ListRecoveryPointsByBackupVault";
-    let pages = caller
-        .call(
-            OP,
-            client
-                .list_recovery_points_by_backup_vault()
-                .backup_vault_name(vault)
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(
+        caller,
+        OP,
+        client
+            .list_recovery_points_by_backup_vault()
+            .backup_vault_name(vault)
+    )
+    .await?;
     let mut points = Vec::new();
     for point in pages.iter().flat_map(|p| p.recovery_points()) {
         points.push(RecoveryPoint {
@@ -102,16 +90,7 @@ async fn recovery_points(
 
 async fn plans(client: &Client, caller: &Caller) -> Collected<Vec<BackupPlan>> {
     const OP: &str = "ListBackupPlans";
-    let pages = caller
-        .call(
-            OP,
-            client
-                .list_backup_plans()
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(caller, OP, client.list_backup_plans()).await?;
     let listed = pages
         .iter()
         .flat_map(|p| p.backup_plans_list())

@@ -5,6 +5,15 @@ use std::future::Future;
 use tomwatch_model::ApiStats;
 use tomwatch_model::{Collected, CollectionError, ErrorKind, Scope};
 
+/// Every page of a paginated request, as one `Collected<Vec<Output>>` scoped to the caller: the
+/// first failed page is the error (`all_pages!(caller, "DescribeVolumes", client.describe_volumes())`).
+macro_rules! all_pages {
+    ($caller:expr, $operation:expr, $request:expr) => {
+        $caller.call($operation, $request.into_paginator().send().try_collect())
+    };
+}
+pub(crate) use all_pages;
+
 /// Makes API calls on behalf of one (account, region, service) scope: counts them, classifies
 /// their errors and attaches the scope, so that a failure is data rather than a log line.
 #[derive(Debug, Clone)]

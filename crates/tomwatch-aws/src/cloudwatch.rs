@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_cloudwatch::Client;
 use tomwatch_model::inventory::{Alarm, CloudWatchInventory};
@@ -13,18 +13,15 @@ impl RegionalCollection for CloudWatchInventory {
 pub(crate) async fn collect(client: &Client, caller: &Caller) -> CloudWatchInventory {
     const OP: &str = "DescribeAlarms";
     let alarms = async {
-        let pages = caller
-            .call(
-                OP,
-                client
-                    .describe_alarms()
-                    .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
-                    .alarm_types(aws_sdk_cloudwatch::types::AlarmType::CompositeAlarm)
-                    .into_paginator()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(
+            caller,
+            OP,
+            client
+                .describe_alarms()
+                .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
+                .alarm_types(aws_sdk_cloudwatch::types::AlarmType::CompositeAlarm)
+        )
+        .await?;
         // Metric and composite alarms share the fields the checks read.
         let alarm = |arn: Option<&str>,
                      name: Option<&str>,

@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_cognitoidentityprovider::Client;
 use futures::{stream, StreamExt};
@@ -19,17 +19,12 @@ impl RegionalCollection for CognitoInventory {
 pub(crate) async fn collect(client: &Client, caller: &Caller) -> CognitoInventory {
     let (account, region) = (&caller.scope.account_id, caller.scope.region.as_str());
     let user_pools = async {
-        let pages = caller
-            .call(
-                "ListUserPools",
-                client
-                    .list_user_pools()
-                    .max_results(60)
-                    .into_paginator()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(
+            caller,
+            "ListUserPools",
+            client.list_user_pools().max_results(60)
+        )
+        .await?;
         let mut listed = Vec::new();
         for pool in pages.iter().flat_map(|p| p.user_pools()) {
             let id = pool

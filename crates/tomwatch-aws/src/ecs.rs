@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_ecs::types::ClusterField;
 use aws_sdk_ecs::Client;
@@ -27,12 +27,7 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> EcsInventory {
 
 async fn clusters(client: &Client, caller: &Caller) -> Collected<Vec<EcsCluster>> {
     const OP: &str = "DescribeClusters";
-    let pages = caller
-        .call(
-            "ListClusters",
-            client.list_clusters().into_paginator().send().try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(caller, "ListClusters", client.list_clusters()).await?;
     let arns: Vec<String> = pages
         .iter()
         .flat_map(|p| p.cluster_arns())
@@ -81,17 +76,12 @@ async fn clusters(client: &Client, caller: &Caller) -> Collected<Vec<EcsCluster>
 
 async fn services(client: &Client, caller: &Caller, cluster: &str) -> Collected<Vec<EcsService>> {
     const OP: &str = "DescribeServices";
-    let pages = caller
-        .call(
-            "ListServices",
-            client
-                .list_services()
-                .cluster(cluster)
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(
+        caller,
+        "ListServices",
+        client.list_services().cluster(cluster)
+    )
+    .await?;
     let arns: Vec<String> = pages
         .iter()
         .flat_map(|p| p.service_arns())

@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_efs::types::FileSystemDescription;
 use aws_sdk_efs::Client;
@@ -16,16 +16,7 @@ impl RegionalCollection for EfsInventory {
 
 pub(crate) async fn collect(client: &Client, caller: &Caller) -> EfsInventory {
     let file_systems = async {
-        let pages = caller
-            .call(
-                OP,
-                client
-                    .describe_file_systems()
-                    .into_paginator()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(caller, OP, client.describe_file_systems()).await?;
         pages
             .iter()
             .flat_map(|page| page.file_systems())

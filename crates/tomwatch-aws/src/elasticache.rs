@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_elasticache::Client;
 use futures::{stream, StreamExt};
@@ -33,16 +33,7 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> ElastiCacheInve
 
 async fn replication_groups(client: &Client, caller: &Caller) -> Collected<Vec<ReplicationGroup>> {
     const OP: &str = "DescribeReplicationGroups";
-    let pages = caller
-        .call(
-            OP,
-            client
-                .describe_replication_groups()
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(caller, OP, client.describe_replication_groups()).await?;
     let listed: Vec<_> = pages.iter().flat_map(|p| p.replication_groups()).collect();
     let arns = listed
         .iter()
@@ -95,16 +86,7 @@ async fn clusters(
     subnet_groups: &Collected<BTreeMap<String, CacheSubnets>>,
 ) -> Collected<Vec<CacheCluster>> {
     const OP: &str = "DescribeCacheClusters";
-    let pages = caller
-        .call(
-            OP,
-            client
-                .describe_cache_clusters()
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(caller, OP, client.describe_cache_clusters()).await?;
     let listed: Vec<_> = pages.iter().flat_map(|p| p.cache_clusters()).collect();
     let arns = listed
         .iter()
@@ -182,16 +164,7 @@ async fn subnet_groups(
     caller: &Caller,
 ) -> Collected<BTreeMap<String, CacheSubnets>> {
     const OP: &str = "DescribeCacheSubnetGroups";
-    let pages = caller
-        .call(
-            OP,
-            client
-                .describe_cache_subnet_groups()
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(caller, OP, client.describe_cache_subnet_groups()).await?;
     let mut groups = BTreeMap::new();
     for group in pages.iter().flat_map(|p| p.cache_subnet_groups()) {
         let name = group

@@ -1,7 +1,7 @@
 //! Load balancers, their listeners and tags, the SSL policies the listeners use, and the WAFv2
 //! web ACL of each application load balancer.
 
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, Listener as SdkListener};
 use aws_sdk_elasticloadbalancingv2::Client;
@@ -34,16 +34,12 @@ pub(crate) async fn collect(
     caller: &Caller,
     waf_caller: &Caller,
 ) -> Elbv2Inventory {
-    let pages = caller
-        .call(
-            "DescribeLoadBalancers",
-            client
-                .describe_load_balancers()
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await;
+    let pages = all_pages!(
+        caller,
+        "DescribeLoadBalancers",
+        client.describe_load_balancers()
+    )
+    .await;
     let load_balancers: Collected<Vec<LoadBalancer>> = match pages {
         Err(error) => Err(error),
         Ok(pages) => {
@@ -109,17 +105,12 @@ pub(crate) async fn collect(
 }
 
 async fn listeners(client: &Client, caller: &Caller, arn: &str) -> Collected<Vec<Listener>> {
-    let pages = caller
-        .call(
-            "DescribeListeners",
-            client
-                .describe_listeners()
-                .load_balancer_arn(arn)
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(
+        caller,
+        "DescribeListeners",
+        client.describe_listeners().load_balancer_arn(arn)
+    )
+    .await?;
     pages
         .iter()
         .flat_map(|p| p.listeners())

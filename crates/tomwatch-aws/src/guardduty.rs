@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_guardduty::Client;
 use tomwatch_model::inventory::{Detector, GuardDutyInventory};
@@ -12,16 +12,7 @@ impl RegionalCollection for GuardDutyInventory {
 
 pub(crate) async fn collect(client: &Client, caller: &Caller) -> GuardDutyInventory {
     let detectors = async {
-        let pages = caller
-            .call(
-                "ListDetectors",
-                client
-                    .list_detectors()
-                    .into_paginator()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(caller, "ListDetectors", client.list_detectors()).await?;
         let mut detectors = Vec::new();
         for id in pages.iter().flat_map(|p| p.detector_ids()) {
             let enabled = caller

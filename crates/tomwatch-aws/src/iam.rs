@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::AwsSession;
 use aws_sdk_iam::types::SummaryKeyType;
 use aws_sdk_iam::Client;
@@ -63,12 +63,7 @@ pub(crate) async fn collect(client: &Client, caller: &Caller, collected_at: i64)
             }))
     };
     let users = async {
-        let pages = caller
-            .call(
-                "ListUsers",
-                client.list_users().into_paginator().send().try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(caller, "ListUsers", client.list_users()).await?;
         let listed: Vec<(String, String)> = pages
             .iter()
             .flat_map(|p| p.users())
@@ -99,30 +94,20 @@ async fn describe_user(client: &Client, caller: &Caller, arn: String, name: Stri
         )
         .await
         .map(|profile| profile.is_some());
-    let mfa_devices = caller
-        .call(
-            "ListMFADevices",
-            client
-                .list_mfa_devices()
-                .user_name(&name)
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await
-        .map(|pages| pages.iter().map(|p| p.mfa_devices().len()).sum());
+    let mfa_devices = all_pages!(
+        caller,
+        "ListMFADevices",
+        client.list_mfa_devices().user_name(&name)
+    )
+    .await
+    .map(|pages| pages.iter().map(|p| p.mfa_devices().len()).sum());
     let access_keys = async {
-        let pages = caller
-            .call(
-                "ListAccessKeys",
-                client
-                    .list_access_keys()
-                    .user_name(&name)
-                    .into_paginator()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(
+            caller,
+            "ListAccessKeys",
+            client.list_access_keys().user_name(&name)
+        )
+        .await?;
         let mut keys = Vec::new();
         for key in pages.iter().flat_map(|p| p.access_key_metadata()) {
             let id = key

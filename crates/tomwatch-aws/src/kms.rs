@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{KmsInventory, KmsKey, KmsKeyDetails};
@@ -16,12 +16,7 @@ impl RegionalCollection for KmsInventory {
 
 pub(crate) async fn collect(client: &aws_sdk_kms::Client, caller: &Caller) -> KmsInventory {
     let keys = async {
-        let pages = caller
-            .call(
-                "ListKeys",
-                client.list_keys().into_paginator().send().try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(caller, "ListKeys", client.list_keys()).await?;
         let listed: Vec<(String, String)> = pages
             .iter()
             .flat_map(|p| p.keys())

@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_lambda::Client;
 use futures::{stream, StreamExt};
@@ -18,16 +18,7 @@ impl RegionalCollection for LambdaInventory {
 pub(crate) async fn collect(client: &Client, caller: &Caller) -> LambdaInventory {
     const OP: &str = "ListFunctions";
     let functions = async {
-        let pages = caller
-            .call(
-                OP,
-                client
-                    .list_functions()
-                    .into_paginator()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(caller, OP, client.list_functions()).await?;
         let listed = pages
             .iter()
             .flat_map(|p| p.functions())

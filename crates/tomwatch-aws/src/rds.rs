@@ -1,6 +1,6 @@
 mod clusters;
 
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use std::collections::BTreeMap;
 use tomwatch_model::inventory::{RdsInstance, RdsInventory, RdsSnapshot};
@@ -20,16 +20,7 @@ impl RegionalCollection for RdsInventory {
 pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> RdsInventory {
     const OP: &str = "DescribeDBInstances";
     let instances = async {
-        let pages = caller
-            .call(
-                OP,
-                client
-                    .describe_db_instances()
-                    .into_paginator()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(caller, OP, client.describe_db_instances()).await?;
         let mut instances = Vec::new();
         let mut groups = Vec::new();
         for db in pages.iter().flat_map(|p| p.db_instances()) {
@@ -101,16 +92,7 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
     };
     let snapshots = async {
         const OP: &str = "DescribeDBSnapshots";
-        let pages = caller
-            .call(
-                OP,
-                client
-                    .describe_db_snapshots()
-                    .into_paginator()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(caller, OP, client.describe_db_snapshots()).await?;
         let mut snapshots = Vec::new();
         for snapshot in pages.iter().flat_map(|p| p.db_snapshots()) {
             snapshots.push(RdsSnapshot {
@@ -149,17 +131,14 @@ async fn tls_parameters(
     caller: &Caller,
     group: &str,
 ) -> Collected<BTreeMap<String, String>> {
-    let pages = caller
-        .call(
-            "DescribeDBParameters",
-            client
-                .describe_db_parameters()
-                .db_parameter_group_name(group)
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(
+        caller,
+        "DescribeDBParameters",
+        client
+            .describe_db_parameters()
+            .db_parameter_group_name(group)
+    )
+    .await?;
     Ok(only_tls(pages.iter().flat_map(|p| p.parameters())))
 }
 

@@ -1,4 +1,4 @@
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use crate::session::AwsSession;
 use aws_sdk_s3::Client;
 use futures::{stream, StreamExt};
@@ -48,12 +48,7 @@ pub(crate) async fn collect(
     caller: &Caller,
 ) -> S3Inventory {
     let buckets = async {
-        let pages = caller
-            .call(
-                "ListBuckets",
-                home.list_buckets().into_paginator().send().try_collect(),
-            )
-            .await?;
+        let pages = all_pages!(caller, "ListBuckets", home.list_buckets()).await?;
         let listed: Vec<(String, Option<String>)> = pages
             .iter()
             .flat_map(|p| p.buckets())

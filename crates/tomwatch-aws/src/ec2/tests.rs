@@ -8,10 +8,12 @@ use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutp
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
 use aws_sdk_ec2::operation::get_ebs_encryption_by_default::GetEbsEncryptionByDefaultOutput;
+use aws_sdk_ec2::types::IpPermission as SdkIpPermission;
 use aws_sdk_ec2::types::{
     FlowLog, IpRange, Ipv6Range, NetworkInterface, SecurityGroup as SdkGroup, Volume, Vpc,
 };
 use aws_smithy_mocks::Rule;
+use tomwatch_model::inventory::IpPermission;
 
 /// One default VPC with an interface in it and an active flow log; one idle custom VPC.
 fn network() -> [Rule; 3] {

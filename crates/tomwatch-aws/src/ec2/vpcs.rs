@@ -1,31 +1,18 @@
 //! VPCs, whether anything lives in them, and whether their traffic is logged.
 
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use std::collections::BTreeSet;
 use tomwatch_model::inventory::Vpc;
 use tomwatch_model::Collected;
 
 pub(super) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Collected<Vec<Vpc>> {
     let (account, region) = (&caller.scope.account_id, caller.scope.region.as_str());
-    let vpcs = caller.call(
-        "DescribeVpcs",
-        client.describe_vpcs().into_paginator().send().try_collect(),
-    );
-    let flow_logs = caller.call(
-        "DescribeFlowLogs",
-        client
-            .describe_flow_logs()
-            .into_paginator()
-            .send()
-            .try_collect(),
-    );
-    let interfaces = caller.call(
+    let vpcs = all_pages!(caller, "DescribeVpcs", client.describe_vpcs());
+    let flow_logs = all_pages!(caller, "DescribeFlowLogs", client.describe_flow_logs());
+    let interfaces = all_pages!(
+        caller,
         "DescribeNetworkInterfaces",
-        client
-            .describe_network_interfaces()
-            .into_paginator()
-            .send()
-            .try_collect(),
+        client.describe_network_interfaces()
     );
     let (vpcs, flow_logs, interfaces) = tokio::join!(vpcs, flow_logs, interfaces);
     let logged: BTreeSet<String> = flow_logs?

@@ -1,7 +1,7 @@
 //! Aurora and Multi-AZ DB clusters, with the TLS parameters of their cluster parameter groups.
 
 use super::only_tls;
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use std::collections::BTreeMap;
 use tomwatch_model::inventory::{RdsCluster, RdsSnapshot};
 use tomwatch_model::Collected;
@@ -11,16 +11,7 @@ pub(super) async fn collect(
     caller: &Caller,
 ) -> Collected<Vec<RdsCluster>> {
     const OP: &str = "DescribeDBClusters";
-    let pages = caller
-        .call(
-            OP,
-            client
-                .describe_db_clusters()
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(caller, OP, client.describe_db_clusters()).await?;
     let mut clusters = Vec::new();
     let mut parameters: BTreeMap<String, Collected<BTreeMap<String, String>>> = BTreeMap::new();
     for cluster in pages.iter().flat_map(|p| p.db_clusters()) {
@@ -72,16 +63,7 @@ pub(super) async fn snapshots(
     caller: &Caller,
 ) -> Collected<Vec<RdsSnapshot>> {
     const OP: &str = "DescribeDBClusterSnapshots";
-    let pages = caller
-        .call(
-            OP,
-            client
-                .describe_db_cluster_snapshots()
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(caller, OP, client.describe_db_cluster_snapshots()).await?;
     let mut snapshots = Vec::new();
     for snapshot in pages.iter().flat_map(|p| p.db_cluster_snapshots()) {
         snapshots.push(RdsSnapshot {
@@ -107,16 +89,13 @@ async fn tls_parameters(
     caller: &Caller,
     group: &str,
 ) -> Collected<BTreeMap<String, String>> {
-    let pages = caller
-        .call(
-            "DescribeDBClusterParameters",
-            client
-                .describe_db_cluster_parameters()
-                .db_cluster_parameter_group_name(group)
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(
+        caller,
+        "DescribeDBClusterParameters",
+        client
+            .describe_db_cluster_parameters()
+            .db_cluster_parameter_group_name(group)
+    )
+    .await?;
     Ok(only_tls(pages.iter().flat_map(|p| p.parameters())))
 }
