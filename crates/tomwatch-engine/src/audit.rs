@@ -194,7 +194,7 @@ pub async fn scan_account(
             let (part, unit) = bounded(
                 limiter,
                 options.unit_timeout,
-                session,
+                session.account_id(),
                 region,
                 service.kind(),
                 work,
@@ -275,7 +275,7 @@ async fn global_unit<T: CollectedErrors>(
     bounded(
         limiter,
         options.unit_timeout,
-        session,
+        session.account_id(),
         GLOBAL_REGION,
         service,
         work,
@@ -295,7 +295,7 @@ async fn complete<T: CollectedErrors>(work: impl Future<Output = T>) -> (T, bool
 async fn bounded<T>(
     limiter: &Semaphore,
     budget: Duration,
-    session: &AwsSession,
+    account_id: &str,
     region: &str,
     service: ServiceKind,
     work: impl Future<Output = (T, bool)>,
@@ -311,7 +311,11 @@ async fn bounded<T>(
         Ok((value, ok)) => (Ok(value), ok),
         Err(_) => {
             let error = CollectionError {
-                scope: session.scope(region, service.name()),
+                scope: Scope {
+                    account_id: account_id.to_string(),
+                    region: region.to_string(),
+                    service: service.name(),
+                },
                 operation: "*",
                 kind: ErrorKind::Timeout,
                 message: format!(
@@ -324,7 +328,7 @@ async fn bounded<T>(
         }
     };
     let unit = UnitReport {
-        account_id: session.account_id().to_string(),
+        account_id: account_id.to_string(),
         region: region.to_string(),
         service: service.name(),
         success,
@@ -345,3 +349,6 @@ fn not_collected(session: &AwsSession, region: &str) -> CollectionError {
         message: "the service was not collected".into(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,11 +3,11 @@
 //! Every field is documented here and in `docs/CONFIGURATION.md`, which a test keeps complete.
 //! Unknown keys are errors, and every error names the file, line and column to fix.
 
-mod policy;
+mod baseline;
 mod recovery;
 mod regions;
 
-pub use policy::{BaselineConfig, DisabledCheck, SuppressionConfig};
+pub use baseline::{BaselineConfig, DisabledCheck, SuppressionConfig};
 pub use regions::Regions;
 
 use crate::policy::Policy;
@@ -226,7 +226,7 @@ impl Config {
     /// The config with its policy resolved, or every problem its values have.
     fn resolved(mut self, path: &Path) -> Result<Config, Vec<ConfigError>> {
         let mut problems = self.problems(path);
-        match policy::resolve(path, &self.baseline, &self.suppressions) {
+        match baseline::resolve(path, &self.baseline, &self.suppressions) {
             Ok(policy) => self.policy = std::sync::Arc::new(policy),
             Err(errors) => problems.extend(errors),
         }

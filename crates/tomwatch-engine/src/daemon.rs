@@ -315,4 +315,16 @@ mod tests {
         let again = unverified_failures(&reconciled, &[], Some(&second));
         assert_eq!(again.len(), 2);
     }
+
+    #[test]
+    fn jitter_stays_within_its_fraction_of_the_interval() {
+        let interval = Duration::from_secs(600);
+        for _ in 0..200 {
+            assert!(jitter(interval, 0.1) <= Duration::from_secs(60));
+            // A fraction outside 0..=1 is clamped, never a delay longer than the interval.
+            assert!(jitter(interval, 7.0) <= interval);
+            assert_eq!(jitter(interval, -1.0), Duration::ZERO);
+        }
+        assert_eq!(jitter(interval, 0.0), Duration::ZERO);
+    }
 }
