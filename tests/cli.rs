@@ -266,3 +266,38 @@ fn every_end_to_end_test_file_is_a_target() {
     }
     assert!(files >= 8, "found {files} test files");
 }
+
+/// "EU-Raum" is the European Union: the catalogue names the regions the default admits and why,
+/// and a config's own list replaces them.
+#[test]
+fn the_catalogue_says_which_regions_tom_region_admits() {
+    let (code, table, _) = run(tomwatch().args(["checks", "--control", "TOM-REGION"]));
+    assert_eq!(code, 0);
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("TOM-REGION allows"))
+        .expect("an allowed-regions line");
+    assert!(
+        line.starts_with("TOM-REGION allows eu-central-1, eu-west-1, eu-west-3, eu-north-1, eu-south-1, eu-south-2 ")
+            && line.contains("London") && line.contains("Zurich"),
+        "{line}"
+    );
+    let path = scratch_dir("regions").join("tomwatch.yaml");
+    std::fs::write(
+        &path,
+        "baseline:\n  parameters:\n    allowed_regions: [\"eu-central-1\"]\n",
+    )
+    .expect("write");
+    let (_, table, _) = run(tomwatch()
+        .args(["checks", "--control", "TOM-REGION", "--config"])
+        .arg(&path));
+    assert!(
+        table.contains(
+            "TOM-REGION allows eu-central-1 (as baseline.parameters.allowed_regions sets them)"
+        ),
+        "{table}"
+    );
+    // Other controls' listings do not carry it.
+    let (_, table, _) = run(tomwatch().args(["checks", "--control", "TOM-NET"]));
+    assert!(!table.contains("TOM-REGION allows"), "{table}");
+}

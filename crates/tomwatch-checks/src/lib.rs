@@ -44,6 +44,8 @@ mod testing;
 
 pub use baseline::{Baseline, BaselineError, Control, Rule};
 pub use check::{Check, CheckMeta, EvalContext, Evidence};
-pub use params::{ParameterError, ParameterOverrides, Parameters, RegionPolicy};
+pub use params::{
+    ParameterError, ParameterOverrides, Parameters, RegionPolicy, EU_MEMBER_STATE_REGIONS,
+};
 pub use registry::{all_checks, find_check};
 pub use verdict::Verdict;

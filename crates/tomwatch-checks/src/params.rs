@@ -141,9 +141,25 @@ fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|n| n.to_string()).collect()
 }
 
+/// "EU-Raum" as the TOM means it: the AWS regions (commercial partition) located in member
+/// states of the European Union: Frankfurt, Ireland, Paris, Stockholm, Milan and Spain. Not
+/// `eu-west-2` (London: the United Kingdom left the EU) and not `eu-central-2` (Zurich:
+/// Switzerland is not a member), whatever their names say. The AWS European Sovereign Cloud
+/// (`eusc-de-east-1`, in Germany) is a partition of its own that an account of the commercial
+/// partition does not reach; an audit inside it allows its region by name.
+pub const EU_MEMBER_STATE_REGIONS: &[&str] = &[
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-3",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+];
+
 parameters! {
-    /// TOM-REGION: glob patterns of the regions workloads may live in, e.g. `["eu-*"]`.
-    allowed_regions: RegionGlobs = names(&["eu-*"]);
+    /// TOM-REGION: glob patterns of the regions workloads may live in. Default: the AWS regions
+    /// located in member states of the European Union (`EU_MEMBER_STATE_REGIONS`).
+    allowed_regions: RegionGlobs = names(EU_MEMBER_STATE_REGIONS);
     /// TOM-NET: TCP ports that may be open to 0.0.0.0/0 or ::/0 (public web traffic).
     world_open_ports: Ports = vec![80, 443];
     /// TOM-BACKUP: fewest days RDS automated backups must be kept (at least daily).
@@ -235,7 +251,12 @@ impl RegionPolicy {
         self.set.is_match(region)
     }
 
-    /// The patterns, for messages: "allowed: eu-*".
+    /// The patterns as written.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    /// The patterns, for messages: "eu-central-1, eu-west-1".
     pub fn describe(&self) -> String {
         self.patterns.join(", ")
     }
@@ -246,10 +267,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_allows_every_eu_region_and_nothing_else() {
+    fn default_allows_the_regions_in_eu_member_states_and_nothing_else() {
         let policy = Parameters::default().allowed_regions;
-        assert!(policy.allows("eu-central-1"));
+        for region in [
+            "eu-central-1",
+            "eu-west-1",
+            "eu-west-3",
+            "eu-north-1",
+            "eu-south-1",
+        ] {
+            assert!(policy.allows(region), "{region}");
+        }
         assert!(policy.allows("eu-south-2"));
+        // Named eu-, but outside the European Union.
+        assert!(!policy.allows("eu-west-2"), "London");
+        assert!(!policy.allows("eu-central-2"), "Zurich");
         assert!(!policy.allows("us-east-1"));
         assert!(!policy.allows("me-central-1"));
     }

@@ -1,6 +1,8 @@
 """AWS Backup plants of the demo estate: vaults and their keys, recovery points of encrypted and
 unencrypted volumes, and plans with daily or only weekly rules."""
 
+from estate import EU_REGIONS
+
 
 def vault(estate, account, region, name, key_state="Enabled"):
     """A vault encrypted with a new key; `key_state` PendingDeletion schedules that key's deletion."""
@@ -13,7 +15,7 @@ def vault(estate, account, region, name, key_state="Enabled"):
     estate.expect(
         "kms_key_rotation_enabled", account, region, key["Arn"], "PASS" if key_state == "Enabled" else "NOT_APPLICABLE"
     )
-    estate.expect("kms_key_allowed_region", account, region, key["Arn"], "PASS" if region.startswith("eu-") else "FAIL")
+    estate.expect("kms_key_allowed_region", account, region, key["Arn"], "PASS" if region in EU_REGIONS else "FAIL")
     backup = estate.client("backup", account, region)
     arn = backup.create_backup_vault(BackupVaultName=name, EncryptionKeyArn=key["Arn"])["BackupVaultArn"]
     estate.expect("backup_vault_encrypted", account, region, arn, "PASS" if key_state == "Enabled" else "FAIL")

@@ -1,6 +1,8 @@
 """Load balancer and WAF plants of the demo estate (TOM-ENC-TRANSIT, TOM-WAF, and the load
 balancers' TOM-REGION and TOM-AVAIL verdicts)."""
 
+from estate import EU_REGIONS
+
 VISIBILITY = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "tomwatch"}
 MODERN_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 OUTDATED_POLICY = "ELBSecurityPolicy-2016-08"
@@ -18,7 +20,7 @@ def load_balancer(estate, account, region, name, subnets, kind="application", in
     arn = lb["LoadBalancerArn"]
     estate.workload(account, region, arn, tags)
     zones = {z["ZoneName"] for z in elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]["AvailabilityZones"]}
-    estate.expect("elbv2_load_balancer_allowed_region", account, region, arn, "PASS" if region.startswith("eu-") else "FAIL")
+    estate.expect("elbv2_load_balancer_allowed_region", account, region, arn, "PASS" if region in EU_REGIONS else "FAIL")
     estate.expect("elbv2_load_balancer_multi_az", account, region, arn, "PASS" if len(zones) >= 2 else "FAIL")
     if waf:
         wafv2 = estate.client("wafv2", account, region)

@@ -225,7 +225,7 @@ class Estate:
                 ec2.enable_ebs_encryption_by_default()
             enabled = ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
             assert enabled == (region in enabled_in), f"{region}: {enabled}"
-            status = ("PASS" if enabled else "FAIL") if region.startswith("eu-") else "NOT_APPLICABLE"
+            status = ("PASS" if enabled else "FAIL") if region in EU_REGIONS else "NOT_APPLICABLE"
             arn = f"arn:aws:ec2:{region}:{account}:ebs-encryption-by-default"
             self.expect("ec2_ebs_encryption_by_default", account, region, arn, status)
 
@@ -300,7 +300,7 @@ class Estate:
         else:
             status = "NOT_APPLICABLE"
         self.expect("kms_key_rotation_enabled", account, region, key["Arn"], status)
-        self.expect("kms_key_allowed_region", account, region, key["Arn"], "PASS" if region.startswith("eu-") else "FAIL")
+        self.expect("kms_key_allowed_region", account, region, key["Arn"], "PASS" if region in EU_REGIONS else "FAIL")
         return key["Arn"]
 
     # --- S3 --------------------------------------------------------------------------------------
@@ -381,9 +381,9 @@ VALID_ENVIRONMENTS = {"production", "staging", "development"}
 IAC_TOOLS = {"terraform", "opentofu", "cloudformation", "cdk", "pulumi"}
 
 # Every EU region of the commercial partition that LocalStack lists.
-EU_REGIONS = {
-    "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
-}
+# tomwatch's default allowed regions: those in member states of the European Union. eu-west-2
+# (London) and eu-central-2 (Zurich) are outside it, whatever their names say.
+EU_REGIONS = {"eu-central-1", "eu-west-1", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2"}
 
 
 def sg_arn(group, region, account):

@@ -5,6 +5,8 @@ iam_fixtures makes them plantable (a virtual MFA device named `root-account-mfa-
 `tomwatch-fixture:*` user tags).
 """
 
+from estate import EU_REGIONS
+
 STRONG_PASSWORD_POLICY = dict(
     MinimumPasswordLength=14,
     RequireSymbols=True,
@@ -105,5 +107,5 @@ def user_pool(estate, account, region, name, mfa="ON", min_length=12, symbols=Tr
     estate.expect("cognito_user_pool_password_policy", account, region, arn, "PASS" if strong else "FAIL")
     enforced = threat_protection == "ENFORCED"
     estate.expect("cognito_user_pool_threat_protection", account, region, arn, "PASS" if enforced else "FAIL")
-    in_eu = region.startswith("eu-")
+    in_eu = region in EU_REGIONS
     estate.expect("cognito_user_pool_allowed_region", account, region, arn, "PASS" if in_eu else "FAIL")

@@ -59,6 +59,11 @@ def seed(estate, prod, dev):
     us_key = estate.kms_key(prod, nva, "us-key", rotate=True)
     estate.bucket(prod, nva, "tw-prod-us-copy", us_key, "FAIL")
     workloads.file_system(estate, prod, nva, "us-scratch", kms_key=us_key)
+    # "EU-Raum" is the European Union: a replica in London is outside it, its Irish twin inside.
+    london_key = estate.kms_key(prod, "eu-west-2", "prod-london-replica", rotate=True)
+    estate.bucket(prod, "eu-west-2", "tw-prod-london-replica", london_key, "FAIL")
+    dublin_key = estate.kms_key(prod, dub, "prod-dublin-replica", rotate=True)
+    estate.bucket(prod, dub, "tw-prod-dublin-replica", dublin_key, "PASS")
     us_vpc, us_subnets = estate.vpc(prod, nva, "10.12.0.0/16")
     estate.database(
         prod, nva, "analytics-us", encrypted=True, public=False, region_status="FAIL", subnets=us_subnets,

@@ -4,9 +4,11 @@ groups, Aurora clusters, Auto Scaling groups, ECS services and Lambda functions.
 import io
 import zipfile
 
+from estate import EU_REGIONS
+
 
 def _region_status(region):
-    return "PASS" if region.startswith("eu-") else "FAIL"
+    return "PASS" if region in EU_REGIONS else "FAIL"
 
 
 def cache(

@@ -251,14 +251,29 @@ fn eu_resources_pass_and_resources_elsewhere_fail() {
         let fail = &findings[1];
         assert!(
             fail.message.starts_with(estate.label)
-                && fail
-                    .message
-                    .contains("is in us-east-1, outside the allowed regions (eu-*)"),
+                && fail.message.contains(
+                    "is in us-east-1, outside the allowed regions (eu-central-1, eu-west-1, "
+                ),
             "{}: {}",
             estate.id,
             fail.message
         );
         assert_eq!(fail.resource_type, check(estate.id).meta.resource_type);
+    }
+}
+
+/// "EU-Raum" is the European Union: London and Zurich are `eu-` by name only.
+#[test]
+fn london_and_zurich_are_outside_the_default_regions() {
+    for estate in estates() {
+        let mut account = account(&["eu-central-2", "eu-west-2"]);
+        (estate.plant)(&mut account, "eu-central-2");
+        (estate.plant)(&mut account, "eu-west-2");
+        let statuses: Vec<Status> = run(check(estate.id), &account)
+            .iter()
+            .map(|f| f.status)
+            .collect();
+        assert_eq!(statuses, vec![Status::Fail, Status::Fail], "{}", estate.id);
     }
 }
 

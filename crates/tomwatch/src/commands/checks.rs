@@ -76,7 +76,7 @@ pub fn run(args: ChecksArgs) -> u8 {
                 "{:<id_width$} {:<15} {:<9} TITLE",
                 "CHECK", "CONTROL", "SEVERITY"
             );
-            for r in rules {
+            for r in &rules {
                 // `+` marks a check that asks more than the TOM's words (off unless enabled).
                 let mark = if r.beyond_tom.is_some() { "+ " } else { "" };
                 let title = match &r.disabled {
@@ -98,7 +98,24 @@ pub fn run(args: ChecksArgs) -> u8 {
                     "\n+ goes beyond the TOM's words: off by default, turn on with `baseline.enable: [<check>]` (`--format json` says what each adds)"
                 );
             }
+            if rules.iter().any(|r| r.control == "TOM-REGION") {
+                println!(
+                    "\n{}",
+                    allowed_regions_line(&baseline.params.allowed_regions)
+                );
+            }
         }
     }
     exit::COMPLIANT
+}
+
+/// Which regions TOM-REGION admits, and why when it is the built-in default.
+fn allowed_regions_line(regions: &tomwatch_checks::RegionPolicy) -> String {
+    let why = if regions.patterns() == tomwatch_checks::EU_MEMBER_STATE_REGIONS {
+        "the AWS regions in member states of the European Union; eu-west-2 (London) and \
+         eu-central-2 (Zurich) are outside it"
+    } else {
+        "as baseline.parameters.allowed_regions sets them"
+    };
+    format!("TOM-REGION allows {} ({why})", regions.describe())
 }
