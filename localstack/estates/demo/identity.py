@@ -5,6 +5,8 @@ iam_fixtures makes them plantable (a virtual MFA device named `root-account-mfa-
 `tomwatch-fixture:*` user tags).
 """
 
+import json
+
 from estate import EU_REGIONS
 
 STRONG_PASSWORD_POLICY = dict(
@@ -29,6 +31,17 @@ def root_mfa(estate, account, enabled):
     summary = iam.get_account_summary()["SummaryMap"]
     assert summary["AccountMFAEnabled"] == int(enabled), f"{account}: {summary}"
     estate.expect("iam_root_mfa_enabled", account, "global", root(account), "PASS" if enabled else "FAIL")
+
+
+def root_access_key(estate, account, present):
+    """A root access key, through the extension's marker (only root signed in can make one)."""
+    iam = estate.client("iam", account, "eu-central-1")
+    if present:
+        document = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+        iam.create_policy(PolicyName="tomwatch-fixture-root-access-key", PolicyDocument=json.dumps(document))
+    summary = iam.get_account_summary()["SummaryMap"]
+    assert summary["AccountAccessKeysPresent"] == int(present), f"{account}: {summary}"
+    estate.expect("iam_root_access_keys_absent", account, "global", root(account), "FAIL" if present else "PASS")
 
 
 def password_policy(estate, account, strong):

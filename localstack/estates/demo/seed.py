@@ -103,6 +103,8 @@ def seed(estate, prod, dev):
     # Identity: production is locked down beside one drifted twin of each kind; dev is not.
     identity.root_mfa(estate, prod, enabled=True)
     identity.root_mfa(estate, dev, enabled=False)
+    identity.root_access_key(estate, prod, present=False)
+    identity.root_access_key(estate, dev, present=True)
     identity.password_policy(estate, prod, strong=True)
     identity.password_policy(estate, dev, strong=False)
     identity.user(estate, prod, "alice", console=True, mfa=True)
@@ -141,6 +143,7 @@ def seed_compliant(estate, account):
     monitoring.guardduty(estate, account, enabled_in=EU_REGIONS, eu_regions=EU_REGIONS)
     estate.default_vpcs(account)
     identity.root_mfa(estate, account, enabled=True)
+    identity.root_access_key(estate, account, present=False)
     identity.password_policy(estate, account, strong=True)
     identity.user(estate, account, "operator", console=True, mfa=True)
     identity.organization(estate, account, member=True)

@@ -1,8 +1,11 @@
-"""Two IAM facts no API can set, made plantable for the demo estate.
+"""Three IAM facts no API can set, made plantable for the demo estate.
 
 * Root MFA: AWS enables it only through the console, and moto hard-codes AccountMFAEnabled = 0.
   Here an account counts as having root MFA when it holds a virtual MFA device named
   `root-account-mfa-device`, the name the console gives the root user's device.
+* Root access keys: only the root user signed in can create them, and moto hard-codes
+  AccountAccessKeysPresent = 0. Here an account counts as having one when it holds a
+  customer-managed policy named `tomwatch-fixture-root-access-key` (a marker no check reads).
 * Access key age: keys are always created "now". A user tagged
   `tomwatch-fixture:key-age-days = N` gets keys created N days ago, and
   `tomwatch-fixture:key-last-used-days = M` marks them as last used M days ago, so that the
@@ -16,6 +19,7 @@ from datetime import timedelta
 from localstack.runtime import hooks
 
 ROOT_DEVICE = "root-account-mfa-device"
+ROOT_KEY_MARKER = "tomwatch-fixture-root-access-key"
 
 
 @hooks.on_infra_start()
@@ -29,6 +33,8 @@ def install_iam_fixtures():
         devices = self._iam_backend.virtual_mfa_devices
         if any(serial.endswith(f":mfa/{ROOT_DEVICE}") for serial in devices):
             summary["AccountMFAEnabled"] = 1
+        if any(arn.endswith(f":policy/{ROOT_KEY_MARKER}") for arn in self._iam_backend.managed_policies):
+            summary["AccountAccessKeysPresent"] = 1
         return summary
 
     models.AccountSummary.summary_map = property(summary_map)

@@ -1,6 +1,7 @@
 checks! {
     iam_access_key_rotated,
     iam_password_policy_strong,
+    iam_root_access_keys_absent,
     iam_root_mfa_enabled,
     iam_user_console_mfa,
 }
