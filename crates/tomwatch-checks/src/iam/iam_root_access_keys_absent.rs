@@ -23,20 +23,17 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::on_summary;
     use super::*;
-    use crate::testing::*;
     use tomwatch_model::inventory::IamAccountSummary;
     use tomwatch_model::Status;
 
     fn with(keys: Result<bool, ()>) -> Status {
-        let mut account = account(&[]);
-        account.iam.account_summary = keys
-            .map(|present| IamAccountSummary {
-                root_mfa_enabled: true,
-                root_access_keys_present: present,
-            })
-            .map_err(|()| denied("iam", "GetAccountSummary", "global"));
-        only(run(&CHECK, &account)).1
+        let summary = keys.map(|present| IamAccountSummary {
+            root_mfa_enabled: true,
+            root_access_keys_present: present,
+        });
+        on_summary(&CHECK, summary)
     }
 
     #[test]

@@ -21,20 +21,17 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::on_summary;
     use super::*;
-    use crate::testing::*;
     use tomwatch_model::inventory::IamAccountSummary;
     use tomwatch_model::Status;
 
     fn with(summary: Result<bool, ()>) -> Status {
-        let mut account = account(&[]);
-        account.iam.account_summary = summary
-            .map(|mfa| IamAccountSummary {
-                root_mfa_enabled: mfa,
-                root_access_keys_present: false,
-            })
-            .map_err(|()| denied("iam", "GetAccountSummary", "global"));
-        only(run(&CHECK, &account)).1
+        let summary = summary.map(|mfa| IamAccountSummary {
+            root_mfa_enabled: mfa,
+            root_access_keys_present: false,
+        });
+        on_summary(&CHECK, summary)
     }
 
     #[test]

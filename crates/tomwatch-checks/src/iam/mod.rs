@@ -32,8 +32,18 @@ fn per_user(
 
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use crate::testing::ACCOUNT;
-    use tomwatch_model::inventory::IamUser;
+    use crate::check::Check;
+    use crate::testing::{account, denied, only, run, ACCOUNT};
+    use tomwatch_model::inventory::{IamAccountSummary, IamUser};
+    use tomwatch_model::Status;
+
+    /// The status `check` gives an account whose summary reads so (`Err`: it could not be read).
+    pub fn on_summary(check: &Check, summary: Result<IamAccountSummary, ()>) -> Status {
+        let mut account = account(&[]);
+        account.iam.account_summary =
+            summary.map_err(|()| denied("iam", "GetAccountSummary", "global"));
+        only(run(check, &account)).1
+    }
 
     pub fn user(name: &str) -> IamUser {
         IamUser {
