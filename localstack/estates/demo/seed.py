@@ -30,6 +30,8 @@ def seed(estate, prod, dev):
     vpc, subnets = estate.vpc(prod, fra, "10.10.0.0/16")
     estate.security_group(prod, fra, vpc, "web-public", [world("tcp", 443, 443), world("tcp", 80, 80)], "PASS")
     estate.security_group(prod, fra, vpc, "ssh-from-internet", [world("tcp", 22, 22)], "FAIL", admin_status="FAIL")
+    # The web ports are TCP: UDP 443 open to the world (QUIC, or an amplifier) is not "web only".
+    estate.security_group(prod, fra, vpc, "udp-443-public", [world("udp", 443, 443)], "FAIL")
     estate.instance(prod, fra, "app-eu", "PASS")
     data_key = estate.kms_key(prod, fra, "prod-data", rotate=True)
     estate.kms_key(prod, fra, "prod-static", rotate=False)

@@ -5,7 +5,7 @@ use crate::verdict::Verdict;
 use tomwatch_model::inventory::IpPermission;
 
 check! {
-    title: "Security groups admit the internet only to web ports (80/443)",
+    title: "Security groups admit the internet only to web ports (TCP 80/443)",
     resource_type: "AWS::EC2::SecurityGroup",
     evaluate,
 }
@@ -41,10 +41,12 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     )
 }
 
-/// A world-open rule is acceptable only when it is TCP or UDP and every port it opens is allowed.
+/// A world-open rule is acceptable only when it is TCP and every port it opens is allowed: the
+/// web ports are TCP ports, and UDP on 80/443 is another service than the web (and the
+/// amplification surface of one).
 fn only_allowed_ports(rule: &IpPermission, allowed: &[u16]) -> bool {
-    let ported = matches!(rule.protocol.as_str(), "tcp" | "udp" | "6" | "17");
-    match (ported, rule.from_port, rule.to_port) {
+    let tcp = matches!(rule.protocol.as_str(), "tcp" | "6");
+    match (tcp, rule.from_port, rule.to_port) {
         (true, Some(from), Some(to)) if from <= to && to - from < 65536 => {
             (from..=to).all(|port| u16::try_from(port).is_ok_and(|p| allowed.contains(&p)))
         }
@@ -87,6 +89,7 @@ mod tests {
     fn web_ports_from_the_world_and_ssh_from_the_vpn_pass() {
         let finding = verdict_of(vec![
             rule("tcp", Some((443, 443)), "0.0.0.0/0"),
+            rule("6", Some((443, 443)), "0.0.0.0/0"),
             rule("tcp", Some((80, 80)), "0.0.0.0/0"),
             rule("tcp", Some((22, 22)), "10.8.0.0/16"),
         ]);
@@ -94,12 +97,14 @@ mod tests {
     }
 
     #[test]
-    fn ssh_all_traffic_and_wide_ranges_from_the_world_fail() {
+    fn ssh_all_traffic_wide_ranges_and_udp_from_the_world_fail() {
         for (bad, described) in [
             (rule("tcp", Some((22, 22)), "0.0.0.0/0"), "tcp/22"),
             (rule("-1", None, "0.0.0.0/0"), "all traffic"),
             (rule("tcp", Some((80, 443)), "0.0.0.0/0"), "tcp/80-443"),
             (rule("icmp", Some((-1, -1)), "0.0.0.0/0"), "icmp/-1"),
+            (rule("udp", Some((443, 443)), "0.0.0.0/0"), "udp/443"),
+            (rule("17", Some((80, 80)), "0.0.0.0/0"), "17/80"),
         ] {
             let finding = verdict_of(vec![bad]);
             assert_eq!(finding.status, Status::Fail, "{described}");
