@@ -112,9 +112,10 @@ fn metric_contract_drift_and_first_seen_across_restarts() {
         ("check_id", SECURITY_GROUP_CHECK),
         ("status", "FAIL"),
     ];
+    let planted = estate.planted_count(SECURITY_GROUP_CHECK, "FAIL", prod);
     assert_eq!(
         metric(&text, "tomwatch_findings", &fail),
-        Some(1.0),
+        Some(planted as f64),
         "{text}"
     );
     let suppressed = [

@@ -211,6 +211,16 @@ impl Estate {
             .to_string()
     }
 
+    /// How many resources the estate plants with `status` for `check` in `account`.
+    pub fn planted_count(&self, check: &str, status: &str, account: &str) -> usize {
+        self.expected
+            .iter()
+            .filter(|e| {
+                e["check_id"] == check && e["status"] == status && e["account_id"] == account
+            })
+            .count()
+    }
+
     /// `tomwatch` with the production account's ambient credentials against LocalStack.
     pub fn tomwatch(&self) -> Command {
         let mut command = tomwatch();
