@@ -14,6 +14,7 @@ mod kinds;
 mod network;
 mod params;
 mod password;
+mod pattern;
 mod registry;
 mod verdict;
 mod workload;

@@ -19,6 +19,12 @@ fn judge(key: &KmsKey) -> Verdict {
         Ok(details) => details,
         Err(error) => return Verdict::unknown(error),
     };
+    if !details.can_encrypt() {
+        return Verdict::not_applicable(format!(
+            "key {} is {}: it cannot encrypt, so automatic rotation does not apply",
+            key.key_id, details.key_state
+        ));
+    }
     if !details.rotation_applies() {
         return Verdict::not_applicable(format!(
             "key {} is {} {} {} ({}): automatic rotation does not apply",
@@ -87,6 +93,19 @@ mod tests {
             judge(&key("CUSTOMER", "RSA_2048", None)).status,
             Status::NotApplicable
         );
+    }
+
+    #[test]
+    fn keys_that_cannot_encrypt_are_not_applicable_and_say_why() {
+        for state in ["Disabled", "PendingDeletion"] {
+            let mut k = key("CUSTOMER", "SYMMETRIC_DEFAULT", None);
+            if let Ok(details) = &mut k.details {
+                details.key_state = state.into();
+            }
+            let verdict = judge(&k);
+            assert_eq!(verdict.status, Status::NotApplicable, "{state}");
+            assert!(verdict.message.contains("cannot encrypt"), "{}", verdict.message);
+        }
     }
 
     #[test]

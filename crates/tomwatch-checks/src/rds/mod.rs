@@ -35,10 +35,16 @@ fn per_instance(
     )
 }
 
-/// Aurora keeps storage, replicas and backups at the cluster level; an Aurora instance's own
-/// Multi-AZ and retention fields say nothing about them.
-fn is_aurora(db: &RdsInstance) -> bool {
-    db.engine.starts_with("aurora")
+/// The cluster that governs the instance, described: Aurora and Multi-AZ DB clusters (MySQL or
+/// PostgreSQL with a `DBClusterIdentifier`) keep replicas, backups and TLS parameters at the
+/// cluster level, so a member instance's own Multi-AZ and retention fields say nothing.
+fn governing_cluster(db: &RdsInstance) -> Option<String> {
+    match (&db.cluster_id, db.engine.starts_with("aurora")) {
+        (Some(cluster), true) => Some(format!("a member of Aurora cluster {cluster}")),
+        (Some(cluster), false) => Some(format!("a member of Multi-AZ DB cluster {cluster}")),
+        (None, true) => Some("Aurora".into()),
+        (None, false) => None,
+    }
 }
 
 /// Evaluates `judge` on every RDS cluster of the account.
@@ -99,5 +105,52 @@ fn snapshot_verdict(snapshot: &RdsSnapshot) -> Verdict {
         Verdict::pass(format!("{what} is encrypted"))
     } else {
         Verdict::fail(format!("{what} is not encrypted"))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::testing::rds_instance;
+    use tomwatch_model::inventory::RdsInstance;
+
+    /// A writer of a Multi-AZ DB cluster as DescribeDBInstances shows it: engine `postgres`, its
+    /// own MultiAZ false, no retention and no parameters of its own that matter.
+    pub fn multi_az_cluster_member() -> RdsInstance {
+        let mut db = rds_instance("orders-writer", true, false);
+        db.engine = "postgres".into();
+        db.cluster_id = Some("orders-cluster".into());
+        db.multi_az = false;
+        db.backup_retention_days = 0;
+        db.tls_parameters = Ok(Default::default());
+        db
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{only, run_on_rds};
+    use tomwatch_model::Status;
+
+    #[test]
+    fn a_multi_az_db_cluster_member_is_governed_by_its_cluster() {
+        for check in [
+            &super::rds_instance_backup_enabled::CHECK,
+            &super::rds_instance_multi_az::CHECK,
+            &super::rds_instance_tls_enforced::CHECK,
+        ] {
+            let (finding, status) = only(run_on_rds(
+                check,
+                Ok(vec![super::fixtures::multi_az_cluster_member()]),
+            ));
+            assert_eq!(status, Status::NotApplicable, "{}", check.meta.id);
+            assert!(
+                finding
+                    .message
+                    .contains("Multi-AZ DB cluster orders-cluster"),
+                "{}: {}",
+                check.meta.id,
+                finding.message
+            );
+        }
     }
 }

@@ -1,4 +1,4 @@
-use super::is_aurora;
+use super::governing_cluster;
 use super::per_instance;
 use crate::check::Evidence;
 use crate::check::EvalContext;
@@ -14,9 +14,9 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let required = ctx.params.min_backup_retention_days;
     per_instance(&CHECK.meta, ctx, |_, db| {
         let days = db.backup_retention_days;
-        if is_aurora(db) {
+        if let Some(cluster) = governing_cluster(db) {
             Verdict::not_applicable(format!(
-                "database {} is Aurora: backups are a property of its cluster",
+                "database {} is {cluster}: backups are a property of its cluster",
                 db.identifier
             ))
         } else if days == 0 {
@@ -72,6 +72,7 @@ mod tests {
             short.message
         );
     }
+
 
     #[test]
     fn unlistable_databases_are_unknown() {

@@ -1,4 +1,4 @@
-use super::is_aurora;
+use super::governing_cluster;
 use super::per_instance;
 use crate::check::Evidence;
 use crate::check::EvalContext;
@@ -12,9 +12,9 @@ check! {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_instance(&CHECK.meta, ctx, |_, db| {
-        if is_aurora(db) {
+        if let Some(cluster) = governing_cluster(db) {
             Verdict::not_applicable(format!(
-                "database {} is Aurora: redundancy is a property of its cluster",
+                "database {} is {cluster}: redundancy is a property of its cluster",
                 db.identifier
             ))
         } else if db.multi_az {
@@ -58,6 +58,7 @@ mod tests {
             "database single runs in a single Availability Zone"
         );
     }
+
 
     #[test]
     fn unlistable_databases_are_unknown() {

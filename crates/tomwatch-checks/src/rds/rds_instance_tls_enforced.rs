@@ -1,4 +1,4 @@
-use super::{is_aurora, per_instance, tls_verdict};
+use super::{governing_cluster, per_instance, tls_verdict};
 use crate::check::Evidence;
 use crate::check::EvalContext;
 use crate::verdict::Verdict;
@@ -11,9 +11,9 @@ check! {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_instance(&CHECK.meta, ctx, |_, db| {
-        if is_aurora(db) {
+        if let Some(cluster) = governing_cluster(db) {
             return Verdict::not_applicable(format!(
-                "database {} is Aurora: its cluster parameter group decides (rds_cluster_tls_enforced)",
+                "database {} is {cluster}: its cluster parameter group decides (rds_cluster_tls_enforced)",
                 db.identifier
             ));
         }

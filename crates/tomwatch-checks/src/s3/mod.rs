@@ -2,6 +2,7 @@ checks! {
     s3_bucket_default_encryption_kms,
     s3_bucket_secure_transport,
 }
+mod transport_policy;
 
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};

@@ -2,6 +2,7 @@ use super::per_bucket;
 use crate::check::Evidence;
 use crate::check::EvalContext;
 use crate::verdict::Verdict;
+use super::transport_policy::denies_insecure_transport;
 use serde_json::Value;
 
 check! {
@@ -22,56 +23,15 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                 "bucket {}'s policy is not valid JSON ({e}), so it denies nothing reliably",
                 bucket.name
             )),
-            Ok(policy) if denies_insecure_transport(&policy) => Verdict::pass(format!(
-                "bucket {} denies every request with aws:SecureTransport=false",
-                bucket.name
-            )),
-            Ok(_) => Verdict::fail(format!(
-                "bucket {}'s policy does not deny requests with aws:SecureTransport=false",
-                bucket.name
-            )),
+            Ok(policy) => match denies_insecure_transport(&policy, &bucket.arn) {
+                Ok(()) => Verdict::pass(format!(
+                    "bucket {} denies every request with aws:SecureTransport=false",
+                    bucket.name
+                )),
+                Err(reason) => Verdict::fail(format!("bucket {}'s policy {reason}", bucket.name)),
+            },
         },
     })
-}
-
-/// A Deny for every principal and every S3 action on condition `aws:SecureTransport` = false.
-fn denies_insecure_transport(policy: &Value) -> bool {
-    statements(policy).any(|statement| {
-        statement["Effect"] == "Deny"
-            && everyone(&statement["Principal"])
-            && strings(&statement["Action"]).any(|a| a == "s3:*" || a == "*")
-            && statement["Condition"]["Bool"]
-                .as_object()
-                .and_then(|bool| {
-                    bool.iter()
-                        .find(|(key, _)| key.eq_ignore_ascii_case("aws:SecureTransport"))
-                })
-                .is_some_and(|(_, value)| {
-                    value == &Value::Bool(false) || strings(value).any(|v| v == "false")
-                })
-    })
-}
-
-fn statements(policy: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
-    match &policy["Statement"] {
-        Value::Array(list) => Box::new(list.iter()),
-        single @ Value::Object(_) => Box::new(std::iter::once(single)),
-        _ => Box::new(std::iter::empty()),
-    }
-}
-
-/// A JSON string or array of strings, as policy elements allow either.
-fn strings(value: &Value) -> impl Iterator<Item = &str> {
-    let list: Vec<&str> = match value {
-        Value::String(one) => vec![one.as_str()],
-        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
-        _ => vec![],
-    };
-    list.into_iter()
-}
-
-fn everyone(principal: &Value) -> bool {
-    principal == "*" || strings(&principal["AWS"]).any(|p| p == "*")
 }
 
 #[cfg(test)]
@@ -98,8 +58,8 @@ mod tests {
     #[test]
     fn a_deny_on_insecure_transport_passes() {
         assert_eq!(judge(Ok(Some(DENY_HTTP))).status, Status::Pass);
-        let single_statement = r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":["s3:GetObject","s3:*"],
-            "Condition":{"Bool":{"aws:SecureTransport":false}}}}"#;
+        let single_statement = r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":["s3:GetObject","S3:*"],
+            "Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":false}}}}"#;
         assert_eq!(judge(Ok(Some(single_statement))).status, Status::Pass);
     }
 
@@ -111,6 +71,19 @@ mod tests {
         let one_role = DENY_HTTP.replace(r#"{"AWS":"*"}"#, r#"{"AWS":"arn:aws:iam::1:role/x"}"#);
         assert_eq!(judge(Ok(Some(&one_role))).status, Status::Fail);
         assert_eq!(judge(Ok(Some("not json"))).status, Status::Fail);
+    }
+
+    #[test]
+    fn a_deny_that_misses_the_objects_or_adds_conditions_fails() {
+        let bucket_only = DENY_HTTP.replace(r#"["arn:aws:s3:::b","arn:aws:s3:::b/*"]"#, r#""arn:aws:s3:::b""#);
+        let finding = judge(Ok(Some(&bucket_only)));
+        assert_eq!(finding.status, Status::Fail);
+        assert!(finding.message.contains("not every object"), "{}", finding.message);
+        let one_account = DENY_HTTP.replace(
+            r#"{"Bool":{"aws:SecureTransport":"false"}}"#,
+            r#"{"Bool":{"aws:SecureTransport":"false"},"StringEquals":{"aws:PrincipalAccount":"1"}}"#,
+        );
+        assert_eq!(judge(Ok(Some(&one_account))).status, Status::Fail);
     }
 
     #[test]

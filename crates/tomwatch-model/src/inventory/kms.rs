@@ -39,13 +39,17 @@ impl KmsKeyDetails {
         self.key_spec == "SYMMETRIC_DEFAULT" && self.origin == "AWS_KMS"
     }
 
-    /// Whether the TOM rotation promise applies: a live customer-managed key that AWS can rotate.
+    /// Whether the key can encrypt at all: a disabled key or one scheduled for deletion cannot,
+    /// so nothing new is encrypted with material that should have been rotated.
+    pub fn can_encrypt(&self) -> bool {
+        !matches!(
+            self.key_state.as_str(),
+            "Disabled" | "PendingDeletion" | "PendingReplicaDeletion"
+        )
+    }
+
+    /// Whether the TOM rotation promise applies: a usable customer-managed key that AWS can rotate.
     pub fn rotation_applies(&self) -> bool {
-        self.is_customer_managed()
-            && self.supports_automatic_rotation()
-            && !matches!(
-                self.key_state.as_str(),
-                "PendingDeletion" | "PendingReplicaDeletion"
-            )
+        self.is_customer_managed() && self.supports_automatic_rotation() && self.can_encrypt()
     }
 }
