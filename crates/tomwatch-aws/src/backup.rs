@@ -1,9 +1,10 @@
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
-use aws_sdk_backup::Client;
+use aws_sdk_backup::{types, Client};
 use futures::{stream, StreamExt};
 use tomwatch_model::inventory::{
-    BackupInventory, BackupPlan, BackupRule, BackupVault, RecoveryPoint,
+    BackupInventory, BackupPlan, BackupRule, BackupSelection, BackupVault, RecoveryPoint,
+    TagCondition, TagTest,
 };
 use tomwatch_model::Collected;
 
@@ -110,12 +111,15 @@ async fn plans(client: &Client, caller: &Caller) -> Collected<Vec<BackupPlan>> {
         .collect::<Collected<Vec<_>>>()?;
     Ok(stream::iter(listed)
         .map(|(arn, id, name)| async move {
-            let rules = rules(client, caller, &id).await;
+            let (rules, selections) =
+                tokio::join!(rules(client, caller, &id), selections(client, caller, &id));
             BackupPlan {
                 arn,
                 id,
                 name,
                 rules,
+                selections,
+                read_at: unix_now(),
             }
         })
         .buffered(DETAIL_CONCURRENCY)
@@ -141,18 +145,125 @@ async fn rules(client: &Client, caller: &Caller, plan: &str) -> Collected<Vec<Ba
         .collect())
 }
 
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default() // default: a clock before 1970 reads as 0
+}
+
+async fn selections(
+    client: &Client,
+    caller: &Caller,
+    plan: &str,
+) -> Collected<Vec<BackupSelection>> {
+    const OP: &str = "ListBackupSelections";
+    let pages = all_pages!(
+        caller,
+        OP,
+        client.list_backup_selections().backup_plan_id(plan)
+    )
+    .await?;
+    let ids = pages
+        .iter()
+        .flat_map(|p| p.backup_selections_list())
+        .map(|s| {
+            s.selection_id()
+                .map(str::to_string)
+                .ok_or_else(|| caller.missing(OP, "SelectionId"))
+        })
+        .collect::<Collected<Vec<_>>>()?;
+    stream::iter(ids)
+        .map(|id| async move {
+            const GET: &str = "GetBackupSelection";
+            let output = caller
+                .call(
+                    GET,
+                    client
+                        .get_backup_selection()
+                        .backup_plan_id(plan)
+                        .selection_id(id)
+                        .send(),
+                )
+                .await?;
+            let selection = output
+                .backup_selection()
+                .ok_or_else(|| caller.missing(GET, "BackupSelection"))?;
+            selection_of(selection).map_err(|what: String| caller.missing(GET, &what))
+        })
+        .buffered(DETAIL_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect()
+}
+
+/// The selection as AWS Backup evaluates it; an operator this SDK does not know is an error
+/// (named), not a condition silently dropped.
+fn selection_of(selection: &types::BackupSelection) -> Result<BackupSelection, String> {
+    let tag_key = |key: &str| {
+        key.strip_prefix("aws:ResourceTag/")
+            .unwrap_or(key) // default: a condition key without the prefix is the tag key itself
+            .to_string()
+    };
+    let any_of_tags = selection
+        .list_of_tags()
+        .iter()
+        .map(|c| match c.condition_type() {
+            types::ConditionType::Stringequals => Ok(TagCondition {
+                test: TagTest::Equals,
+                key: tag_key(c.condition_key()),
+                value: c.condition_value().to_string(),
+            }),
+            other => Err(format!("a known ConditionType (got {})", other.as_str())),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut all_of_conditions = Vec::new();
+    if let Some(conditions) = selection.conditions() {
+        for (test, parameters) in [
+            (TagTest::Equals, conditions.string_equals()),
+            (TagTest::NotEquals, conditions.string_not_equals()),
+            (TagTest::Like, conditions.string_like()),
+            (TagTest::NotLike, conditions.string_not_like()),
+        ] {
+            for parameter in parameters {
+                let (Some(key), Some(value)) =
+                    (parameter.condition_key(), parameter.condition_value())
+                else {
+                    return Err("ConditionKey and ConditionValue in Conditions".into());
+                };
+                all_of_conditions.push(TagCondition {
+                    test,
+                    key: tag_key(key),
+                    value: value.to_string(),
+                });
+            }
+        }
+    }
+    Ok(BackupSelection {
+        name: selection.selection_name().to_string(),
+        resources: selection.resources().to_vec(),
+        not_resources: selection.not_resources().to_vec(),
+        any_of_tags,
+        all_of_conditions,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::{aws_error, caller, mocked_client};
     use aws_sdk_backup::operation::get_backup_plan::GetBackupPlanOutput;
+    use aws_sdk_backup::operation::get_backup_selection::GetBackupSelectionOutput;
     use aws_sdk_backup::operation::list_backup_plans::ListBackupPlansOutput;
+    use aws_sdk_backup::operation::list_backup_selections::ListBackupSelectionsOutput;
     use aws_sdk_backup::operation::list_backup_vaults::ListBackupVaultsOutput;
     use aws_sdk_backup::operation::list_recovery_points_by_backup_vault::{
         ListRecoveryPointsByBackupVaultError, ListRecoveryPointsByBackupVaultOutput,
     };
     use aws_sdk_backup::types::{
-        BackupPlansListMember, BackupVaultListMember, RecoveryPointByBackupVault,
+        BackupPlansListMember, BackupSelectionsListMember, BackupVaultListMember,
+        RecoveryPointByBackupVault,
     };
     use aws_smithy_mocks::mock;
     use tomwatch_model::ErrorKind;
@@ -228,6 +339,42 @@ mod tests {
                     )
                     .build()
             }),
+            mock!(Client::list_backup_selections).then_output(|| {
+                ListBackupSelectionsOutput::builder()
+                    .backup_selections_list(
+                        BackupSelectionsListMember::builder()
+                            .selection_id("sel-1")
+                            .selection_name("databases")
+                            .backup_plan_id("p-1")
+                            .build(),
+                    )
+                    .build()
+            }),
+            mock!(Client::get_backup_selection)
+                .match_requests(|r| r.selection_id() == Some("sel-1"))
+                .then_output(|| {
+                    GetBackupSelectionOutput::builder()
+                        .selection_id("sel-1")
+                        .backup_selection(
+                            types::BackupSelection::builder()
+                                .selection_name("databases")
+                                .iam_role_arn("arn:aws:iam::111111111111:role/backup")
+                                .resources("arn:aws:rds:*:*:db:*")
+                                .conditions(
+                                    types::Conditions::builder()
+                                        .string_equals(
+                                            types::ConditionParameter::builder()
+                                                .condition_key("aws:ResourceTag/backup")
+                                                .condition_value("daily")
+                                                .build(),
+                                        )
+                                        .build(),
+                                )
+                                .build()
+                                .expect("complete selection"),
+                        )
+                        .build()
+                }),
         );
         let inventory = collect(&client, &caller("eu-central-1", "backup")).await;
         let vaults = inventory.vaults.expect("listed");
@@ -238,11 +385,40 @@ mod tests {
             Err(ErrorKind::AccessDenied)
         );
         let plans = inventory.plans.expect("listed");
+        let selections = plans[0].selections.as_ref().expect("read");
+        assert_eq!(selections[0].resources, ["arn:aws:rds:*:*:db:*"]);
+        assert_eq!(
+            selections[0].all_of_conditions,
+            [TagCondition {
+                test: TagTest::Equals,
+                key: "backup".into(),
+                value: "daily".into(),
+            }]
+        );
         assert_eq!(
             plans[0].rules.as_ref().expect("read")[0]
                 .schedule
                 .as_deref(),
             Some("cron(0 3 * * ? *)")
         );
+    }
+
+    #[test]
+    fn a_tag_operator_the_sdk_does_not_know_is_an_error_not_a_dropped_condition() {
+        let selection = types::BackupSelection::builder()
+            .selection_name("tagged")
+            .iam_role_arn("arn:aws:iam::111111111111:role/backup")
+            .list_of_tags(
+                types::Condition::builder()
+                    .condition_type(types::ConditionType::from("STRINGLIKE"))
+                    .condition_key("backup")
+                    .condition_value("d*")
+                    .build()
+                    .expect("complete condition"),
+            )
+            .build()
+            .expect("complete selection");
+        let error = selection_of(&selection).expect_err("unknown operator");
+        assert!(error.contains("STRINGLIKE"), "{error}");
     }
 }

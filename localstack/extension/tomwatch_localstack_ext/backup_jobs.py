@@ -6,6 +6,9 @@ AWS SDK for Rust, like AWS itself, sends them without one (`/backup-vaults`), wh
 with 404. ListBackupVaults, ListBackupPlans and GetBackupPlan are therefore answered here from
 moto's own backend.
 
+moto has no backup selections: CreateBackupSelection, ListBackupSelections and
+GetBackupSelection keep them here, per account, region and plan, as AWS returns them.
+
 `StartBackupJob` records a completed recovery point at once. Like AWS for EBS volumes and RDS
 databases (services without full AWS Backup management), the point is encrypted exactly when its
 source is; other sources count as encrypted by the vault's key. `ListRecoveryPointsByBackupVault`
@@ -20,6 +23,8 @@ from localstack.aws.api import CommonServiceException
 
 # (account, region, vault name) -> [recovery point dicts as ListRecoveryPointsByBackupVault returns them]
 _POINTS = defaultdict(list)
+# (account, region, plan id) -> {selection id: GetBackupSelection response}
+_SELECTIONS = defaultdict(dict)
 
 
 class ResourceNotFoundException(CommonServiceException):
@@ -103,7 +108,53 @@ def get_backup_plan(context, request):
     return plan.to_get_dict()
 
 
+def _plan_id(context, plan_id):
+    _backend(context).get_backup_plan(plan_id, None)  # raises moto's not-found error
+    return plan_id
+
+
+def create_backup_selection(context, request):
+    plan_id = _plan_id(context, request["BackupPlanId"])
+    selection_id = str(uuid.uuid4())
+    now = time.time()
+    _SELECTIONS[(context.account_id, context.region, plan_id)][selection_id] = {
+        "BackupSelection": request["BackupSelection"],
+        "SelectionId": selection_id,
+        "BackupPlanId": plan_id,
+        "CreationDate": now,
+    }
+    return {"SelectionId": selection_id, "BackupPlanId": plan_id, "CreationDate": now}
+
+
+def list_backup_selections(context, request):
+    plan_id = _plan_id(context, request["BackupPlanId"])
+    selections = _SELECTIONS[(context.account_id, context.region, plan_id)].values()
+    return {
+        "BackupSelectionsList": [
+            {
+                "SelectionId": s["SelectionId"],
+                "SelectionName": s["BackupSelection"]["SelectionName"],
+                "BackupPlanId": plan_id,
+                "CreationDate": s["CreationDate"],
+                "IamRoleArn": s["BackupSelection"]["IamRoleArn"],
+            }
+            for s in selections
+        ]
+    }
+
+
+def get_backup_selection(context, request):
+    plan_id = _plan_id(context, request["BackupPlanId"])
+    selections = _SELECTIONS[(context.account_id, context.region, plan_id)]
+    if request["SelectionId"] not in selections:
+        raise ResourceNotFoundException(f"Backup selection {request['SelectionId']} does not exist")
+    return selections[request["SelectionId"]]
+
+
 HANDLERS = {
+    "CreateBackupSelection": create_backup_selection,
+    "ListBackupSelections": list_backup_selections,
+    "GetBackupSelection": get_backup_selection,
     "ListBackupVaults": list_backup_vaults,
     "ListBackupPlans": list_backup_plans,
     "GetBackupPlan": get_backup_plan,

@@ -4,11 +4,14 @@ checks! {
     backup_vault_encrypted,
 }
 mod schedule;
+mod selection;
 
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use crate::testing::ACCOUNT;
-    use tomwatch_model::inventory::{BackupPlan, BackupRule, BackupVault, RecoveryPoint};
+    use crate::testing::{ACCOUNT, NOW};
+    use tomwatch_model::inventory::{
+        BackupPlan, BackupRule, BackupSelection, BackupVault, RecoveryPoint,
+    };
 
     pub const KEY: &str = "arn:aws:kms:eu-central-1:111111111111:key/backup";
 
@@ -42,6 +45,18 @@ pub(crate) mod fixtures {
                     schedule: Some(s.to_string()),
                 })
                 .collect()),
+            selections: Ok(vec![selection(&["*"])]),
+            read_at: NOW,
+        }
+    }
+
+    pub fn selection(resources: &[&str]) -> BackupSelection {
+        BackupSelection {
+            name: "assignment".into(),
+            resources: resources.iter().map(|r| r.to_string()).collect(),
+            not_resources: vec![],
+            any_of_tags: vec![],
+            all_of_conditions: vec![],
         }
     }
 }

@@ -31,6 +31,42 @@ pub struct BackupPlan {
     pub id: String,
     pub name: String,
     pub rules: Collected<Vec<BackupRule>>,
+    /// Its resource assignments (ListBackupSelections, then GetBackupSelection for each).
+    pub selections: Collected<Vec<BackupSelection>>,
+    /// When the plan was read (Unix seconds): the "now" a cron year field is judged against,
+    /// so the check stays a pure function of the inventory.
+    pub read_at: i64,
+}
+
+/// One resource assignment of a plan. AWS Backup selects a resource when it matches `resources`
+/// or any of `any_of_tags`, every one of `all_of_conditions`, and none of `not_resources`.
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
+pub struct BackupSelection {
+    pub name: String,
+    /// ARNs or ARN patterns (`*`, `arn:aws:rds:*:*:db:*`).
+    pub resources: Vec<String>,
+    pub not_resources: Vec<String>,
+    /// `ListOfTags`: a resource with any of these tags is selected.
+    pub any_of_tags: Vec<TagCondition>,
+    /// `Conditions`: tag tests that must all hold.
+    pub all_of_conditions: Vec<TagCondition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
+pub struct TagCondition {
+    pub test: TagTest,
+    /// The tag key, without the `aws:ResourceTag/` prefix the API may carry.
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, CollectedErrors)]
+pub enum TagTest {
+    Equals,
+    NotEquals,
+    /// `*` and `?` wildcards in the value.
+    Like,
+    NotLike,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
