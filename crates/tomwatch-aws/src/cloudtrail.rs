@@ -17,24 +17,31 @@ pub(crate) async fn collect(
     let region = caller.scope.region.as_str();
     const OP: &str = "DescribeTrails";
     let trails = async {
+        // Shadow trails included: an organization trail reaches a member account only as a
+        // shadow of the management account's trail, even in its home region.
         let output = caller
             .call(
                 OP,
-                client.describe_trails().include_shadow_trails(false).send(),
+                client.describe_trails().include_shadow_trails(true).send(),
             )
             .await?;
         let mut trails = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
         for trail in output.trail_list() {
             let home_region = trail
                 .home_region()
                 .ok_or_else(|| caller.missing(OP, "HomeRegion"))?;
-            // Each trail is reported once, by its home region, whatever the API returns elsewhere.
+            // Each trail is reported once, by its home region, whatever the API returns elsewhere;
+            // its status is read there too (a shadow's status is its home trail's).
             if home_region != region {
                 continue;
             }
             let arn = trail
                 .trail_arn()
                 .ok_or_else(|| caller.missing(OP, "TrailARN"))?;
+            if !seen.insert(arn) {
+                continue;
+            }
             let status = caller
                 .call("GetTrailStatus", client.get_trail_status().name(arn).send())
                 .await
@@ -63,6 +70,8 @@ pub(crate) async fn collect(
                     .log_file_validation_enabled()
                     .ok_or_else(|| caller.missing(OP, "LogFileValidationEnabled"))?,
                 kms_key_id: trail.kms_key_id().map(str::to_string),
+                // default: AWS may omit the flag on a trail that is not an organization trail
+                organization_trail: trail.is_organization_trail().unwrap_or(false),
                 status,
             });
         }
@@ -235,5 +244,51 @@ mod tests {
         let error = trails[0].status.clone().expect_err("no IsLogging");
         assert_eq!(error.operation, "GetTrailStatus");
         assert!(error.message.contains("IsLogging"), "{}", error.message);
+    }
+
+    /// A member account sees its organization's trail only as a shadow trail: the collector
+    /// must ask for shadows, keep the trail once in its home region, and read its status by ARN.
+    #[tokio::test]
+    async fn an_organization_trail_is_seen_from_a_member_account_once_in_its_home_region() {
+        const ORG_TRAIL: &str = "arn:aws:cloudtrail:eu-central-1:999999999999:trail/org";
+        let shadow = || {
+            SdkTrail::builder()
+                .name(ORG_TRAIL)
+                .trail_arn(ORG_TRAIL)
+                .home_region("eu-central-1")
+                .is_multi_region_trail(true)
+                .is_organization_trail(true)
+                .log_file_validation_enabled(true)
+                .build()
+        };
+        let describe = mock!(Client::describe_trails)
+            .match_requests(|r| r.include_shadow_trails() == Some(true))
+            .then_output(move || {
+                DescribeTrailsOutput::builder()
+                    .trail_list(shadow())
+                    .trail_list(shadow())
+                    .build()
+            });
+        let status = mock!(Client::get_trail_status)
+            .match_requests(|r| r.name() == Some(ORG_TRAIL))
+            .then_output(|| GetTrailStatusOutput::builder().is_logging(true).build());
+        let selectors = mock!(Client::get_event_selectors)
+            .then_output(|| GetEventSelectorsOutput::builder().build());
+        let client = mocked_client!(aws_sdk_cloudtrail, describe, status, selectors);
+        let home = collect(&client, &caller("eu-central-1", "cloudtrail"))
+            .await
+            .trails
+            .expect("listed");
+        assert_eq!(home.len(), 1, "{home:?}");
+        assert!(home[0].organization_trail);
+        assert_eq!(home[0].status, Ok(TrailStatus { is_logging: true }));
+        let elsewhere = collect(&client, &caller("eu-west-1", "cloudtrail"))
+            .await
+            .trails
+            .expect("listed");
+        assert!(
+            elsewhere.is_empty(),
+            "a shadow is reported by its home region only"
+        );
     }
 }

@@ -3,11 +3,15 @@
 
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
-use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, Listener as SdkListener};
+use aws_sdk_elasticloadbalancingv2::types::{
+    ActionTypeEnum, Listener as SdkListener, Rule as SdkRule,
+};
 use aws_sdk_elasticloadbalancingv2::Client;
 use futures::{stream, StreamExt};
 use std::collections::{BTreeMap, BTreeSet};
-use tomwatch_model::inventory::{Elbv2Inventory, Listener, LoadBalancer, Tags};
+use tomwatch_model::inventory::{
+    Elbv2Inventory, Listener, ListenerRule, LoadBalancer, RuleAction, Tags,
+};
 use tomwatch_model::Collected;
 
 mod waf;
@@ -111,20 +115,24 @@ async fn listeners(client: &Client, caller: &Caller, arn: &str) -> Collected<Vec
         client.describe_listeners().load_balancer_arn(arn)
     )
     .await?;
-    pages
+    let listed = pages
         .iter()
         .flat_map(|p| p.listeners())
         .map(|l| listener(caller, l))
+        .collect::<Collected<Vec<_>>>()?;
+    Ok(stream::iter(listed)
+        .map(|mut listener| async move {
+            if listener.protocol == "HTTP" {
+                listener.http_rules = Some(rules(client, caller, &listener.arn).await);
+            }
+            listener
+        })
+        .buffered(LOAD_BALANCER_CONCURRENCY)
         .collect()
+        .await)
 }
 
 fn listener(caller: &Caller, l: &SdkListener) -> Collected<Listener> {
-    let redirects_to_https = l.default_actions().iter().any(|a| {
-        a.r#type() == Some(&ActionTypeEnum::Redirect)
-            && a.redirect_config()
-                .and_then(|r| r.protocol())
-                .is_some_and(|p| p.eq_ignore_ascii_case("HTTPS"))
-    });
     Ok(Listener {
         arn: l
             .listener_arn()
@@ -139,7 +147,58 @@ fn listener(caller: &Caller, l: &SdkListener) -> Collected<Listener> {
             .as_str()
             .to_string(),
         ssl_policy: l.ssl_policy().map(str::to_string),
-        redirects_to_https,
+        http_rules: None,
+    })
+}
+
+async fn rules(client: &Client, caller: &Caller, listener: &str) -> Collected<Vec<ListenerRule>> {
+    const OP: &str = "DescribeRules";
+    let pages = all_pages!(caller, OP, client.describe_rules().listener_arn(listener)).await?;
+    pages
+        .iter()
+        .flat_map(|p| p.rules())
+        .map(|rule| listener_rule(rule).map_err(|what| caller.missing(OP, what)))
+        .collect()
+}
+
+/// A rule as the plain-HTTP check needs it: what it matches and where its traffic ends up.
+fn listener_rule(rule: &SdkRule) -> Result<ListenerRule, &'static str> {
+    let priority = rule.priority().ok_or("Priority")?;
+    let conditions = rule
+        .conditions()
+        .iter()
+        .map(|c| {
+            let field = c.field().unwrap_or("condition"); // default: a label for display only
+            let values = match (c.path_pattern_config(), c.host_header_config()) {
+                (Some(path), _) => path.values().join(","),
+                (_, Some(host)) => host.values().join(","),
+                _ => c.values().join(","),
+            };
+            format!("{field} {values}").trim_end().to_string()
+        })
+        .collect();
+    let terminal = rule
+        .actions()
+        .iter()
+        .max_by_key(|a| a.order().unwrap_or(i32::MAX)) // default: an action without an order is the last one, as ELB runs it
+        .ok_or("Actions")?;
+    let action = match terminal.r#type().ok_or("Actions[].Type")? {
+        ActionTypeEnum::Redirect => {
+            let protocol = terminal.redirect_config().and_then(|r| r.protocol());
+            if protocol.is_some_and(|p| p.eq_ignore_ascii_case("HTTPS")) {
+                RuleAction::RedirectToHttps
+            } else {
+                RuleAction::RedirectKeepingHttp
+            }
+        }
+        ActionTypeEnum::FixedResponse => RuleAction::FixedResponse,
+        ActionTypeEnum::Forward => RuleAction::Forward,
+        other => RuleAction::Other(other.as_str().to_string()),
+    };
+    Ok(ListenerRule {
+        priority: priority.to_string(),
+        conditions,
+        action,
     })
 }
 

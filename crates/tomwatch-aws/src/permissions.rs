@@ -39,6 +39,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
         ServiceKind::Elbv2 => &[
             "elasticloadbalancing:DescribeLoadBalancers",
             "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:DescribeRules",
             "elasticloadbalancing:DescribeTags",
             "elasticloadbalancing:DescribeSSLPolicies",
             "wafv2:GetWebACLForResource",
@@ -66,6 +67,8 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "backup:ListRecoveryPointsByBackupVault",
             "backup:ListBackupPlans",
             "backup:GetBackupPlan",
+            "backup:ListBackupSelections",
+            "backup:GetBackupSelection",
         ],
         ServiceKind::S3 => &[
             "s3:ListAllMyBuckets",

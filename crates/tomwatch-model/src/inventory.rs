@@ -23,7 +23,10 @@ mod rds;
 mod s3;
 
 pub use autoscaling::{AutoScalingGroup, AutoScalingInventory};
-pub use backup::{BackupInventory, BackupPlan, BackupRule, BackupVault, RecoveryPoint};
+pub use backup::{
+    BackupInventory, BackupPlan, BackupRule, BackupSelection, BackupVault, RecoveryPoint,
+    TagCondition, TagTest,
+};
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailEvents, TrailStatus};
 pub use cloudwatch::{Alarm, CloudWatchInventory};
 pub use cognito::{CognitoInventory, UserPool, UserPoolDetails, UserPoolPasswordPolicy};
@@ -31,7 +34,9 @@ pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, Se
 pub use ecs::{EcsCluster, EcsInventory, EcsService};
 pub use efs::{EfsFileSystem, EfsInventory};
 pub use elasticache::{CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup};
-pub use elbv2::{Elbv2Inventory, Listener, LoadBalancer, WafRule, WafStatement, WebAcl};
+pub use elbv2::{
+    Elbv2Inventory, Listener, ListenerRule, LoadBalancer, RuleAction, WafRule, WafStatement, WebAcl,
+};
 pub use errors::CollectedErrors;
 pub use guardduty::{Detector, GuardDutyInventory};
 pub use iam::{AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolicy};

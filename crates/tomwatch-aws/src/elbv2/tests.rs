@@ -2,12 +2,14 @@ use super::*;
 use crate::testing::{aws_error, caller, mocked_client};
 use aws_sdk_elasticloadbalancingv2::operation::describe_listeners::DescribeListenersOutput;
 use aws_sdk_elasticloadbalancingv2::operation::describe_load_balancers::DescribeLoadBalancersOutput;
+use aws_sdk_elasticloadbalancingv2::operation::describe_rules::DescribeRulesOutput;
 use aws_sdk_elasticloadbalancingv2::operation::describe_ssl_policies::DescribeSslPoliciesOutput;
 use aws_sdk_elasticloadbalancingv2::operation::describe_tags::DescribeTagsOutput;
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, AvailabilityZone, Listener as SdkListener, LoadBalancer as SdkLoadBalancer,
-    LoadBalancerSchemeEnum, LoadBalancerTypeEnum, ProtocolEnum, RedirectActionConfig,
-    RedirectActionStatusCodeEnum, SslPolicy, Tag, TagDescription,
+    LoadBalancerSchemeEnum, LoadBalancerTypeEnum, PathPatternConditionConfig, ProtocolEnum,
+    RedirectActionConfig, RedirectActionStatusCodeEnum, Rule as SdkRule, RuleCondition, SslPolicy,
+    Tag, TagDescription,
 };
 use aws_sdk_wafv2::operation::get_web_acl_for_resource::{
     GetWebACLForResourceError, GetWebAclForResourceOutput,
@@ -45,8 +47,9 @@ fn load_balancers() -> DescribeLoadBalancersOutput {
         .build()
 }
 
-fn listeners() -> DescribeListenersOutput {
-    let redirect = Action::builder()
+/// The action AWS's console creates for "redirect HTTP to HTTPS".
+fn redirect_to_https() -> Action {
+    Action::builder()
         .r#type(ActionTypeEnum::Redirect)
         .redirect_config(
             RedirectActionConfig::builder()
@@ -54,7 +57,11 @@ fn listeners() -> DescribeListenersOutput {
                 .status_code(RedirectActionStatusCodeEnum::Http301)
                 .build(),
         )
-        .build();
+        .build()
+}
+
+fn listeners() -> DescribeListenersOutput {
+    let redirect = redirect_to_https();
     DescribeListenersOutput::builder()
         .listeners(
             SdkListener::builder()
@@ -72,6 +79,44 @@ fn listeners() -> DescribeListenersOutput {
                 .ssl_policy("ELBSecurityPolicy-2016-08")
                 .build(),
         )
+        .build()
+}
+
+/// The HTTP listener's rules as DescribeRules returns them: an API path that authenticates and
+/// then forwards, before the default redirect.
+fn rules() -> DescribeRulesOutput {
+    let authenticate = Action::builder()
+        .r#type(ActionTypeEnum::AuthenticateCognito)
+        .order(1)
+        .build();
+    let forward = Action::builder()
+        .r#type(ActionTypeEnum::Forward)
+        .target_group_arn(format!("{LB}/tg"))
+        .order(2)
+        .build();
+    let api = SdkRule::builder()
+        .priority("10")
+        .conditions(
+            RuleCondition::builder()
+                .field("path-pattern")
+                .path_pattern_config(
+                    PathPatternConditionConfig::builder()
+                        .values("/api/*")
+                        .build(),
+                )
+                .build(),
+        )
+        .actions(forward)
+        .actions(authenticate)
+        .build();
+    let default = SdkRule::builder()
+        .priority("default")
+        .is_default(true)
+        .actions(redirect_to_https())
+        .build();
+    DescribeRulesOutput::builder()
+        .rules(api)
+        .rules(default)
         .build()
 }
 
@@ -146,6 +191,7 @@ async fn listeners_policies_tags_and_the_web_acl_are_collected() {
         aws_sdk_elasticloadbalancingv2,
         mock!(Client::describe_load_balancers).then_output(load_balancers),
         mock!(Client::describe_listeners).then_output(listeners),
+        mock!(Client::describe_rules).then_output(rules),
         mock!(Client::describe_tags).then_output(|| DescribeTagsOutput::builder()
             .tag_descriptions(
                 TagDescription::builder()
@@ -180,7 +226,28 @@ async fn listeners_policies_tags_and_the_web_acl_are_collected() {
     assert!(lb.internet_facing && lb.is_application());
     assert_eq!(lb.availability_zones.len(), 2);
     let listeners = lb.listeners.as_ref().expect("listed");
-    assert!(listeners[0].redirects_to_https && listeners[0].protocol == "HTTP");
+    assert_eq!(listeners[0].protocol, "HTTP");
+    let rules = listeners[0]
+        .http_rules
+        .clone()
+        .expect("an HTTP listener")
+        .expect("described");
+    assert_eq!(
+        rules,
+        vec![
+            ListenerRule {
+                priority: "10".into(),
+                conditions: vec!["path-pattern /api/*".into()],
+                action: RuleAction::Forward,
+            },
+            ListenerRule {
+                priority: "default".into(),
+                conditions: vec![],
+                action: RuleAction::RedirectToHttps,
+            },
+        ]
+    );
+    assert_eq!(listeners[1].http_rules, None, "HTTPS rules are not read");
     assert_eq!(
         listeners[1].ssl_policy.as_deref(),
         Some("ELBSecurityPolicy-2016-08")
@@ -217,6 +284,7 @@ async fn a_denied_waf_lookup_stays_on_its_load_balancer_and_an_undescribed_polic
         aws_sdk_elasticloadbalancingv2,
         mock!(Client::describe_load_balancers).then_output(load_balancers),
         mock!(Client::describe_listeners).then_output(listeners),
+        mock!(Client::describe_rules).then_output(rules),
         mock!(Client::describe_tags).then_output(|| DescribeTagsOutput::builder().build()),
         mock!(Client::describe_ssl_policies)
             .then_output(|| DescribeSslPoliciesOutput::builder().build()),

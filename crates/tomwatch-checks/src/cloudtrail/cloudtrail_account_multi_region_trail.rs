@@ -34,7 +34,12 @@ fn judge(ctx: &EvalContext) -> Verdict {
     for trail in candidates {
         match &trail.status {
             Ok(status) if status.is_logging => {
-                return Verdict::pass(format!("trail {} is multi-region and logging", trail.name));
+                let kind = if trail.organization_trail {
+                    "organization trail"
+                } else {
+                    "trail"
+                };
+                return Verdict::pass(format!("{kind} {} is multi-region and logging", trail.name));
             }
             Ok(_) => {}
             Err(error) => {
@@ -72,6 +77,7 @@ mod tests {
             is_multi_region: multi,
             log_file_validation: validated,
             kms_key_id: None,
+            organization_trail: false,
             status: Ok(TrailStatus {
                 is_logging: logging,
             }),

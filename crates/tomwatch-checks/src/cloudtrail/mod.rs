@@ -42,6 +42,7 @@ pub(crate) mod fixtures {
             is_multi_region: true,
             log_file_validation: true,
             kms_key_id: None,
+            organization_trail: false,
             status: Ok(TrailStatus { is_logging: true }),
             event_selectors: Ok(TrailEvents {
                 management_read: true,

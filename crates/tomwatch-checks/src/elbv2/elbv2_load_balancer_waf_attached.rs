@@ -2,6 +2,7 @@ use super::per_load_balancer;
 use crate::check::Evidence;
 use crate::check::EvalContext;
 use crate::verdict::Verdict;
+use crate::wafv2::protection::shortfalls;
 
 check! {
     title: "Internet-facing application load balancers are protected by a WAFv2 web ACL",
@@ -21,7 +22,19 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             )),
             Some(Err(error)) => Verdict::unknown(error),
             Some(Ok(Some(acl))) => {
-                Verdict::pass(format!("{} is protected by web ACL {}", lb.name, acl.name))
+                // An attached ACL that does not block protects nothing: the ALB's finding says
+                // so too, not only the ACL's (wafv2_web_acl_required_rules).
+                let problems = shortfalls(ctx.params, acl);
+                if problems.is_empty() {
+                    Verdict::pass(format!("{} is protected by web ACL {}", lb.name, acl.name))
+                } else {
+                    Verdict::fail(format!(
+                        "{} has web ACL {}, which {}",
+                        lb.name,
+                        acl.name,
+                        problems.join("; ")
+                    ))
+                }
             }
             Some(Ok(None)) => Verdict::fail(format!(
                 "{} faces the internet without a WAFv2 web ACL",
@@ -36,18 +49,14 @@ mod tests {
     use super::*;
     use crate::elbv2::fixtures::alb;
     use crate::testing::*;
-    use tomwatch_model::inventory::WebAcl;
+    use crate::wafv2::protection::fixtures::{acl, complete, managed};
     use tomwatch_model::Status;
 
     #[test]
     fn public_albs_need_an_acl_internal_and_network_ones_do_not() {
         let mut account = account(&["eu-central-1"]);
         let mut protected = alb("protected", vec![]);
-        protected.web_acl = Some(Ok(Some(WebAcl {
-            arn: "arn:aws:wafv2:eu-central-1:111111111111:regional/webacl/edge/1".into(),
-            name: "edge".into(),
-            rules: vec![],
-        })));
+        protected.web_acl = Some(Ok(Some(acl("edge", complete()))));
         let bare = alb("bare", vec![]);
         let mut internal = alb("internal", vec![]);
         internal.internet_facing = false;
@@ -69,6 +78,25 @@ mod tests {
                 Status::NotApplicable,
                 Status::Unknown
             ]
+        );
+    }
+
+    #[test]
+    fn an_attached_acl_that_only_counts_fails_on_the_load_balancer_too() {
+        let mut account = account(&["eu-central-1"]);
+        let mut lb = alb("api", vec![]);
+        let mut rules = complete();
+        rules[1] = managed("AWSManagedRulesSQLiRuleSet", true);
+        lb.web_acl = Some(Ok(Some(acl("edge-weak", rules))));
+        region_mut(&mut account, "eu-central-1")
+            .elbv2
+            .load_balancers = Ok(vec![lb]);
+        let (finding, status) = only(run(&CHECK, &account));
+        assert_eq!(status, Status::Fail);
+        assert!(
+            finding.message.contains("count mode"),
+            "{}",
+            finding.message
         );
     }
 }

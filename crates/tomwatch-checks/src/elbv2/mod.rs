@@ -56,7 +56,7 @@ fn per_listener(
 #[cfg(test)]
 pub(crate) mod fixtures {
     use crate::testing::ACCOUNT;
-    use tomwatch_model::inventory::{Listener, LoadBalancer};
+    use tomwatch_model::inventory::{Listener, ListenerRule, LoadBalancer, RuleAction};
 
     pub fn alb(name: &str, listeners: Vec<Listener>) -> LoadBalancer {
         LoadBalancer {
@@ -81,7 +81,20 @@ pub(crate) mod fixtures {
             port,
             protocol: protocol.into(),
             ssl_policy: policy.map(str::to_string),
-            redirects_to_https: redirect,
+            http_rules: (protocol == "HTTP").then(|| Ok(vec![default_rule(redirect)])),
+        }
+    }
+
+    /// The default rule of a listener: redirect to HTTPS, or forward to a target group.
+    pub fn default_rule(redirect: bool) -> ListenerRule {
+        ListenerRule {
+            priority: "default".into(),
+            conditions: vec![],
+            action: if redirect {
+                RuleAction::RedirectToHttps
+            } else {
+                RuleAction::Forward
+            },
         }
     }
 }

@@ -2,7 +2,8 @@ use crate::check::Evidence;
 use crate::check::EvalContext;
 use crate::verdict::Verdict;
 use std::collections::BTreeSet;
-use tomwatch_model::inventory::{WafRule, WafStatement, WebAcl};
+use super::protection::shortfalls;
+use tomwatch_model::inventory::WebAcl;
 use tomwatch_model::GLOBAL_REGION;
 
 check! {
@@ -46,41 +47,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
 }
 
 fn judge(ctx: &EvalContext, acl: &WebAcl) -> Verdict {
-    let p = ctx.params;
-    let group_named = |names: &[String]| {
-        acl.rules.iter().find(|rule| match &rule.statement {
-            WafStatement::ManagedRuleGroup { name, .. } => names.contains(name),
-            WafStatement::RuleGroupReference { arn } => {
-                names.iter().any(|n| arn.split('/').any(|part| part == n))
-            }
-            _ => false,
-        })
-    };
-    let rate = acl
-        .rules
-        .iter()
-        .find(|r| matches!(r.statement, WafStatement::RateBased { .. }));
-    let required: [(&str, Option<&WafRule>); 3] = [
-        (
-            "a rule group against XSS and common exploits",
-            group_named(&p.waf_xss_rule_groups),
-        ),
-        (
-            "a rule group against SQL injection",
-            group_named(&p.waf_sqli_rule_groups),
-        ),
-        ("a rate-based rule against floods", rate),
-    ];
-    let mut problems = Vec::new();
-    for (what, rule) in required {
-        match rule {
-            None => problems.push(format!("lacks {what}")),
-            Some(rule) if rule.count_only => {
-                problems.push(format!("has {what} ({}) only in count mode", rule.name))
-            }
-            Some(_) => {}
-        }
-    }
+    let problems = shortfalls(ctx.params, acl);
     if problems.is_empty() {
         Verdict::pass(format!(
             "web ACL {} blocks XSS, SQL injection and request floods",
@@ -94,36 +61,10 @@ fn judge(ctx: &EvalContext, acl: &WebAcl) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::super::protection::fixtures::*;
     use crate::elbv2::fixtures::alb;
     use crate::testing::*;
     use tomwatch_model::Status;
-
-    fn managed(name: &str, count_only: bool) -> WafRule {
-        WafRule {
-            name: name.to_lowercase(),
-            statement: WafStatement::ManagedRuleGroup {
-                vendor: "AWS".into(),
-                name: name.into(),
-            },
-            count_only,
-        }
-    }
-
-    fn rate() -> WafRule {
-        WafRule {
-            name: "rate".into(),
-            statement: WafStatement::RateBased { limit: 2000 },
-            count_only: false,
-        }
-    }
-
-    fn acl(name: &str, rules: Vec<WafRule>) -> WebAcl {
-        WebAcl {
-            arn: format!("arn:aws:wafv2:eu-central-1:{ACCOUNT}:regional/webacl/{name}/1"),
-            name: name.into(),
-            rules,
-        }
-    }
 
     fn judge_acls(acls: Vec<WebAcl>) -> Vec<Evidence> {
         let mut account = account(&["eu-central-1"]);
@@ -170,7 +111,7 @@ mod tests {
         assert_eq!(findings[0].status, Status::Fail);
         assert_eq!(
             findings[0].message,
-            "web ACL weak has a rule group against XSS and common exploits (awsmanagedrulescommonruleset) only in count mode; lacks a rule group against SQL injection; lacks a rate-based rule against floods"
+            "web ACL weak has a rule group against XSS and common exploits only in count mode (awsmanagedrulescommonruleset); lacks a rule group against SQL injection; lacks a rate-based rule against floods"
         );
     }
 

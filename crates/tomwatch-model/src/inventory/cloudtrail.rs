@@ -3,7 +3,8 @@ use crate::Collected;
 
 #[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct CloudTrailInventory {
-    /// Trails whose home region is this region (shadow copies of multi-region trails excluded).
+    /// Trails whose home region is this region, the organization's trail included when the
+    /// account is a member (it sees that trail only as a shadow trail).
     pub trails: Collected<Vec<Trail>>,
 }
 
@@ -15,6 +16,8 @@ pub struct Trail {
     pub is_multi_region: bool,
     pub log_file_validation: bool,
     pub kms_key_id: Option<String>,
+    /// The management account's trail that logs every member account.
+    pub organization_trail: bool,
     pub status: Collected<TrailStatus>,
     pub event_selectors: Collected<TrailEvents>,
 }

@@ -40,14 +40,39 @@ pub struct Listener {
     /// `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`, `GENEVE`.
     pub protocol: String,
     pub ssl_policy: Option<String>,
-    /// The default action redirects to HTTPS.
-    pub redirects_to_https: bool,
+    /// HTTP listeners only (`None` for the others): every rule from `DescribeRules`, the
+    /// default rule included, since a rule such as `path /api/*` can forward what the default
+    /// action redirects.
+    pub http_rules: Option<Collected<Vec<ListenerRule>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
+pub struct ListenerRule {
+    /// Its priority, or `default` for the default rule.
+    pub priority: String,
+    /// What it matches, as `field value` (`path-pattern /api/*`); empty for the default rule.
+    pub conditions: Vec<String>,
+    /// Its terminal action (authentication actions run before it).
+    pub action: RuleAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
+pub enum RuleAction {
+    RedirectToHttps,
+    /// A redirect that keeps plain HTTP (another host or path, protocol `#{protocol}`).
+    RedirectKeepingHttp,
+    FixedResponse,
+    Forward,
+    /// An action type this model does not name, as AWS spells it.
+    Other(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct WebAcl {
     pub arn: String,
     pub name: String,
+    /// In evaluation order: Firewall Manager's first rule groups, the ACL's own rules, then
+    /// Firewall Manager's last rule groups.
     pub rules: Vec<WafRule>,
 }
 
@@ -57,6 +82,13 @@ pub struct WafRule {
     pub statement: WafStatement,
     /// The rule only counts matches (action Count, or override action Count for a group).
     pub count_only: bool,
+    /// Rules inside the group it runs that no longer block: overridden to Count or Allow
+    /// (`RuleActionOverrides`) or excluded (legacy `ExcludedRules`, which count).
+    pub relaxed_group_rules: Vec<String>,
+    /// The group runs only on requests that match its `ScopeDownStatement`.
+    pub scoped_down: bool,
+    /// A rule group Firewall Manager puts in the ACL (before or after the ACL's own rules).
+    pub firewall_manager: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
