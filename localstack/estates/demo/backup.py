@@ -35,26 +35,45 @@ def back_up(estate, account, region, vault_name, resource_arn):
     estate.expect("backup_recovery_point_encrypted", account, region, point, status)
 
 
-def plan(estate, account, region, name, schedule):
-    estate.client("backup", account, region).create_backup_plan(
+def plan(estate, account, region, name, schedule, selections=()):
+    """A plan with one rule on `schedule`, assigning resources by each of `selections`
+    (BackupSelection objects without their role)."""
+    backup = estate.client("backup", account, region)
+    plan_id = backup.create_backup_plan(
         BackupPlan={
             "BackupPlanName": name,
             "Rules": [{"RuleName": f"{name}-rule", "TargetBackupVaultName": "Default", "ScheduleExpression": schedule}],
         }
-    )
+    )["BackupPlanId"]
+    for selection in selections:
+        backup.create_backup_selection(
+            BackupPlanId=plan_id,
+            BackupSelection={**selection, "IamRoleArn": f"arn:aws:iam::{account}:role/backup"},
+        )
+    listed = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+    assert len(listed) == len(selections), listed
 
 
-def plan_verdicts(estate, account, busy, daily_in):
+# Every database of a region, as the AWS Backup console's "RDS" resource type assigns them.
+ALL_DATABASES = {"SelectionName": "databases", "Resources": ["arn:aws:rds:*:*:db:*", "arn:aws:rds:*:*:cluster:*"]}
+TAGGED_DAILY = {
+    "SelectionName": "tagged-daily",
+    "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": "daily"}],
+}
+
+
+def plan_verdicts(estate, account, busy, passing_in):
     """Records the verdict of every region in `busy` (those that run workloads): the test configs
-    require a plan (backup_plan_required), and `daily_in` are the regions given one."""
+    require a plan (backup_plan_required), and `passing_in` are the regions given a daily plan
+    that selects their databases."""
     for region in sorted(busy):
         arn = f"arn:aws:backup:{region}:{account}:backup-plan:*"
-        estate.expect("backup_region_daily_plan", account, region, arn, "PASS" if region in daily_in else "FAIL")
+        estate.expect("backup_region_daily_plan", account, region, arn, "PASS" if region in passing_in else "FAIL")
 
 
 def seed(estate, prod, dev, busy):
     """`busy` maps each account to the regions that run workloads."""
-    fra, nva = "eu-central-1", "us-east-1"
+    fra, dub, nva = "eu-central-1", "eu-west-1", "us-east-1"
     ec2 = estate.client("ec2", prod, fra)
     volumes = {
         next(t["Value"] for t in v.get("Tags", []) if t["Key"] == "Name"): v
@@ -66,7 +85,11 @@ def seed(estate, prod, dev, busy):
         volume = volumes[name]
         back_up(estate, prod, fra, daily, f"arn:aws:ec2:{fra}:{prod}:volume/{volume['VolumeId']}")
     vault(estate, prod, fra, "retired", key_state="PendingDeletion")
-    plan(estate, prod, fra, "nightly", "cron(0 3 ? * * *)")
-    plan(estate, prod, nva, "weekly-only", "cron(0 3 ? * SUN *)")
-    plan_verdicts(estate, prod, busy[prod], daily_in={fra})
-    plan_verdicts(estate, dev, busy[dev], daily_in=set())
+    plan(estate, prod, fra, "nightly", "cron(0 3 ? * * *)", [ALL_DATABASES])
+    plan(estate, prod, nva, "weekly-only", "cron(0 3 ? * SUN *)", [ALL_DATABASES])
+    # Daily, but it assigns by a tag the region's database (analytics-us) does not carry.
+    plan(estate, prod, nva, "tagged-nightly", "cron(0 2 ? * * *)", [TAGGED_DAILY])
+    plan_verdicts(estate, prod, busy[prod], passing_in={fra})
+    # Daily only in a year that has passed.
+    plan(estate, dev, dub, "nightly-2024", "cron(0 3 ? * * 2024)", [{"SelectionName": "all", "Resources": ["*"]}])
+    plan_verdicts(estate, dev, busy[dev], passing_in=set())

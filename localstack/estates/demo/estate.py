@@ -12,6 +12,34 @@ WEB_TRUST = {
 }
 
 
+def _deny_plain_http(resources, condition=None, action="s3:*", principal=None):
+    return {
+        "Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": principal or {"AWS": "*"}, "Action": action,
+        "Resource": resources, "Condition": condition or {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+# Bucket policies as teams write them, with the verdict IAM's evaluation implies: a Deny applies
+# only where its resource, principal and every condition match.
+TRANSPORT_POLICIES = {
+    "documented": lambda arn: ([_deny_plain_http([arn, f"{arn}/*"])], "PASS"),
+    # A single statement object, a wildcard resource, BoolIfExists and an upper-case action.
+    "equivalent": lambda arn: (
+        _deny_plain_http(f"{arn}*", {"BoolIfExists": {"aws:SecureTransport": False}}, action="S3:*", principal="*"),
+        "PASS",
+    ),
+    "bucket-arn-only": lambda arn: ([_deny_plain_http(arn)], "FAIL"),
+    "one-prefix": lambda arn: ([_deny_plain_http([arn, f"{arn}/exports/*"])], "FAIL"),
+    "one-account": lambda arn: (
+        [_deny_plain_http([arn, f"{arn}/*"], {
+            "Bool": {"aws:SecureTransport": "false"},
+            "StringEquals": {"aws:PrincipalAccount": "111111111111"},
+        })],
+        "FAIL",
+    ),
+}
+
+
 class Estate:
     def __init__(self, endpoint, suffix):
         self.endpoint = endpoint
@@ -288,13 +316,18 @@ class Estate:
 
     # --- KMS -------------------------------------------------------------------------------------
 
-    def kms_key(self, account, region, name, rotate, spec="SYMMETRIC_DEFAULT"):
+    def kms_key(self, account, region, name, rotate, spec="SYMMETRIC_DEFAULT", disabled=False):
+        """A customer key; a `disabled` one cannot encrypt, so rotation does not apply to it."""
         kms = self.client("kms", account, region)
         usage = "ENCRYPT_DECRYPT"
         key = kms.create_key(Description=name, KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
         if rotate:
             kms.enable_key_rotation(KeyId=key["KeyId"])
-        if spec == "SYMMETRIC_DEFAULT":
+        if disabled:
+            kms.disable_key(KeyId=key["KeyId"])
+            assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Disabled"
+            status = "NOT_APPLICABLE"
+        elif spec == "SYMMETRIC_DEFAULT":
             assert kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"] == rotate
             status = "PASS" if rotate else "FAIL"
         else:
@@ -305,7 +338,8 @@ class Estate:
 
     # --- S3 --------------------------------------------------------------------------------------
 
-    def bucket(self, account, region, name, kms_key, region_status, tags=None, deny_plain_http=True):
+    def bucket(self, account, region, name, kms_key, region_status, tags=None, transport="documented"):
+        """A bucket; `transport` names its plain-HTTP deny in TRANSPORT_POLICIES, or None for no policy."""
         tags = self.default_tags(account) if tags is None else tags
         s3 = self.client("s3", account, region)
         name = f"{name}-{self.suffix}"
@@ -327,16 +361,12 @@ class Estate:
         arn = f"arn:aws:s3:::{name}"
         self.expect("s3_bucket_default_encryption_kms", account, region, arn, "PASS" if kms_key else "FAIL")
         self.expect("s3_bucket_allowed_region", account, region, arn, region_status)
-        if deny_plain_http:
-            s3.put_bucket_policy(Bucket=name, Policy=json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
-                    "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                }],
-            }))
-            assert "SecureTransport" in s3.get_bucket_policy(Bucket=name)["Policy"]
-        self.expect("s3_bucket_secure_transport", account, region, arn, "PASS" if deny_plain_http else "FAIL")
+        status = "FAIL"
+        if transport:
+            statement, status = TRANSPORT_POLICIES[transport](arn)
+            s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": statement}))
+            assert "ecure" in s3.get_bucket_policy(Bucket=name)["Policy"]
+        self.expect("s3_bucket_secure_transport", account, region, arn, status)
         if tags:
             s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
         self.workload(account, region, arn, tags)

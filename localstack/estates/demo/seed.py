@@ -35,6 +35,7 @@ def seed(estate, prod, dev):
     estate.instance(prod, fra, "app-eu", "PASS")
     data_key = estate.kms_key(prod, fra, "prod-data", rotate=True)
     estate.kms_key(prod, fra, "prod-static", rotate=False)
+    estate.kms_key(prod, fra, "prod-retired", rotate=False, disabled=True)
     estate.kms_key(prod, fra, "prod-signing", rotate=False, spec="RSA_2048")
     estate.volume(prod, fra, "data-encrypted", True, "PASS", kms_key=data_key)
     estate.volume(prod, fra, "data-plain", False, "PASS", tags={"managed-by": "terraform", "environment": "development"})
@@ -49,7 +50,9 @@ def seed(estate, prod, dev):
         public_subnets=True, force_tls=False,
     )
     estate.bucket(prod, fra, "tw-prod-data", data_key, "PASS")
-    estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS", tags={}, deny_plain_http=False)
+    estate.bucket(prod, fra, "tw-prod-exports-aes", None, "PASS", tags={}, transport=None)
+    for transport in ["equivalent", "bucket-arn-only", "one-prefix", "one-account"]:
+        estate.bucket(prod, fra, f"tw-prod-{transport}", data_key, "PASS", transport=transport)
     trail_bucket = estate.bucket(prod, fra, "tw-prod-trail", data_key, "PASS")
     estate.trail(prod, fra, "org-trail", trail_bucket, multi_region=True, validation=True, kms_key=data_key, s3_data=True)
     estate.trail(prod, dub, "debug-trail", trail_bucket, multi_region=False, validation=False, management="WriteOnly")
