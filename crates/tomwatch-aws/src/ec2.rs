@@ -1,4 +1,5 @@
 mod convert;
+mod prefix_lists;
 mod vpcs;
 
 use crate::caller::{all_pages, Caller};
@@ -39,10 +40,11 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
             client.describe_security_groups()
         )
         .await?;
-        pages
-            .iter()
-            .flat_map(|p| p.security_groups())
-            .map(|g| convert::security_group(caller, g))
+        let groups: Vec<_> = pages.iter().flat_map(|p| p.security_groups()).collect();
+        let prefix_lists = prefix_lists::resolve(client, caller, &groups).await;
+        groups
+            .into_iter()
+            .map(|g| convert::security_group(caller, g, &prefix_lists))
             .collect()
     };
 

@@ -12,6 +12,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "ec2:DescribeInstances",
             "ec2:DescribeVolumes",
             "ec2:DescribeSecurityGroups",
+            "ec2:GetManagedPrefixListEntries",
             "ec2:GetEbsEncryptionByDefault",
             "ec2:DescribeRouteTables",
             "ec2:DescribeVpcs",

@@ -30,7 +30,10 @@ pub use backup::{
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailEvents, TrailStatus};
 pub use cloudwatch::{Alarm, CloudWatchInventory};
 pub use cognito::{CognitoInventory, UserPool, UserPoolDetails, UserPoolPasswordPolicy};
-pub use ec2::{EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, RouteTable, SecurityGroup, Vpc};
+pub use ec2::{
+    EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, PrefixListSource, RouteTable,
+    SecurityGroup, Vpc, WorldSource,
+};
 pub use ecs::{EcsCluster, EcsInventory, EcsService};
 pub use efs::{EfsFileSystem, EfsInventory};
 pub use elasticache::{CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup};

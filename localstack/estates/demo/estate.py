@@ -201,6 +201,17 @@ class Estate:
         self.expect("ec2_security_group_world_ingress_web_only", account, region, sg_arn(group, region, account), status)
         self.expect("ec2_security_group_admin_ports_restricted", account, region, sg_arn(group, region, account), admin_status)
 
+    def prefix_list(self, account, region, name, cidrs):
+        """A customer-managed prefix list, for rules that name it as their source."""
+        ec2 = self.client("ec2", account, region)
+        listed = ec2.create_managed_prefix_list(
+            PrefixListName=name, MaxEntries=len(cidrs), AddressFamily="IPv4",
+            Entries=[{"Cidr": cidr} for cidr in cidrs],
+        )["PrefixList"]["PrefixListId"]
+        entries = ec2.get_managed_prefix_list_entries(PrefixListId=listed)["Entries"]
+        assert sorted(e["Cidr"] for e in entries) == sorted(cidrs), f"{name}: entries not stored: {entries}"
+        return listed
+
     def instance(self, account, region, name, instance_region_status, tags=None):
         tags = self.default_tags(account) if tags is None else tags
         ec2 = self.client("ec2", account, region)
@@ -424,6 +435,11 @@ def tag_spec(resource_type, name, tags):
     return {"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}] + [
         {"Key": k, "Value": v} for k, v in tags.items()
     ]}
+
+
+def through_list(protocol, from_port, to_port, prefix_list_id):
+    return {"IpProtocol": protocol, "FromPort": from_port, "ToPort": to_port,
+            "PrefixListIds": [{"PrefixListId": prefix_list_id}]}
 
 
 def world(protocol, from_port, to_port, v6=False):

@@ -19,7 +19,7 @@ import edge
 import identity
 import monitoring
 import workloads
-from estate import EU_REGIONS, WEB_TRUST, Estate, world
+from estate import EU_REGIONS, WEB_TRUST, Estate, through_list, world
 
 
 def seed(estate, prod, dev):
@@ -32,6 +32,13 @@ def seed(estate, prod, dev):
     estate.security_group(prod, fra, vpc, "ssh-from-internet", [world("tcp", 22, 22)], "FAIL", admin_status="FAIL")
     # The web ports are TCP: UDP 443 open to the world (QUIC, or an amplifier) is not "web only".
     estate.security_group(prod, fra, vpc, "udp-443-public", [world("udp", 443, 443)], "FAIL")
+    # A rule admits what its prefix list holds: a list with 0.0.0.0/0 is the internet.
+    vpn_list = estate.prefix_list(prod, fra, "vpn-exits", ["10.8.0.0/16", "10.9.0.0/16"])
+    open_list = estate.prefix_list(prod, fra, "partners-and-everyone", ["198.51.100.0/24", "0.0.0.0/0"])
+    estate.security_group(prod, fra, vpc, "ssh-via-vpn-list", [through_list("tcp", 22, 22, vpn_list)], "PASS")
+    estate.security_group(
+        prod, fra, vpc, "ssh-via-open-list", [through_list("tcp", 22, 22, open_list)], "FAIL", admin_status="FAIL",
+    )
     estate.instance(prod, fra, "app-eu", "PASS")
     data_key = estate.kms_key(prod, fra, "prod-data", rotate=True)
     estate.kms_key(prod, fra, "prod-static", rotate=False)

@@ -1,13 +1,14 @@
 //! EC2 responses as the model holds them: pure functions of one SDK value each, tested on
 //! literal values below. The caller only names the scope of a field a response lacked.
 
+use super::prefix_lists::PrefixLists;
 use crate::caller::Caller;
 use aws_sdk_ec2::types::{
     Instance, IpPermission as SdkIpPermission, RouteTable as SdkRouteTable,
     SecurityGroup as SdkSecurityGroup, Tag, Volume,
 };
 use tomwatch_model::inventory::{
-    EbsVolume, Ec2Instance, IpPermission, RouteTable, SecurityGroup, Tags,
+    EbsVolume, Ec2Instance, IpPermission, PrefixListSource, RouteTable, SecurityGroup, Tags,
 };
 use tomwatch_model::Collected;
 
@@ -54,6 +55,7 @@ pub(super) fn volume(caller: &Caller, volume: &Volume) -> Collected<EbsVolume> {
 pub(super) fn security_group(
     caller: &Caller,
     group: &SdkSecurityGroup,
+    prefix_lists: &PrefixLists,
 ) -> Collected<SecurityGroup> {
     const OP: &str = "DescribeSecurityGroups";
     let id = group
@@ -73,11 +75,15 @@ pub(super) fn security_group(
         group_name: name.to_string(),
         vpc_id: group.vpc_id().map(str::to_string),
         is_default: name == "default",
-        ingress: group.ip_permissions().iter().map(ip_permission).collect(),
+        ingress: group
+            .ip_permissions()
+            .iter()
+            .map(|rule| ip_permission(rule, prefix_lists))
+            .collect(),
         egress: group
             .ip_permissions_egress()
             .iter()
-            .map(ip_permission)
+            .map(|rule| ip_permission(rule, prefix_lists))
             .collect(),
     })
 }
@@ -114,7 +120,7 @@ pub(super) fn route_table(caller: &Caller, table: &SdkRouteTable) -> Collected<R
     })
 }
 
-pub(super) fn ip_permission(rule: &SdkIpPermission) -> IpPermission {
+pub(super) fn ip_permission(rule: &SdkIpPermission, prefix_lists: &PrefixLists) -> IpPermission {
     let protocol = rule.ip_protocol().unwrap_or("-1").to_string(); // default: no protocol read as all protocols, the widest rule
     let ported = protocol != "-1";
     IpPermission {
@@ -130,6 +136,15 @@ pub(super) fn ip_permission(rule: &SdkIpPermission) -> IpPermission {
             .ipv6_ranges()
             .iter()
             .filter_map(|r| r.cidr_ipv6().map(str::to_string))
+            .collect(),
+        prefix_lists: rule
+            .prefix_list_ids()
+            .iter()
+            .filter_map(|r| r.prefix_list_id())
+            .map(|id| PrefixListSource {
+                prefix_list_id: id.to_string(),
+                cidrs: prefix_lists.cidrs(id),
+            })
             .collect(),
     }
 }
@@ -148,6 +163,10 @@ mod tests {
 
     fn ec2() -> Caller {
         caller("eu-central-1", "ec2")
+    }
+
+    fn no_prefix_lists() -> PrefixLists {
+        PrefixLists::from_entries(&ec2(), Default::default())
     }
 
     fn running(id: &str, state: InstanceStateName) -> Instance {
@@ -188,14 +207,14 @@ mod tests {
             .group_id("sg-1")
             .group_name("default")
             .build();
-        let group = security_group(&ec2(), &group).expect("complete");
+        let group = security_group(&ec2(), &group, &no_prefix_lists()).expect("complete");
         assert_eq!(
             group.arn,
             "arn:aws:ec2:eu-central-1:111111111111:security-group/sg-1"
         );
         assert!(group.is_default);
         let nameless = SdkSecurityGroup::builder().group_id("sg-2").build();
-        assert!(security_group(&ec2(), &nameless).is_err());
+        assert!(security_group(&ec2(), &nameless, &no_prefix_lists()).is_err());
     }
 
     #[test]
@@ -242,10 +261,50 @@ mod tests {
             .from_port(-1)
             .to_port(-1)
             .build();
-        let rule = ip_permission(&rule);
+        let rule = ip_permission(&rule, &no_prefix_lists());
         assert_eq!(
             (rule.protocol.as_str(), rule.from_port, rule.to_port),
             ("-1", None, None)
         );
+    }
+
+    #[test]
+    fn a_prefix_list_source_carries_its_entries_or_the_error_that_hid_them() {
+        use aws_sdk_ec2::types::PrefixListId;
+        use tomwatch_model::inventory::WorldSource;
+        let denied = ec2().error(
+            "GetManagedPrefixListEntries",
+            tomwatch_model::ErrorKind::AccessDenied,
+            "not authorized".into(),
+        );
+        let lists = PrefixLists::from_entries(
+            &ec2(),
+            [
+                ("pl-world".to_string(), Ok(vec!["0.0.0.0/0".to_string()])),
+                ("pl-hidden".to_string(), Err(denied.clone())),
+            ]
+            .into(),
+        );
+        let ssh_from = |id: &str| {
+            SdkIpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .prefix_list_ids(PrefixListId::builder().prefix_list_id(id).build())
+                .build()
+        };
+        let world = ip_permission(&ssh_from("pl-world"), &lists);
+        assert_eq!(
+            world.world_source(),
+            Ok(Some(WorldSource::PrefixList {
+                prefix_list_id: "pl-world".into(),
+                cidr: "0.0.0.0/0".into()
+            }))
+        );
+        let hidden = ip_permission(&ssh_from("pl-hidden"), &lists);
+        assert_eq!(hidden.world_source(), Err(&denied));
+        let unresolved = ip_permission(&ssh_from("pl-elsewhere"), &lists);
+        let error = unresolved.world_source().expect_err("never read");
+        assert!(error.message.contains("pl-elsewhere"), "{}", error.message);
     }
 }

@@ -8,12 +8,13 @@ use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutp
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
 use aws_sdk_ec2::operation::get_ebs_encryption_by_default::GetEbsEncryptionByDefaultOutput;
+use aws_sdk_ec2::operation::get_managed_prefix_list_entries::GetManagedPrefixListEntriesOutput;
 use aws_sdk_ec2::types::IpPermission as SdkIpPermission;
 use aws_sdk_ec2::types::{
-    FlowLog, IpRange, Ipv6Range, NetworkInterface, SecurityGroup as SdkGroup, Volume, Vpc,
+    FlowLog, IpRange, Ipv6Range, NetworkInterface, PrefixListEntry, PrefixListId,
+    SecurityGroup as SdkGroup, Volume, Vpc,
 };
 use aws_smithy_mocks::Rule;
-use tomwatch_model::inventory::IpPermission;
 
 /// One default VPC with an interface in it and an active flow log; one idle custom VPC.
 fn network() -> [Rule; 3] {
@@ -69,6 +70,14 @@ fn groups() -> DescribeSecurityGroupsOutput {
         .vpc_id("vpc-1")
         .ip_permissions(ssh)
         .ip_permissions(everything)
+        .ip_permissions(
+            SdkIpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(3389)
+                .to_port(3389)
+                .prefix_list_ids(PrefixListId::builder().prefix_list_id("pl-vpn").build())
+                .build(),
+        )
         .build();
     DescribeSecurityGroupsOutput::builder()
         .security_groups(group)
@@ -91,6 +100,13 @@ async fn rules_are_flattened_and_a_throttled_listing_stays_scoped() {
             .build()
     });
     let sgs = mock!(Client::describe_security_groups).then_output(groups);
+    let vpn_list = mock!(Client::get_managed_prefix_list_entries)
+        .match_requests(|r| r.prefix_list_id() == Some("pl-vpn"))
+        .then_output(|| {
+            GetManagedPrefixListEntriesOutput::builder()
+                .entries(PrefixListEntry::builder().cidr("10.8.0.0/16").build())
+                .build()
+        });
     let by_default = mock!(Client::get_ebs_encryption_by_default).then_output(|| {
         GetEbsEncryptionByDefaultOutput::builder()
             .ebs_encryption_by_default(true)
@@ -104,6 +120,7 @@ async fn rules_are_flattened_and_a_throttled_listing_stays_scoped() {
         instances,
         volumes,
         sgs,
+        vpn_list,
         by_default,
         routes,
         vpcs,
@@ -145,7 +162,15 @@ async fn rules_are_flattened_and_a_throttled_listing_stays_scoped() {
         (None, None),
         "all traffic has no ports"
     );
-    assert!(group.ingress.iter().all(IpPermission::is_open_to_world));
+    assert!(group.ingress[..2]
+        .iter()
+        .all(|rule| rule.world_source().is_ok_and(|s| s.is_some())));
+    let vpn = &group.ingress[2];
+    assert_eq!(
+        vpn.prefix_lists[0].cidrs,
+        Ok(vec!["10.8.0.0/16".to_string()])
+    );
+    assert_eq!(vpn.world_source(), Ok(None));
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-use super::describe;
+use super::{describe, world_exposures};
 use crate::check::Evidence;
 use crate::check::EvalContext;
 use crate::verdict::Verdict;
@@ -17,32 +17,27 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
         |r| &r.ec2.security_groups,
         "arn:aws:ec2:{region}:{account}:security-group/*",
         |_, group| {
-            let exposed: Vec<String> = group
-                .ingress
-                .iter()
-                .filter(|rule| rule.is_open_to_world())
-                .filter_map(|rule| {
-                    let ports: Vec<String> = admin
-                        .iter()
-                        .filter(|port| admits_tcp(rule, **port))
-                        .map(u16::to_string)
-                        .collect();
-                    (!ports.is_empty())
-                        .then(|| format!("{} (admin port {})", describe(rule), ports.join(", ")))
-                })
-                .collect();
-            let verdict = if exposed.is_empty() {
-                Verdict::pass(format!(
+            let exposed = world_exposures(group, |rule| {
+                let ports: Vec<String> = admin
+                    .iter()
+                    .filter(|port| admits_tcp(rule, **port))
+                    .map(u16::to_string)
+                    .collect();
+                (!ports.is_empty())
+                    .then(|| format!("{} (admin port {})", describe(rule), ports.join(", ")))
+            });
+            let verdict = match exposed {
+                Err(error) => Verdict::unknown(error),
+                Ok(exposed) if exposed.is_empty() => Verdict::pass(format!(
                     "{} ({}) admits no admin port {admin:?} from the internet",
                     group.group_id, group.group_name
-                ))
-            } else {
-                Verdict::fail(format!(
+                )),
+                Ok(exposed) => Verdict::fail(format!(
                     "{} ({}) opens {} to the internet; admin access must go through the VPN",
                     group.group_id,
                     group.group_name,
                     exposed.join(", ")
-                ))
+                )),
             };
             (group.arn.clone(), verdict)
         },
@@ -88,6 +83,7 @@ mod tests {
             to_port: ports.map(|p| p.1),
             ipv4_ranges: vec![cidr.into()],
             ipv6_ranges: vec![],
+            prefix_lists: vec![],
         }
     }
 
@@ -131,5 +127,45 @@ mod tests {
         region_mut(&mut account, "eu-central-1").ec2.security_groups =
             Err(denied("ec2", "DescribeSecurityGroups", "eu-central-1"));
         assert_eq!(only(run(&CHECK, &account)).1, Status::Unknown);
+    }
+
+    #[test]
+    fn a_prefix_list_is_judged_by_its_entries_and_an_unreadable_one_is_unknown() {
+        use crate::ec2::fixtures::{unreadable_list, via_prefix_list};
+        let world = || Ok(vec!["10.8.0.0/16".to_string(), "0.0.0.0/0".to_string()]);
+        let mut account = account(&["eu-central-1"]);
+        region_mut(&mut account, "eu-central-1").ec2.security_groups = Ok(vec![
+            group("sg-world-list", vec![via_prefix_list(22, world())]),
+            group(
+                "sg-vpn-list",
+                vec![via_prefix_list(22, Ok(vec!["10.8.0.0/16".into()]))],
+            ),
+            group("sg-hidden", vec![via_prefix_list(22, unreadable_list())]),
+            group(
+                "sg-hidden-and-open",
+                vec![
+                    via_prefix_list(3389, unreadable_list()),
+                    rule("tcp", Some((22, 22)), "0.0.0.0/0"),
+                ],
+            ),
+        ]);
+        let findings = run(&CHECK, &account);
+        let statuses: Vec<Status> = findings.iter().map(|f| f.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::Fail, Status::Pass, Status::Unknown, Status::Fail]
+        );
+        assert!(
+            findings[0]
+                .message
+                .contains("tcp/22 (admin port 22) through prefix list pl-1 (0.0.0.0/0)"),
+            "{}",
+            findings[0].message
+        );
+        assert!(
+            findings[2].message.contains("GetManagedPrefixListEntries"),
+            "{}",
+            findings[2].message
+        );
     }
 }

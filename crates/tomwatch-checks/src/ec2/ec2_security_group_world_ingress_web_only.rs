@@ -1,4 +1,4 @@
-use super::describe;
+use super::{describe, world_exposures};
 use crate::check::Evidence;
 use crate::check::EvalContext;
 use crate::verdict::Verdict;
@@ -17,24 +17,20 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
         |r| &r.ec2.security_groups,
         "arn:aws:ec2:{region}:{account}:security-group/*",
         |_, group| {
-            let offending: Vec<String> = group
-                .ingress
-                .iter()
-                .filter(|rule| rule.is_open_to_world() && !only_allowed_ports(rule, allowed))
-                .map(describe)
-                .collect();
-            let verdict = if offending.is_empty() {
-                Verdict::pass(format!(
+            let offending =
+                world_exposures(group, |rule| (!only_allowed_ports(rule, allowed)).then(|| describe(rule)));
+            let verdict = match offending {
+                Err(error) => Verdict::unknown(error),
+                Ok(offending) if offending.is_empty() => Verdict::pass(format!(
                     "{} ({}) admits the internet to no port beyond {allowed:?}",
                     group.group_id, group.group_name
-                ))
-            } else {
-                Verdict::fail(format!(
+                )),
+                Ok(offending) => Verdict::fail(format!(
                     "{} ({}) is open to the internet on {}",
                     group.group_id,
                     group.group_name,
                     offending.join(", ")
-                ))
+                )),
             };
             (group.arn.clone(), verdict)
         },
@@ -68,6 +64,7 @@ mod tests {
             to_port: ports.map(|p| p.1),
             ipv4_ranges: vec![v4.into()],
             ipv6_ranges: vec![],
+            prefix_lists: vec![],
         }
     }
 
@@ -125,5 +122,29 @@ mod tests {
         region_mut(&mut account, "eu-central-1").ec2.security_groups =
             Err(denied("ec2", "DescribeSecurityGroups", "eu-central-1"));
         assert_eq!(only(run(&CHECK, &account)).1, Status::Unknown);
+    }
+
+    #[test]
+    fn prefix_lists_count_by_their_entries_and_only_where_the_port_is_not_web() {
+        use crate::ec2::fixtures::{unreadable_list, via_prefix_list};
+        let world = || Ok(vec!["::/0".to_string()]);
+        let finding = verdict_of(vec![via_prefix_list(5432, world())]);
+        assert_eq!(finding.status, Status::Fail);
+        assert!(
+            finding
+                .message
+                .contains("tcp/5432 through prefix list pl-1 (::/0)"),
+            "{}",
+            finding.message
+        );
+        assert_eq!(
+            verdict_of(vec![via_prefix_list(443, unreadable_list())]).status,
+            Status::Pass,
+            "a web port is allowed from anywhere, whatever the list holds"
+        );
+        assert_eq!(
+            verdict_of(vec![via_prefix_list(5432, unreadable_list())]).status,
+            Status::Unknown
+        );
     }
 }

@@ -7,8 +7,38 @@ checks! {
     ec2_vpc_flow_logs_enabled,
 }
 
-use tomwatch_model::inventory::{IpPermission, Vpc};
+use tomwatch_model::inventory::{IpPermission, SecurityGroup, Vpc, WorldSource};
 use tomwatch_model::{Collected, CollectionError};
+
+/// The ingress rules of `group` open to the whole internet that `offends` objects to, each as
+/// `offends` describes it plus the prefix list that opens it, if one does. A rule whose reach
+/// hides behind a prefix list that could not be read makes the answer that list's error, unless
+/// another rule already proves an exposure: positive evidence stands.
+fn world_exposures(
+    group: &SecurityGroup,
+    offends: impl Fn(&IpPermission) -> Option<String>,
+) -> Result<Vec<String>, &CollectionError> {
+    let mut exposed = Vec::new();
+    let mut unreadable = None;
+    for rule in &group.ingress {
+        let Some(what) = offends(rule) else { continue };
+        match rule.world_source() {
+            Ok(None) => {}
+            Ok(Some(WorldSource::Cidr(_))) => exposed.push(what),
+            Ok(Some(WorldSource::PrefixList {
+                prefix_list_id,
+                cidr,
+            })) => exposed.push(format!(
+                "{what} through prefix list {prefix_list_id} ({cidr})"
+            )),
+            Err(error) => unreadable = unreadable.or(Some(error)),
+        }
+    }
+    match unreadable {
+        Some(error) if exposed.is_empty() => Err(error),
+        _ => Ok(exposed),
+    }
+}
 
 /// Whether `vpc_id` is a default VPC without a single network interface.
 fn unused_default_vpc<'a>(
@@ -34,7 +64,8 @@ fn describe(rule: &IpPermission) -> String {
 #[cfg(test)]
 pub(crate) mod fixtures {
     use crate::testing::ACCOUNT;
-    use tomwatch_model::inventory::{IpPermission, SecurityGroup, Vpc};
+    use tomwatch_model::inventory::{IpPermission, PrefixListSource, SecurityGroup, Vpc};
+    use tomwatch_model::Collected;
 
     pub fn vpc(id: &str, is_default: bool, in_use: bool, flow_logs_active: bool) -> Vpc {
         Vpc {
@@ -54,6 +85,7 @@ pub(crate) mod fixtures {
             to_port: None,
             ipv4_ranges: vec!["0.0.0.0/0".into()],
             ipv6_ranges: vec![],
+            prefix_lists: vec![],
         };
         SecurityGroup {
             arn: format!("arn:aws:ec2:eu-central-1:{ACCOUNT}:security-group/{id}"),
@@ -64,5 +96,28 @@ pub(crate) mod fixtures {
             ingress: vec![],
             egress: if with_rules { vec![all] } else { vec![] },
         }
+    }
+
+    /// A TCP rule on `port` whose only source is managed prefix list `pl-1` holding `cidrs`.
+    pub fn via_prefix_list(port: i32, cidrs: Collected<Vec<String>>) -> IpPermission {
+        IpPermission {
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            ipv4_ranges: vec![],
+            ipv6_ranges: vec![],
+            prefix_lists: vec![PrefixListSource {
+                prefix_list_id: "pl-1".into(),
+                cidrs,
+            }],
+        }
+    }
+
+    pub fn unreadable_list() -> Collected<Vec<String>> {
+        Err(crate::testing::denied(
+            "ec2",
+            "GetManagedPrefixListEntries",
+            "eu-central-1",
+        ))
     }
 }

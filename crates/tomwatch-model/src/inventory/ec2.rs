@@ -1,6 +1,6 @@
 use super::Tags;
 use super::{CollectedErrors, ServiceInventory};
-use crate::Collected;
+use crate::{Collected, CollectionError};
 
 #[derive(Debug, Clone, CollectedErrors, ServiceInventory)]
 pub struct Ec2Inventory {
@@ -53,13 +53,61 @@ pub struct IpPermission {
     pub to_port: Option<i32>,
     pub ipv4_ranges: Vec<String>,
     pub ipv6_ranges: Vec<String>,
+    /// Managed prefix lists the rule admits, each with the CIDRs it held when collected.
+    pub prefix_lists: Vec<PrefixListSource>,
+}
+
+/// A managed prefix list a rule names as its source, resolved with GetManagedPrefixListEntries.
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
+pub struct PrefixListSource {
+    pub prefix_list_id: String,
+    pub cidrs: Collected<Vec<String>>,
+}
+
+fn is_world(cidr: &str) -> bool {
+    cidr == "0.0.0.0/0" || cidr == "::/0"
+}
+
+/// What opens a rule to the whole internet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorldSource {
+    /// The rule names 0.0.0.0/0 or ::/0 itself.
+    Cidr(String),
+    /// A managed prefix list the rule names holds 0.0.0.0/0 or ::/0.
+    PrefixList {
+        prefix_list_id: String,
+        cidr: String,
+    },
 }
 
 impl IpPermission {
-    /// True when the rule admits the whole internet (0.0.0.0/0 or ::/0).
-    pub fn is_open_to_world(&self) -> bool {
-        self.ipv4_ranges.iter().any(|c| c == "0.0.0.0/0")
-            || self.ipv6_ranges.iter().any(|c| c == "::/0")
+    /// What opens the rule to the whole internet, directly or through a prefix list; `None`
+    /// when nothing does; the error of a prefix list that could not be read when no other
+    /// source already proves the rule world-open.
+    pub fn world_source(&self) -> Result<Option<WorldSource>, &CollectionError> {
+        if let Some(cidr) = self
+            .ipv4_ranges
+            .iter()
+            .chain(&self.ipv6_ranges)
+            .find(|c| is_world(c))
+        {
+            return Ok(Some(WorldSource::Cidr(cidr.clone())));
+        }
+        let mut unreadable = None;
+        for list in &self.prefix_lists {
+            match &list.cidrs {
+                Ok(cidrs) => {
+                    if let Some(cidr) = cidrs.iter().find(|c| is_world(c)) {
+                        return Ok(Some(WorldSource::PrefixList {
+                            prefix_list_id: list.prefix_list_id.clone(),
+                            cidr: cidr.clone(),
+                        }));
+                    }
+                }
+                Err(error) => unreadable = unreadable.or(Some(error)),
+            }
+        }
+        unreadable.map_or(Ok(None), Err)
     }
 }
 
