@@ -3,7 +3,7 @@ mod clusters;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use std::collections::BTreeMap;
-use tomwatch_model::inventory::{RdsInstance, RdsInventory, RdsSnapshot};
+use tomwatch_model::inventory::{RdsInstance, RdsInventory, RdsSnapshot, TlsParameter};
 use tomwatch_model::Collected;
 
 /// The parameters that force TLS, by engine family: PostgreSQL and SQL Server use
@@ -34,9 +34,19 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                 .first()
                 .and_then(|g| g.db_parameter_group_name())
                 .map(str::to_string);
+            let parameters_pending_reboot = db
+                .db_parameter_groups()
+                .first()
+                .and_then(|g| g.parameter_apply_status())
+                == Some("pending-reboot");
             groups.push(group);
             instances.push(RdsInstance {
                 tls_parameters: Ok(BTreeMap::new()),
+                parameters_pending_reboot,
+                engine_version: db
+                    .engine_version()
+                    .ok_or_else(|| caller.missing(OP, "EngineVersion"))?
+                    .to_string(),
                 tags,
                 arn: db
                     .db_instance_arn()
@@ -76,7 +86,8 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                     .map(str::to_string),
             });
         }
-        let mut parameters: BTreeMap<String, Collected<BTreeMap<String, String>>> = BTreeMap::new();
+        let mut parameters: BTreeMap<String, Collected<BTreeMap<String, TlsParameter>>> =
+            BTreeMap::new();
         for name in groups.iter().flatten() {
             if !parameters.contains_key(name) {
                 parameters.insert(name.clone(), tls_parameters(client, caller, name).await);
@@ -130,7 +141,7 @@ async fn tls_parameters(
     client: &aws_sdk_rds::Client,
     caller: &Caller,
     group: &str,
-) -> Collected<BTreeMap<String, String>> {
+) -> Collected<BTreeMap<String, TlsParameter>> {
     let pages = all_pages!(
         caller,
         "DescribeDBParameters",
@@ -142,18 +153,20 @@ async fn tls_parameters(
     Ok(only_tls(pages.iter().flat_map(|p| p.parameters())))
 }
 
-/// The TLS-forcing parameters among a parameter group's, by name.
+/// The TLS-forcing parameters among a parameter group's, by name. A parameter listed without a
+/// value is left at the engine default, which the check decides per engine and version.
 fn only_tls<'a>(
     parameters: impl Iterator<Item = &'a aws_sdk_rds::types::Parameter>,
-) -> BTreeMap<String, String> {
+) -> BTreeMap<String, TlsParameter> {
     parameters
         .filter_map(|p| {
             let name = p.parameter_name()?;
             TLS_PARAMETERS.contains(&name).then(|| {
-                (
-                    name.to_string(),
-                    p.parameter_value().unwrap_or_default().to_string(), // default: no value: the parameter is not set
-                )
+                let parameter = TlsParameter {
+                    value: p.parameter_value().map(str::to_string),
+                    is_static: p.apply_type() == Some("static"),
+                };
+                (name.to_string(), parameter)
             })
         })
         .collect()

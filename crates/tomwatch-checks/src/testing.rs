@@ -149,6 +149,7 @@ pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool
         arn: format!("arn:aws:rds:eu-central-1:{ACCOUNT}:db:{id}"),
         identifier: id.into(),
         engine: "postgres".into(),
+        engine_version: "16.4".into(),
         storage_encrypted,
         kms_key_id: None,
         publicly_accessible,
@@ -159,10 +160,18 @@ pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool
         subnet_ids: Ok(vec![]),
         vpc_id: Some("vpc-1".into()),
         tags: Default::default(),
-        tls_parameters: Ok([("rds.force_ssl".to_string(), "1".to_string())]
-            .into_iter()
-            .collect()),
+        tls_parameters: Ok(tls_set("rds.force_ssl", "1")),
+        parameters_pending_reboot: false,
     }
+}
+
+/// A parameter group that sets one dynamic TLS parameter to `value`.
+pub fn tls_set(parameter: &str, value: &str) -> BTreeMap<String, TlsParameter> {
+    let set = TlsParameter {
+        value: Some(value.into()),
+        is_static: false,
+    };
+    [(parameter.to_string(), set)].into()
 }
 
 /// Runs `check` on one eu-central-1 region holding `instances`, or failing DescribeDBInstances.
@@ -179,13 +188,13 @@ pub fn rds_cluster(id: &str) -> RdsCluster {
         arn: format!("arn:aws:rds:eu-central-1:{ACCOUNT}:cluster:{id}"),
         identifier: id.into(),
         engine: "aurora-postgresql".into(),
+        engine_version: "16.6".into(),
         storage_encrypted: true,
         kms_key_id: Some("arn:aws:kms:eu-central-1:111111111111:key/k".into()),
         members: vec![format!("{id}-1"), format!("{id}-2")],
         backup_retention_days: 7,
         tags: Default::default(),
-        tls_parameters: Ok([("rds.force_ssl".to_string(), "1".to_string())]
-            .into_iter()
-            .collect()),
+        tls_parameters: Ok(tls_set("rds.force_ssl", "1")),
+        parameters_pending_reboot: false,
     }
 }

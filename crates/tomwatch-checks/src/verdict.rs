@@ -29,7 +29,16 @@ impl Verdict {
         }
     }
 
-    /// The only way to say UNKNOWN: always with the error that made the value unknowable.
+    /// UNKNOWN because AWS's API does not show what decides it (an engine that enforces TLS on
+    /// its host), said with that reason: never a guess at PASS, FAIL or NOT_APPLICABLE.
+    pub fn undecidable(reason: impl Into<String>) -> Self {
+        Verdict {
+            status: Status::Unknown,
+            message: format!("cannot be decided: {}", reason.into()),
+        }
+    }
+
+    /// UNKNOWN because a value could not be collected: always with the error that hid it.
     pub fn unknown(error: &CollectionError) -> Self {
         Verdict {
             status: Status::Unknown,

@@ -272,8 +272,10 @@ class Estate:
 
     def database(
         self, account, region, name, encrypted, public, region_status, subnets, public_subnets=False, multi_az=False,
-        backup_days=0, tags=None, force_tls=True,
+        backup_days=0, tags=None, force_tls=True, engine_version=None,
     ):
+        """A PostgreSQL instance. With `force_tls`, its own parameter group sets rds.force_ssl = 1;
+        without, the default group leaves it at the engine default: on from PostgreSQL 15."""
         tags = self.default_tags(account) if tags is None else tags
         rds = self.client("rds", account, region)
         args = dict(
@@ -289,6 +291,8 @@ class Estate:
             BackupRetentionPeriod=backup_days,
             Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
         )
+        if engine_version:
+            args["EngineVersion"] = engine_version
         rds.create_db_subnet_group(DBSubnetGroupName=f"{name}-subnets", DBSubnetGroupDescription=name, SubnetIds=subnets)
         args["DBSubnetGroupName"] = f"{name}-subnets"
         if force_tls:
@@ -312,7 +316,9 @@ class Estate:
         self.expect("rds_instance_storage_encrypted", account, region, arn, "PASS" if encrypted else "FAIL")
         self.expect("rds_instance_not_public", account, region, arn, "FAIL" if public else "PASS")
         self.expect("rds_instance_allowed_region", account, region, arn, region_status)
-        self.expect("rds_instance_tls_enforced", account, region, arn, "PASS" if force_tls else "FAIL")
+        default_forces_tls = int(db["EngineVersion"].split(".")[0]) >= 15
+        tls_status = "PASS" if force_tls or default_forces_tls else "FAIL"
+        self.expect("rds_instance_tls_enforced", account, region, arn, tls_status)
         self.workload(account, region, arn, tags)
 
     def snapshots(self, account, region, manual_of):

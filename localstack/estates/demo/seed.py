@@ -51,6 +51,11 @@ def seed(estate, prod, dev):
     estate.database(
         prod, fra, "orders", encrypted=True, public=False, region_status="PASS", subnets=subnets, multi_az=True, backup_days=7
     )
+    # No TLS parameter of its own: PostgreSQL 16's engine default (rds.force_ssl = 1) holds.
+    estate.database(
+        prod, fra, "catalog", encrypted=True, public=False, region_status="PASS", subnets=subnets, multi_az=True,
+        backup_days=7, force_tls=False, engine_version="16.4",
+    )
     _, public_subnets = estate.vpc(prod, fra, "10.11.0.0/16", public=True)
     estate.database(
         prod, fra, "legacy-mysql", encrypted=False, public=True, region_status="PASS", subnets=public_subnets,

@@ -3,7 +3,7 @@
 use super::only_tls;
 use crate::caller::{all_pages, Caller};
 use std::collections::BTreeMap;
-use tomwatch_model::inventory::{RdsCluster, RdsSnapshot};
+use tomwatch_model::inventory::{RdsCluster, RdsSnapshot, TlsParameter};
 use tomwatch_model::Collected;
 
 pub(super) async fn collect(
@@ -13,7 +13,8 @@ pub(super) async fn collect(
     const OP: &str = "DescribeDBClusters";
     let pages = all_pages!(caller, OP, client.describe_db_clusters()).await?;
     let mut clusters = Vec::new();
-    let mut parameters: BTreeMap<String, Collected<BTreeMap<String, String>>> = BTreeMap::new();
+    let mut parameters: BTreeMap<String, Collected<BTreeMap<String, TlsParameter>>> =
+        BTreeMap::new();
     for cluster in pages.iter().flat_map(|p| p.db_clusters()) {
         let tls_parameters = match cluster.db_cluster_parameter_group() {
             Some(group) => match parameters.get(group) {
@@ -39,6 +40,14 @@ pub(super) async fn collect(
                 .engine()
                 .ok_or_else(|| caller.missing(OP, "Engine"))?
                 .to_string(),
+            engine_version: cluster
+                .engine_version()
+                .ok_or_else(|| caller.missing(OP, "EngineVersion"))?
+                .to_string(),
+            parameters_pending_reboot: cluster
+                .db_cluster_members()
+                .iter()
+                .any(|m| m.db_cluster_parameter_group_status() == Some("pending-reboot")),
             storage_encrypted: cluster
                 .storage_encrypted()
                 .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
@@ -88,7 +97,7 @@ async fn tls_parameters(
     client: &aws_sdk_rds::Client,
     caller: &Caller,
     group: &str,
-) -> Collected<BTreeMap<String, String>> {
+) -> Collected<BTreeMap<String, TlsParameter>> {
     let pages = all_pages!(
         caller,
         "DescribeDBClusterParameters",

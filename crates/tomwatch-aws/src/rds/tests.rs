@@ -11,10 +11,15 @@ use aws_smithy_mocks::mock;
 use tomwatch_model::ErrorKind;
 
 fn instance(id: &str, group: &str) -> DbInstance {
+    instance_applying(id, group, "in-sync")
+}
+
+fn instance_applying(id: &str, group: &str, apply_status: &str) -> DbInstance {
     DbInstance::builder()
         .db_instance_identifier(id)
         .db_instance_arn(format!("arn:aws:rds:eu-central-1:111111111111:db:{id}"))
         .engine("postgres")
+        .engine_version("16.4")
         .storage_encrypted(true)
         .publicly_accessible(false)
         .multi_az(true)
@@ -28,6 +33,7 @@ fn instance(id: &str, group: &str) -> DbInstance {
         .db_parameter_groups(
             DbParameterGroupStatus::builder()
                 .db_parameter_group_name(group)
+                .parameter_apply_status(apply_status)
                 .build(),
         )
         .build()
@@ -43,6 +49,7 @@ async fn each_parameter_group_is_read_once_and_its_error_stays_with_its_instance
                     Parameter::builder()
                         .parameter_name("rds.force_ssl")
                         .parameter_value("1")
+                        .apply_type("dynamic")
                         .build(),
                 )
                 .parameters(
@@ -60,9 +67,29 @@ async fn each_parameter_group_is_read_once_and_its_error_stays_with_its_instance
                 .db_instances(instance("orders", "tls"))
                 .db_instances(instance("billing", "tls"))
                 .db_instances(instance("legacy", "locked"))
+                .db_instances(instance_applying("ledger", "static", "pending-reboot"))
                 .build()
         }),
         tls_group,
+        mock!(Client::describe_db_parameters)
+            .match_requests(|r| r.db_parameter_group_name() == Some("static"))
+            .then_output(|| {
+                DescribeDbParametersOutput::builder()
+                    .parameters(
+                        Parameter::builder()
+                            .parameter_name("rds.force_ssl")
+                            .parameter_value("1")
+                            .apply_type("static")
+                            .build(),
+                    )
+                    .parameters(
+                        Parameter::builder()
+                            .parameter_name("require_secure_transport")
+                            .apply_type("dynamic")
+                            .build(),
+                    )
+                    .build()
+            }),
         mock!(Client::describe_db_parameters)
             .match_requests(|r| r.db_parameter_group_name() == Some("locked"))
             .then_error(|| DescribeDBParametersError::generic(aws_error("AccessDenied"))),
@@ -82,7 +109,15 @@ async fn each_parameter_group_is_read_once_and_its_error_stays_with_its_instance
         .instances
         .expect("listed");
     let tls = instances[0].tls_parameters.as_ref().expect("read");
-    assert_eq!(tls.get("rds.force_ssl").map(String::as_str), Some("1"));
+    assert_eq!(
+        tls.get("rds.force_ssl"),
+        Some(&TlsParameter {
+            value: Some("1".into()),
+            is_static: false
+        })
+    );
+    assert_eq!(instances[0].engine_version, "16.4");
+    assert!(!instances[0].parameters_pending_reboot);
     assert!(
         !tls.contains_key("work_mem"),
         "only TLS parameters are kept"
@@ -101,6 +136,14 @@ async fn each_parameter_group_is_read_once_and_its_error_stays_with_its_instance
         instances[2].subnet_ids.is_ok(),
         "other facts of the instance stand"
     );
+    let ledger = &instances[3];
+    assert!(ledger.parameters_pending_reboot);
+    let tls = ledger.tls_parameters.as_ref().expect("read");
+    assert!(tls["rds.force_ssl"].is_static);
+    assert_eq!(
+        tls["require_secure_transport"].value, None,
+        "a parameter without a value is the engine default, not an empty string"
+    );
 }
 
 #[tokio::test]
@@ -115,6 +158,7 @@ async fn clusters_read_their_cluster_parameter_group_and_members() {
                 "arn:aws:rds:eu-central-1:111111111111:cluster:{id}"
             ))
             .engine("aurora-postgresql")
+            .engine_version("16.6")
             .storage_encrypted(false)
             .backup_retention_period(1)
             .db_cluster_parameter_group("aurora-tls")
@@ -126,6 +170,11 @@ async fn clusters_read_their_cluster_parameter_group_and_members() {
             .db_cluster_members(
                 DbClusterMember::builder()
                     .db_instance_identifier(format!("{id}-2"))
+                    .db_cluster_parameter_group_status(if id == "ledger" {
+                        "pending-reboot"
+                    } else {
+                        "in-sync"
+                    })
                     .build(),
             )
             .build()
@@ -166,11 +215,12 @@ async fn clusters_read_their_cluster_parameter_group_and_members() {
         .expect("listed");
     assert_eq!(clusters[0].members, vec!["ledger-1", "ledger-2"]);
     assert!(!clusters[0].storage_encrypted);
+    assert!(clusters[0].parameters_pending_reboot && !clusters[1].parameters_pending_reboot);
     assert_eq!(
         clusters[1]
             .tls_parameters
             .as_ref()
-            .map(|p| p.get("rds.force_ssl").cloned()),
+            .map(|p| p.get("rds.force_ssl").and_then(|p| p.value.clone())),
         Ok(Some("1".to_string()))
     );
     assert_eq!(

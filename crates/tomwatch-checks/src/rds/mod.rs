@@ -13,13 +13,14 @@ checks! {
     rds_snapshot_encrypted,
 }
 
+mod tls;
+
 use crate::check::Evidence;
 use crate::check::{CheckMeta, EvalContext};
 use crate::kinds;
 use crate::verdict::Verdict;
-use std::collections::BTreeMap;
+use tls::{tls_verdict, TlsFacts};
 use tomwatch_model::inventory::{RdsCluster, RdsInstance, RdsSnapshot};
-use tomwatch_model::Collected;
 
 /// Evaluates `judge` on every RDS instance of the account (UNKNOWN where a region's list failed).
 fn per_instance(
@@ -59,40 +60,6 @@ fn per_cluster(
         kinds::RDS_CLUSTER.wildcard,
         |region, cluster| (cluster.arn.clone(), judge(region, cluster)),
     )
-}
-
-/// Whether a (cluster) parameter group forces TLS for `engine`: PostgreSQL and SQL Server use
-/// `rds.force_ssl`, MySQL and MariaDB `require_secure_transport`, Aurora as its compatible engine.
-fn tls_verdict(
-    what: &str,
-    engine: &str,
-    parameters: &Collected<BTreeMap<String, String>>,
-) -> Verdict {
-    let family = engine.strip_prefix("aurora-").unwrap_or(engine);
-    let parameter = match family {
-        e if e.starts_with("postgres") || e.starts_with("sqlserver") => "rds.force_ssl",
-        e if e.starts_with("mysql") || e.starts_with("mariadb") || e == "aurora" => {
-            "require_secure_transport"
-        }
-        other => {
-            return Verdict::not_applicable(format!(
-                "{what} runs {other}, which enforces TLS outside parameter groups (option groups, native settings)"
-            ))
-        }
-    };
-    let parameters = match parameters {
-        Ok(parameters) => parameters,
-        Err(error) => return Verdict::unknown(error),
-    };
-    match parameters.get(parameter).map(String::as_str) {
-        Some(value @ ("1" | "ON" | "on")) => Verdict::pass(format!("{what} sets {parameter} = {value}")),
-        Some(value) => Verdict::fail(format!(
-            "{what} sets {parameter} = {value}: clients may connect without TLS"
-        )),
-        None => Verdict::fail(format!(
-            "{what}'s parameter group leaves {parameter} at its default: clients may connect without TLS"
-        )),
-    }
 }
 
 /// An instance's or a cluster's snapshot: encrypted or not, whatever made it.

@@ -1,4 +1,4 @@
-use super::{per_cluster, tls_verdict};
+use super::{per_cluster, tls_verdict, TlsFacts};
 use crate::check::Evidence;
 use crate::check::EvalContext;
 
@@ -10,11 +10,13 @@ check! {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_cluster(&CHECK.meta, ctx, |_, cluster| {
-        tls_verdict(
-            &format!("cluster {}", cluster.identifier),
-            &cluster.engine,
-            &cluster.tls_parameters,
-        )
+        tls_verdict(&TlsFacts {
+            what: &format!("cluster {}", cluster.identifier),
+            engine: &cluster.engine,
+            engine_version: &cluster.engine_version,
+            parameters: &cluster.tls_parameters,
+            pending_reboot: cluster.parameters_pending_reboot,
+        })
     })
 }
 
@@ -29,12 +31,11 @@ mod tests {
         let mut account = account(&["eu-central-1"]);
         let mut mysql_forced = rds_cluster("mysql-forced");
         mysql_forced.engine = "aurora-mysql".into();
-        mysql_forced.tls_parameters =
-            Ok([("require_secure_transport".to_string(), "ON".to_string())].into());
+        mysql_forced.tls_parameters = Ok(tls_set("require_secure_transport", "ON"));
         let mut mysql_wrong_parameter = rds_cluster("mysql-wrong");
         mysql_wrong_parameter.engine = "aurora-mysql".into();
         let mut postgres_off = rds_cluster("postgres-off");
-        postgres_off.tls_parameters = Ok([("rds.force_ssl".to_string(), "0".to_string())].into());
+        postgres_off.tls_parameters = Ok(tls_set("rds.force_ssl", "0"));
         let mut unreadable = rds_cluster("unreadable");
         unreadable.tls_parameters =
             Err(denied("rds", "DescribeDBClusterParameters", "eu-central-1"));
@@ -59,7 +60,7 @@ mod tests {
         );
         assert_eq!(
             findings[2].message,
-            "cluster mysql-wrong's parameter group leaves require_secure_transport at its default: clients may connect without TLS"
+            "cluster mysql-wrong leaves require_secure_transport at the engine default (OFF for aurora-mysql): clients may connect without TLS"
         );
     }
 }

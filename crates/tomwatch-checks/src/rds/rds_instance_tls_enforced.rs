@@ -1,4 +1,4 @@
-use super::{governing_cluster, per_instance, tls_verdict};
+use super::{governing_cluster, per_instance, tls_verdict, TlsFacts};
 use crate::check::Evidence;
 use crate::check::EvalContext;
 use crate::verdict::Verdict;
@@ -17,11 +17,13 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                 db.identifier
             ));
         }
-        tls_verdict(
-            &format!("database {}", db.identifier),
-            &db.engine,
-            &db.tls_parameters,
-        )
+        tls_verdict(&TlsFacts {
+            what: &format!("database {}", db.identifier),
+            engine: &db.engine,
+            engine_version: &db.engine_version,
+            parameters: &db.tls_parameters,
+            pending_reboot: db.parameters_pending_reboot,
+        })
     })
 }
 
@@ -35,10 +37,9 @@ mod tests {
     fn the_engines_parameter_decides() {
         let mut mysql = rds_instance("shop", true, false);
         mysql.engine = "mysql".into();
-        mysql.tls_parameters = Ok([("require_secure_transport".to_string(), "0".to_string())]
-            .into_iter()
-            .collect());
+        mysql.tls_parameters = Ok(tls_set("require_secure_transport", "0"));
         let mut defaults = rds_instance("legacy", true, false);
+        defaults.engine_version = "14.12".into();
         defaults.tls_parameters = Ok(Default::default());
         let mut aurora = rds_instance("aurora-1", true, false);
         aurora.engine = "aurora-postgresql".into();

@@ -28,6 +28,8 @@ pub struct RdsInstance {
     pub arn: String,
     pub identifier: String,
     pub engine: String,
+    /// `16.4`, `8.0.39`: engine defaults differ between versions.
+    pub engine_version: String,
     pub storage_encrypted: bool,
     pub kms_key_id: Option<String>,
     pub publicly_accessible: bool,
@@ -44,7 +46,19 @@ pub struct RdsInstance {
     pub tags: Tags,
     /// The TLS-forcing parameters (`rds.force_ssl`, `require_secure_transport`) of its DB
     /// parameter group, as set there; a parameter the group does not list is absent.
-    pub tls_parameters: Collected<BTreeMap<String, String>>,
+    pub tls_parameters: Collected<BTreeMap<String, TlsParameter>>,
+    /// Its parameter group's apply status is `pending-reboot`: a static parameter changed in
+    /// the group is not in force until the instance reboots.
+    pub parameters_pending_reboot: bool,
+}
+
+/// A TLS-forcing parameter as a (cluster) parameter group lists it.
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
+pub struct TlsParameter {
+    /// The value set; `None` where the group lists the parameter without one (engine default).
+    pub value: Option<String>,
+    /// `ApplyType: static`: a change takes effect only at the next reboot.
+    pub is_static: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, CollectedErrors)]
@@ -52,6 +66,7 @@ pub struct RdsCluster {
     pub arn: String,
     pub identifier: String,
     pub engine: String,
+    pub engine_version: String,
     pub storage_encrypted: bool,
     pub kms_key_id: Option<String>,
     /// Identifiers of its member instances (writer and readers).
@@ -60,5 +75,7 @@ pub struct RdsCluster {
     pub backup_retention_days: i32,
     pub tags: Tags,
     /// The TLS-forcing parameters of its DB cluster parameter group, as set there.
-    pub tls_parameters: Collected<BTreeMap<String, String>>,
+    pub tls_parameters: Collected<BTreeMap<String, TlsParameter>>,
+    /// A member reports its cluster parameter group as `pending-reboot`.
+    pub parameters_pending_reboot: bool,
 }
