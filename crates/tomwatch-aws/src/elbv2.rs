@@ -1,16 +1,16 @@
-//! Load balancers, their listeners and tags, the SSL policies the listeners use, and the WAFv2
-//! web ACL of each application load balancer.
+//! Load balancers, their listeners and tags, the SSL policies the listeners use, the region's
+//! target groups, and the WAFv2 web ACL of each application load balancer.
 
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_elasticloadbalancingv2::types::{
-    ActionTypeEnum, Listener as SdkListener, Rule as SdkRule,
+    ActionTypeEnum, Listener as SdkListener, Rule as SdkRule, TargetGroup as SdkTargetGroup,
 };
 use aws_sdk_elasticloadbalancingv2::Client;
 use futures::{stream, StreamExt};
 use std::collections::{BTreeMap, BTreeSet};
 use tomwatch_model::inventory::{
-    Elbv2Inventory, Listener, ListenerRule, LoadBalancer, RuleAction, Tags,
+    Elbv2Inventory, Listener, ListenerRule, LoadBalancer, RuleAction, Tags, TargetGroup,
 };
 use tomwatch_model::Collected;
 
@@ -105,7 +105,44 @@ pub(crate) async fn collect(
     Elbv2Inventory {
         load_balancers,
         ssl_policies,
+        target_groups: target_groups(client, caller).await,
     }
+}
+
+/// One listing for the region rather than one per load balancer: each group names the load
+/// balancers that route to it.
+async fn target_groups(client: &Client, caller: &Caller) -> Collected<Vec<TargetGroup>> {
+    const OP: &str = "DescribeTargetGroups";
+    let pages = all_pages!(caller, OP, client.describe_target_groups()).await?;
+    pages
+        .iter()
+        .flat_map(|p| p.target_groups())
+        .map(|group| target_group(group).map_err(|what| caller.missing(OP, what)))
+        .collect()
+}
+
+fn target_group(group: &SdkTargetGroup) -> Result<TargetGroup, &'static str> {
+    let target_type = group
+        .target_type()
+        .ok_or("TargetType")?
+        .as_str()
+        .to_string();
+    let protocol = group.protocol().map(|p| p.as_str().to_string());
+    // Only Lambda targets go without a protocol; any other group without one would be a group
+    // whose transport is unseen, not one that is fine.
+    if protocol.is_none() && target_type != "lambda" {
+        return Err("Protocol");
+    }
+    Ok(TargetGroup {
+        arn: group
+            .target_group_arn()
+            .ok_or("TargetGroupArn")?
+            .to_string(),
+        name: group.target_group_name().unwrap_or_default().to_string(), // default: display name
+        protocol,
+        target_type,
+        load_balancer_arns: group.load_balancer_arns().to_vec(),
+    })
 }
 
 async fn listeners(client: &Client, caller: &Caller, arn: &str) -> Collected<Vec<Listener>> {

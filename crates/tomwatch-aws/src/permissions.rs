@@ -43,6 +43,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "elasticloadbalancing:DescribeRules",
             "elasticloadbalancing:DescribeTags",
             "elasticloadbalancing:DescribeSSLPolicies",
+            "elasticloadbalancing:DescribeTargetGroups",
             "wafv2:GetWebACLForResource",
         ],
         ServiceKind::Cognito => &["cognito-idp:ListUserPools", "cognito-idp:DescribeUserPool"],

@@ -62,6 +62,7 @@ pub fn empty_region(region: &str) -> RegionInventory {
         elbv2: Elbv2Inventory {
             load_balancers: Ok(vec![]),
             ssl_policies: Ok(Default::default()),
+            target_groups: Ok(vec![]),
         },
         cognito: CognitoInventory {
             user_pools: Ok(vec![]),

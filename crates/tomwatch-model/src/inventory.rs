@@ -38,7 +38,8 @@ pub use ecs::{EcsCluster, EcsInventory, EcsService};
 pub use efs::{EfsFileSystem, EfsInventory};
 pub use elasticache::{CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup};
 pub use elbv2::{
-    Elbv2Inventory, Listener, ListenerRule, LoadBalancer, RuleAction, WafRule, WafStatement, WebAcl,
+    Elbv2Inventory, Listener, ListenerRule, LoadBalancer, RuleAction, TargetGroup, WafRule,
+    WafStatement, WebAcl,
 };
 pub use errors::CollectedErrors;
 pub use guardduty::{Detector, GuardDutyInventory};

@@ -8,6 +8,8 @@ MODERN_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 # Web ACL ARN -> whether it blocks all three protections (its own verdict).
 _BLOCKS = {}
 OUTDATED_POLICY = "ELBSecurityPolicy-2016-08"
+# Load balancer ARN -> (account, region, application and internet-facing, target protocols).
+_TARGETS = {}
 
 
 def load_balancer(estate, account, region, name, subnets, kind="application", internal=False, waf=None, tags=None):
@@ -34,22 +36,38 @@ def load_balancer(estate, account, region, name, subnets, kind="application", in
         # An attached web ACL that does not block fails on the load balancer too.
         waf_status = "PASS" if waf and _BLOCKS[waf] else "FAIL"
     estate.expect("elbv2_load_balancer_waf_attached", account, region, arn, waf_status)
+    _TARGETS[arn] = (account, region, kind == "application" and not internal, set())
     return arn
 
 
-def listener(estate, account, region, lb_arn, vpc_id, port, protocol, redirect=False, policy=None, paths=None):
+def expect_target_protocols(estate):
+    """Once every listener exists: what each load balancer speaks to its targets."""
+    for arn, (account, region, judged, protocols) in _TARGETS.items():
+        if not judged or not protocols:
+            status = "NOT_APPLICABLE"
+        else:
+            status = "FAIL" if "HTTP" in protocols else "PASS"
+        estate.expect("elbv2_load_balancer_https_to_targets", account, region, arn, status)
+
+
+def listener(
+    estate, account, region, lb_arn, vpc_id, port, protocol, redirect=False, policy=None, paths=None, targets="HTTP",
+):
     """A listener whose default action redirects to HTTPS or forwards; `paths` maps path patterns
-    to the action of a rule of their own: "forward" or "fixed-response"."""
+    to the action of a rule of their own: "forward" or "fixed-response". What it forwards goes to
+    one target group speaking `targets` (TCP behind a network load balancer)."""
     elbv2 = estate.client("elbv2", account, region)
     group_arn = None
 
     def forward():
         nonlocal group_arn
         if group_arn is None:
+            target_protocol = targets if protocol in ("HTTP", "HTTPS") else "TCP"
             group_arn = elbv2.create_target_group(
-                Name=f"tg-{port}-{lb_arn.rsplit('/', 1)[-1][:8]}", Protocol="HTTP" if protocol in ("HTTP", "HTTPS") else "TCP",
-                Port=80, VpcId=vpc_id,
+                Name=f"tg-{port}-{lb_arn.rsplit('/', 1)[-1][:8]}", Protocol=target_protocol,
+                Port=443 if target_protocol == "HTTPS" else 80, VpcId=vpc_id,
             )["TargetGroups"][0]["TargetGroupArn"]
+            _TARGETS[lb_arn][3].add(target_protocol)
         return {"Type": "forward", "TargetGroupArn": group_arn}
 
     if redirect:
@@ -123,7 +141,8 @@ def seed(estate, prod, fra, nva, vpc, subnets, us_vpc, us_subnets):
     web = load_balancer(estate, prod, fra, "web-prod", subnets, waf=complete)
     # A health path answered by the load balancer itself forwards nothing in plain HTTP.
     listener(estate, prod, fra, web, vpc, 80, "HTTP", redirect=True, paths={"/health": "fixed-response"})
-    listener(estate, prod, fra, web, vpc, 443, "HTTPS", policy=MODERN_POLICY)
+    # TLS again from the load balancer to the targets, as the TOM asks for internal traffic.
+    listener(estate, prod, fra, web, vpc, 443, "HTTPS", policy=MODERN_POLICY, targets="HTTPS")
 
     weak = web_acl(estate, prod, fra, "edge-weak", sqli=False, rate=False, count_only=True)
     api = load_balancer(estate, prod, fra, "api-prod", subnets, waf=weak)
@@ -139,3 +158,4 @@ def seed(estate, prod, fra, nva, vpc, subnets, us_vpc, us_subnets):
     load_balancer(estate, prod, fra, "single-az-nlb", subnets[:1], kind="network")
 
     load_balancer(estate, prod, nva, "us-web", us_subnets)
+    expect_target_protocols(estate)

@@ -5,6 +5,7 @@ use aws_sdk_elasticloadbalancingv2::operation::describe_load_balancers::Describe
 use aws_sdk_elasticloadbalancingv2::operation::describe_rules::DescribeRulesOutput;
 use aws_sdk_elasticloadbalancingv2::operation::describe_ssl_policies::DescribeSslPoliciesOutput;
 use aws_sdk_elasticloadbalancingv2::operation::describe_tags::DescribeTagsOutput;
+use aws_sdk_elasticloadbalancingv2::operation::describe_target_groups::DescribeTargetGroupsOutput;
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, AvailabilityZone, Listener as SdkListener, LoadBalancer as SdkLoadBalancer,
     LoadBalancerSchemeEnum, LoadBalancerTypeEnum, PathPatternConditionConfig, ProtocolEnum,
@@ -21,6 +22,8 @@ use aws_sdk_wafv2::types::{
 use aws_smithy_mocks::mock;
 use tomwatch_model::inventory::WafStatement;
 use tomwatch_model::ErrorKind;
+
+mod target_groups;
 
 const LB: &str = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/app/web/1";
 
@@ -209,6 +212,8 @@ async fn listeners_policies_tags_and_the_web_acl_are_collected() {
                     .build()
             )
             .build()),
+        mock!(Client::describe_target_groups)
+            .then_output(|| DescribeTargetGroupsOutput::builder().build()),
     );
     let wafv2 = mocked_client!(
         aws_sdk_wafv2,
@@ -288,6 +293,8 @@ async fn a_denied_waf_lookup_stays_on_its_load_balancer_and_an_undescribed_polic
         mock!(Client::describe_tags).then_output(|| DescribeTagsOutput::builder().build()),
         mock!(Client::describe_ssl_policies)
             .then_output(|| DescribeSslPoliciesOutput::builder().build()),
+        mock!(Client::describe_target_groups)
+            .then_output(|| DescribeTargetGroupsOutput::builder().build()),
     );
     let wafv2 = mocked_client!(
         aws_sdk_wafv2,

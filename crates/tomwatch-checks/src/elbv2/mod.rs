@@ -1,6 +1,7 @@
 checks! {
     elbv2_listener_http_redirects_https,
     elbv2_listener_tls12_policy,
+    elbv2_load_balancer_https_to_targets,
     elbv2_load_balancer_multi_az,
     elbv2_load_balancer_waf_attached,
 }

@@ -10,6 +10,28 @@ pub struct Elbv2Inventory {
     /// The protocols of every SSL policy a listener uses, from `DescribeSSLPolicies`: the
     /// TLS-version check decides from these, not from a list of policy names.
     pub ssl_policies: Collected<BTreeMap<String, Vec<String>>>,
+    /// Every target group of the region, from one paginated `DescribeTargetGroups`: each names
+    /// the load balancers that route to it.
+    pub target_groups: Collected<Vec<TargetGroup>>,
+}
+
+/// Where a load balancer sends requests, and in which protocol.
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
+pub struct TargetGroup {
+    pub arn: String,
+    pub name: String,
+    /// `HTTP`, `HTTPS`, `TCP`, `TLS`, …; `None` for Lambda targets, which have no protocol.
+    pub protocol: Option<String>,
+    /// `instance`, `ip`, `lambda` or `alb`.
+    pub target_type: String,
+    /// The load balancers whose listeners or rules forward to it.
+    pub load_balancer_arns: Vec<String>,
+}
+
+impl TargetGroup {
+    pub fn is_lambda(&self) -> bool {
+        self.target_type == "lambda"
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, CollectedErrors)]
