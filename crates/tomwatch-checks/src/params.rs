@@ -90,6 +90,20 @@ impl ParameterKind for Names {
     }
 }
 
+/// A list of non-empty names that may itself be empty (a requirement nobody has).
+pub struct NamesOrNone;
+impl ParameterKind for NamesOrNone {
+    type Written = Vec<String>;
+    type Value = Vec<String>;
+    fn accept(written: &Vec<String>, name: &str) -> Result<Vec<String>, String> {
+        if written.iter().any(|e| e.trim().is_empty()) {
+            Err(format!("{name} must not contain an empty name"))
+        } else {
+            Ok(written.clone())
+        }
+    }
+}
+
 macro_rules! parameters {
     ($( $(#[doc = $doc:literal])* $name:ident: $kind:ty = $default:expr; )*) => {
         /// Tunable thresholds of the baseline. Defaults are the TOM document's promises.
@@ -202,6 +216,9 @@ parameters! {
     /// TOM-BACKUP: whether every allowed region with workloads needs an AWS Backup plan with an
     /// at least daily rule.
     backup_plan_required: Flag = false;
+    /// TOM-AVAIL: the environments whose accounts must alarm on anomaly-detection bands in every
+    /// region that runs workloads (empty: none).
+    anomaly_detection_environments: NamesOrNone = names(&["production"]);
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

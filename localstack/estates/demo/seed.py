@@ -141,6 +141,8 @@ def seed(estate, prod, dev):
     busy = {account: estate.workload_regions(account) for account in (prod, dev)}
     backup.seed(estate, prod, dev, busy)
     monitoring.alarm(estate, prod, fra, "storefront-latency")
+    # Frankfurt also alarms on a learned band; Virginia only on a fixed threshold.
+    monitoring.alarm(estate, prod, fra, "storefront-latency-band", band=True)
     monitoring.alarm(estate, prod, nva, "muted-latency", enabled=False)
     monitoring.alarm(estate, dev, "eu-north-1", "left-over")
     monitoring.alarm_verdicts(estate, prod, busy[prod])
