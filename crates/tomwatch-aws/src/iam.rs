@@ -37,9 +37,16 @@ pub(crate) async fn collect(client: &Client, caller: &Caller, collected_at: i64)
                 .map(|v| *v > 0)
                 .ok_or_else(|| caller.missing("GetAccountSummary", key.as_str()))
         };
+        // Reported since centralized root access (2024); an older response or an emulator may
+        // leave them out, and then nothing shows the credentials are gone.
+        let reported = |key: SummaryKeyType| summary.and_then(|m| m.get(&key)).map(|v| *v > 0);
         Ok(IamAccountSummary {
             root_mfa_enabled: flag(SummaryKeyType::AccountMfaEnabled)?,
             root_access_keys_present: flag(SummaryKeyType::AccountAccessKeysPresent)?,
+            root_password_present: reported(SummaryKeyType::AccountPasswordPresent),
+            root_signing_certificates_present: reported(
+                SummaryKeyType::AccountSigningCertificatesPresent,
+            ),
         })
     };
     let password_policy = async {
@@ -212,8 +219,11 @@ mod tests {
             iam.account_summary,
             Ok(IamAccountSummary {
                 root_mfa_enabled: true,
-                root_access_keys_present: false
-            })
+                root_access_keys_present: false,
+                root_password_present: None,
+                root_signing_certificates_present: None,
+            }),
+            "keys the summary leaves out are not read as absent"
         );
         assert_eq!(
             iam.password_policy,
@@ -237,5 +247,35 @@ mod tests {
             keys[0].last_used_at.as_ref().map_err(|e| e.kind),
             Err(ErrorKind::Throttled)
         );
+    }
+
+    #[tokio::test]
+    async fn a_member_account_whose_root_credentials_were_removed_says_so() {
+        let client = mocked_client!(
+            aws_sdk_iam,
+            // GetAccountSummary of a member account after centralized root access deleted the
+            // root user's credentials.
+            mock!(Client::get_account_summary).then_output(|| GetAccountSummaryOutput::builder()
+                .summary_map(SummaryKeyType::AccountMfaEnabled, 0)
+                .summary_map(SummaryKeyType::AccountAccessKeysPresent, 0)
+                .summary_map(SummaryKeyType::AccountPasswordPresent, 0)
+                .summary_map(SummaryKeyType::AccountSigningCertificatesPresent, 0)
+                .summary_map(SummaryKeyType::Users, 3)
+                .build()),
+            mock!(Client::get_account_password_policy).then_error(|| {
+                GetAccountPasswordPolicyError::generic(aws_error("NoSuchEntity"))
+            }),
+            mock!(Client::list_users).then_output(|| ListUsersOutput::builder()
+                .set_users(Some(vec![]))
+                .build()
+                .expect("valid")),
+        );
+        let summary = collect(&client, &caller(GLOBAL_REGION, "iam"), 5_000)
+            .await
+            .account_summary
+            .expect("read");
+        assert_eq!(summary.root_password_present, Some(false));
+        assert_eq!(summary.root_signing_certificates_present, Some(false));
+        assert!(summary.root_credentials_absent());
     }
 }

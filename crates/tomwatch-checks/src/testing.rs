@@ -27,6 +27,8 @@ pub fn account(regions: &[&str]) -> AccountInventory {
             account_summary: Ok(IamAccountSummary {
                 root_mfa_enabled: true,
                 root_access_keys_present: false,
+                root_password_present: Some(true),
+                root_signing_certificates_present: Some(false),
             }),
             password_policy: Ok(None),
             users: Ok(vec![]),

@@ -32,6 +32,8 @@ mod tests {
         let summary = keys.map(|present| IamAccountSummary {
             root_mfa_enabled: true,
             root_access_keys_present: present,
+            root_password_present: Some(true),
+            root_signing_certificates_present: Some(false),
         });
         on_summary(&CHECK, summary)
     }

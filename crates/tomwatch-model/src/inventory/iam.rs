@@ -31,6 +31,21 @@ pub struct IamAccountSummary {
     pub root_mfa_enabled: bool,
     /// `AccountAccessKeysPresent`: the root user has access keys.
     pub root_access_keys_present: bool,
+    /// `AccountPasswordPresent` and `AccountSigningCertificatesPresent`: whether the root user
+    /// has any way to sign in besides access keys. `None` where the summary does not report
+    /// them (older responses, emulators): then nothing shows the credentials are gone.
+    pub root_password_present: Option<bool>,
+    pub root_signing_certificates_present: Option<bool>,
+}
+
+impl IamAccountSummary {
+    /// The summary proves the root user has no credentials at all: no password, access keys or
+    /// signing certificates (as Organizations' centralized root access leaves a member account).
+    pub fn root_credentials_absent(&self) -> bool {
+        self.root_password_present == Some(false)
+            && !self.root_access_keys_present
+            && self.root_signing_certificates_present == Some(false)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
