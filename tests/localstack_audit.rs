@@ -143,8 +143,11 @@ fn every_planted_verdict_is_reported_exactly_and_nothing_else_fails() {
         "every check is planted"
     );
     for (check, statuses) in &checks_with {
+        // AWS offers no way to a PASS here: CreateCacheCluster has no at-rest option, and a
+        // standalone cluster that does encrypt does not report its key (UNKNOWN).
+        let only_fails_in_aws = *check == "elasticache_cluster_encrypted_at_rest";
         assert!(
-            statuses.contains("PASS") && statuses.contains("FAIL"),
+            statuses.contains("FAIL") && (statuses.contains("PASS") || only_fails_in_aws),
             "{check}: {statuses:?}"
         );
     }

@@ -8,6 +8,8 @@ use tomwatch_model::inventory::{
 };
 use tomwatch_model::{Collected, CollectionError};
 
+mod serverless;
+
 /// Tag reads in flight at once within one region.
 const TAG_CONCURRENCY: usize = 8;
 
@@ -24,10 +26,15 @@ pub(crate) async fn collect(client: &Client, caller: &Caller) -> ElastiCacheInve
         let subnet_groups = subnet_groups(client, caller).await;
         clusters(client, caller, &subnet_groups).await
     };
-    let (replication_groups, clusters) = tokio::join!(replication_groups(client, caller), clusters);
+    let (replication_groups, clusters, serverless_caches) = tokio::join!(
+        replication_groups(client, caller),
+        clusters,
+        serverless::caches(client, caller)
+    );
     ElastiCacheInventory {
         replication_groups,
         clusters,
+        serverless_caches,
     }
 }
 
@@ -60,6 +67,7 @@ async fn replication_groups(client: &Client, caller: &Caller) -> Collected<Vec<R
             at_rest_encryption: group
                 .at_rest_encryption_enabled()
                 .ok_or_else(|| caller.missing(OP, "AtRestEncryptionEnabled"))?,
+            kms_key_id: group.kms_key_id().map(str::to_string),
             transit_encryption: group
                 .transit_encryption_enabled()
                 .ok_or_else(|| caller.missing(OP, "TransitEncryptionEnabled"))?,
@@ -131,6 +139,15 @@ async fn clusters(
                 .ok_or_else(|| caller.missing(OP, "Engine"))?
                 .to_string(),
             replication_group_id: cluster.replication_group_id().map(str::to_string),
+            at_rest_encryption: cluster
+                .at_rest_encryption_enabled()
+                .ok_or_else(|| caller.missing(OP, "AtRestEncryptionEnabled")),
+            transit_encryption: cluster
+                .transit_encryption_enabled()
+                .ok_or_else(|| caller.missing(OP, "TransitEncryptionEnabled")),
+            transit_encryption_mode: cluster
+                .transit_encryption_mode()
+                .map(|m| m.as_str().to_string()),
             subnets,
             tags: own_tags,
         });
@@ -139,7 +156,11 @@ async fn clusters(
 }
 
 /// The tags of each ARN, in order, `TAG_CONCURRENCY` calls at a time.
-async fn tags_of(client: &Client, caller: &Caller, arns: Vec<String>) -> Vec<Collected<Tags>> {
+pub(super) async fn tags_of(
+    client: &Client,
+    caller: &Caller,
+    arns: Vec<String>,
+) -> Vec<Collected<Tags>> {
     stream::iter(arns)
         .map(|arn| async move { tags(client, caller, &arn).await })
         .buffered(TAG_CONCURRENCY)
@@ -190,148 +211,4 @@ async fn subnet_groups(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testing::{aws_error, caller, mocked_client};
-    use aws_sdk_elasticache::operation::describe_cache_clusters::DescribeCacheClustersOutput;
-    use aws_sdk_elasticache::operation::describe_cache_subnet_groups::{
-        DescribeCacheSubnetGroupsError, DescribeCacheSubnetGroupsOutput,
-    };
-    use aws_sdk_elasticache::operation::describe_replication_groups::DescribeReplicationGroupsOutput;
-    use aws_sdk_elasticache::types::{
-        AutomaticFailoverStatus, CacheSubnetGroup, MultiAzStatus, Subnet, TransitEncryptionMode,
-    };
-    use aws_smithy_mocks::mock;
-    use tomwatch_model::ErrorKind;
-
-    fn cluster(id: &str, group: &str) -> aws_sdk_elasticache::types::CacheCluster {
-        aws_sdk_elasticache::types::CacheCluster::builder()
-            .cache_cluster_id(id)
-            .arn(format!(
-                "arn:aws:elasticache:eu-central-1:111111111111:cluster:{id}"
-            ))
-            .engine("redis")
-            .replication_group_id("sessions")
-            .cache_subnet_group_name(group)
-            .build()
-    }
-
-    fn listing() -> [aws_smithy_mocks::Rule; 3] {
-        [
-            mock!(Client::list_tags_for_resource).then_output(|| {
-                aws_sdk_elasticache::operation::list_tags_for_resource::ListTagsForResourceOutput::builder()
-                    .tag_list(
-                        aws_sdk_elasticache::types::Tag::builder()
-                            .key("managed-by")
-                            .value("terraform")
-                            .build(),
-                    )
-                    .build()
-            }),
-            mock!(Client::describe_replication_groups).then_output(|| {
-                DescribeReplicationGroupsOutput::builder()
-                    .replication_groups(
-                        aws_sdk_elasticache::types::ReplicationGroup::builder()
-                            .replication_group_id("sessions")
-                            .arn("arn:aws:elasticache:eu-central-1:111111111111:replicationgroup:sessions")
-                            .at_rest_encryption_enabled(true)
-                            .transit_encryption_enabled(true)
-                            .transit_encryption_mode(TransitEncryptionMode::Preferred)
-                            .automatic_failover(AutomaticFailoverStatus::Enabled)
-                            .multi_az(MultiAzStatus::Disabled)
-                            .member_clusters("sessions-001")
-                            .member_clusters("sessions-002")
-                            .build(),
-                    )
-                    .build()
-            }),
-            mock!(Client::describe_cache_clusters).then_output(|| {
-                DescribeCacheClustersOutput::builder()
-                    .cache_clusters(cluster("sessions-001", "private"))
-                    .cache_clusters(cluster("sessions-002", "gone"))
-                    .cache_clusters(
-                        aws_sdk_elasticache::types::CacheCluster::builder()
-                            .cache_cluster_id("memcached")
-                            .arn("arn:aws:elasticache:eu-central-1:111111111111:cluster:memcached")
-                            .engine("memcached")
-                            .cache_subnet_group_name("private")
-                            .build(),
-                    )
-                    .build()
-            }),
-        ]
-    }
-
-    #[tokio::test]
-    async fn clusters_get_their_subnet_groups_and_a_vanished_group_is_not_guessed() {
-        let [tags, groups, clusters] = listing();
-        let client = mocked_client!(
-            aws_sdk_elasticache,
-            tags,
-            groups,
-            clusters,
-            mock!(Client::describe_cache_subnet_groups).then_output(|| {
-                DescribeCacheSubnetGroupsOutput::builder()
-                    .cache_subnet_groups(
-                        CacheSubnetGroup::builder()
-                            .cache_subnet_group_name("private")
-                            .vpc_id("vpc-1")
-                            .subnets(Subnet::builder().subnet_identifier("subnet-a").build())
-                            .build(),
-                    )
-                    .build()
-            }),
-        );
-        let inventory = collect(&client, &caller("eu-central-1", "elasticache")).await;
-        let group = &inventory.replication_groups.expect("listed")[0];
-        assert_eq!(group.transit_encryption_mode.as_deref(), Some("preferred"));
-        assert_eq!(
-            (group.automatic_failover.as_str(), group.multi_az.as_str()),
-            ("enabled", "disabled")
-        );
-        let clusters = inventory.clusters.expect("listed");
-        assert_eq!(
-            clusters[0].subnets.as_ref().map(|s| s.subnet_ids.clone()),
-            Ok(vec!["subnet-a".to_string()])
-        );
-        assert_eq!(
-            clusters[1].subnets.as_ref().map_err(|e| e.kind),
-            Err(ErrorKind::Other)
-        );
-        assert_eq!(
-            group.tags.as_ref().map(|t| t.len()),
-            Ok(1),
-            "a replication group carries its tags"
-        );
-        assert!(
-            clusters[0].tags.is_none(),
-            "a member's tags are its group's"
-        );
-        assert!(
-            clusters[2].tags.as_ref().is_some_and(|t| t.is_ok()),
-            "a cluster outside any group carries its own tags"
-        );
-    }
-
-    #[tokio::test]
-    async fn denied_subnet_groups_make_only_the_subnets_unknown() {
-        let [tags, groups, clusters] = listing();
-        let client = mocked_client!(
-            aws_sdk_elasticache,
-            tags,
-            groups,
-            clusters,
-            mock!(Client::describe_cache_subnet_groups).then_error(|| {
-                DescribeCacheSubnetGroupsError::generic(aws_error("AccessDenied"))
-            }),
-        );
-        let inventory = collect(&client, &caller("eu-central-1", "elasticache")).await;
-        assert!(inventory.replication_groups.is_ok());
-        for cluster in inventory.clusters.expect("listed") {
-            assert_eq!(
-                cluster.subnets.map_err(|e| e.kind),
-                Err(ErrorKind::AccessDenied)
-            );
-        }
-    }
-}
+mod tests;

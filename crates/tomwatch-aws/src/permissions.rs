@@ -52,6 +52,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "elasticache:DescribeReplicationGroups",
             "elasticache:DescribeCacheClusters",
             "elasticache:DescribeCacheSubnetGroups",
+            "elasticache:DescribeServerlessCaches",
             "elasticache:ListTagsForResource",
         ],
         ServiceKind::AutoScaling => &["autoscaling:DescribeAutoScalingGroups"],

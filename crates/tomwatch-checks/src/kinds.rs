@@ -8,8 +8,8 @@
 
 use tomwatch_model::inventory::{
     AutoScalingGroup, CacheCluster, EbsVolume, Ec2Instance, EcsCluster, EfsFileSystem, KmsKey,
-    LambdaFunction, LoadBalancer, RdsCluster, RdsInstance, ReplicationGroup, S3Bucket, Tags,
-    UserPool,
+    LambdaFunction, LoadBalancer, RdsCluster, RdsInstance, ReplicationGroup, S3Bucket,
+    ServerlessCache, Tags, UserPool,
 };
 use tomwatch_model::{
     AccountInventory, Collected, CollectionError, RegionInventory, GLOBAL_REGION,
@@ -284,6 +284,14 @@ pub static ELASTICACHE_CLUSTER: Regional<CacheCluster> = Regional {
     tagged: true,
 };
 
+pub static ELASTICACHE_SERVERLESS_CACHE: Regional<ServerlessCache> = Regional {
+    resource_type: "AWS::ElastiCache::ServerlessCache",
+    wildcard: "arn:aws:elasticache:{region}:{account}:serverlesscache:*",
+    select: |r| &r.elasticache.serverless_caches,
+    view: |c| View::of(&c.arn, format!("serverless cache {}", c.name)).tagged(c.tags.as_ref()),
+    tagged: true,
+};
+
 pub static LAMBDA_FUNCTION: Regional<LambdaFunction> = Regional {
     resource_type: "AWS::Lambda::Function",
     wildcard: "arn:aws:lambda:{region}:{account}:function:*",
@@ -341,7 +349,7 @@ pub static EFS_FILE_SYSTEM: Regional<EfsFileSystem> = Regional {
 };
 
 /// Every kind above, in the order the tag checks report them within a region.
-pub static ALL: [&dyn Kind; 14] = [
+pub static ALL: [&dyn Kind; 15] = [
     &EC2_INSTANCE,
     &EC2_VOLUME,
     &RDS_INSTANCE,
@@ -350,6 +358,7 @@ pub static ALL: [&dyn Kind; 14] = [
     &ECS_CLUSTER,
     &ELASTICACHE_REPLICATION_GROUP,
     &ELASTICACHE_CLUSTER,
+    &ELASTICACHE_SERVERLESS_CACHE,
     &LAMBDA_FUNCTION,
     &ELBV2_LOAD_BALANCER,
     &KMS_KEY,

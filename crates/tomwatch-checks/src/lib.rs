@@ -10,6 +10,7 @@ mod declare;
 
 pub mod baseline;
 mod check;
+mod encryption_key;
 mod kinds;
 mod network;
 mod params;

@@ -104,6 +104,29 @@ impl ParameterKind for NamesOrNone {
     }
 }
 
+/// Which KMS keys satisfy "encrypted at rest with KMS" (`encryption_key.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KmsKeyRequirement {
+    /// Any KMS key: the service's AWS managed key (`aws/s3`, `aws/rds`, ...) or the customer's.
+    AwsOrCustomerManaged,
+    /// Only keys the customer manages (and can disable, audit and restrict by key policy).
+    CustomerManaged,
+}
+
+impl ParameterKind for KmsKeyRequirement {
+    type Written = String;
+    type Value = KmsKeyRequirement;
+    fn accept(written: &String, name: &str) -> Result<KmsKeyRequirement, String> {
+        match written.as_str() {
+            "aws_or_customer_managed" => Ok(KmsKeyRequirement::AwsOrCustomerManaged),
+            "customer_managed" => Ok(KmsKeyRequirement::CustomerManaged),
+            other => Err(format!(
+                "{name} must be aws_or_customer_managed or customer_managed, not '{other}'"
+            )),
+        }
+    }
+}
+
 macro_rules! parameters {
     ($( $(#[doc = $doc:literal])* $name:ident: $kind:ty = $default:expr; )*) => {
         /// Tunable thresholds of the baseline. Defaults are the TOM document's promises.
@@ -219,6 +242,9 @@ parameters! {
     /// TOM-AVAIL: the environments whose accounts must alarm on anomaly-detection bands in every
     /// region that runs workloads (empty: none).
     anomaly_detection_environments: NamesOrNone = names(&["production"]);
+    /// TOM-ENC-REST: which KMS keys count as "encrypted with KMS": `aws_or_customer_managed`
+    /// (the service's AWS managed key too) or `customer_managed`.
+    at_rest_kms_keys: KmsKeyRequirement = "aws_or_customer_managed".to_string();
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

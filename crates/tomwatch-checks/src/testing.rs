@@ -78,6 +78,7 @@ pub fn empty_region(region: &str) -> RegionInventory {
         elasticache: ElastiCacheInventory {
             replication_groups: Ok(vec![]),
             clusters: Ok(vec![]),
+            serverless_caches: Ok(vec![]),
         },
         autoscaling: AutoScalingInventory { groups: Ok(vec![]) },
         ecs: EcsInventory {

@@ -5,11 +5,12 @@ use crate::kinds::{self, Kind, Placed};
 use tomwatch_model::{CollectionError, RegionInventory};
 
 /// The kinds that make a region one with workloads, and how a count of them reads.
-static WORKLOADS: [(&dyn Kind, &str); 7] = [
+static WORKLOADS: [(&dyn Kind, &str); 8] = [
     (&kinds::EC2_INSTANCE, "EC2 instance(s)"),
     (&kinds::RDS_INSTANCE, "RDS instance(s)"),
     (&kinds::ELBV2_LOAD_BALANCER, "load balancer(s)"),
     (&kinds::ELASTICACHE_CLUSTER, "cache cluster(s)"),
+    (&kinds::ELASTICACHE_SERVERLESS_CACHE, "serverless cache(s)"),
     (&kinds::AUTOSCALING_GROUP, "Auto Scaling group(s)"),
     (&kinds::ECS_CLUSTER, "ECS cluster(s)"),
     (&kinds::LAMBDA_FUNCTION, "Lambda function(s)"),

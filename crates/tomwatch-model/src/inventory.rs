@@ -36,7 +36,9 @@ pub use ec2::{
 };
 pub use ecs::{EcsCluster, EcsInventory, EcsService};
 pub use efs::{EfsFileSystem, EfsInventory};
-pub use elasticache::{CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup};
+pub use elasticache::{
+    CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup, ServerlessCache,
+};
 pub use elbv2::{
     Elbv2Inventory, Listener, ListenerRule, LoadBalancer, RuleAction, TargetGroup, WafRule,
     WafStatement, WebAcl,

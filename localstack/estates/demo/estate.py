@@ -90,6 +90,7 @@ class Estate:
                     client("rds").describe_db_instances()["DBInstances"],
                     client("elbv2").describe_load_balancers()["LoadBalancers"],
                     client("elasticache").describe_cache_clusters()["CacheClusters"],
+                    client("elasticache").describe_serverless_caches()["ServerlessCaches"],
                     client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"],
                     client("ecs").list_clusters()["clusterArns"],
                     client("lambda").list_functions()["Functions"],

@@ -13,9 +13,10 @@ def _region_status(region):
 
 def cache(
     estate, account, region, name, subnets, at_rest=True, transit="required", failover=True, replicas=1,
-    public_subnets=False, tags=None,
+    public_subnets=False, tags=None, kms_key=None,
 ):
-    """A Redis replication group; `transit` is "required", "preferred" or None (off)."""
+    """A Redis replication group; `transit` is "required", "preferred" or None (off). Without
+    `kms_key`, at-rest encryption uses ElastiCache's own key, which is not KMS."""
     tags = estate.default_tags(account) if tags is None else tags
     client = estate.client("elasticache", account, region)
     client.create_cache_subnet_group(
@@ -36,14 +37,18 @@ def cache(
     )
     if transit:
         args["TransitEncryptionMode"] = transit
+    if kms_key:
+        args["KmsKeyId"] = kms_key
     group = client.create_replication_group(**args)["ReplicationGroup"]
     stored = client.describe_replication_groups(ReplicationGroupId=name)["ReplicationGroups"][0]
     assert stored["AtRestEncryptionEnabled"] == at_rest and len(stored["MemberClusters"]) == replicas + 1, stored
+    assert stored.get("KmsKeyId") == kms_key, stored
     arn = group["ARN"]
     stored_tags = {t["Key"]: t["Value"] for t in client.list_tags_for_resource(ResourceName=arn).get("TagList", [])}
     assert stored_tags == tags, stored_tags
     estate.workload(account, region, arn, tags)
-    estate.expect("elasticache_replication_group_encrypted_at_rest", account, region, arn, "PASS" if at_rest else "FAIL")
+    at_rest_status = "PASS" if at_rest and kms_key else "FAIL"
+    estate.expect("elasticache_replication_group_encrypted_at_rest", account, region, arn, at_rest_status)
     estate.expect(
         "elasticache_replication_group_transit_encryption", account, region, arn, "PASS" if transit == "required" else "FAIL"
     )
@@ -53,10 +58,54 @@ def cache(
         if member.get("ReplicationGroupId") != name:
             continue
         assert member["CacheSubnetGroupName"] == f"{name}-subnets", member
+        assert member["AtRestEncryptionEnabled"] == at_rest, member
         estate.expect("elasticache_cluster_allowed_region", account, region, member["ARN"], _region_status(region))
         estate.expect(
             "elasticache_cluster_private_subnets", account, region, member["ARN"], "FAIL" if public_subnets else "PASS"
         )
+
+
+def standalone_cache(estate, account, region, name, subnets, engine, transit):
+    """A cache cluster made with CreateCacheCluster: no replication group, and no at-rest option
+    (AWS offers none there), so its at-rest verdict is always FAIL; `transit` turns on TLS
+    (Memcached 1.6.12+)."""
+    tags = estate.default_tags(account)
+    client = estate.client("elasticache", account, region)
+    client.create_cache_subnet_group(
+        CacheSubnetGroupName=f"{name}-subnets", CacheSubnetGroupDescription=name, SubnetIds=subnets
+    )
+    client.create_cache_cluster(
+        CacheClusterId=name, Engine=engine, CacheNodeType="cache.t4g.micro", NumCacheNodes=1,
+        CacheSubnetGroupName=f"{name}-subnets", TransitEncryptionEnabled=transit,
+        Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
+    )
+    stored = client.describe_cache_clusters(CacheClusterId=name)["CacheClusters"][0]
+    assert stored["AtRestEncryptionEnabled"] is False and stored["TransitEncryptionEnabled"] == transit, stored
+    arn = stored["ARN"]
+    estate.workload(account, region, arn, tags)
+    estate.expect("elasticache_cluster_allowed_region", account, region, arn, _region_status(region))
+    estate.expect("elasticache_cluster_private_subnets", account, region, arn, "PASS")
+    estate.expect("elasticache_cluster_encrypted_at_rest", account, region, arn, "FAIL")
+    estate.expect("elasticache_cluster_transit_encryption", account, region, arn, "PASS" if transit else "FAIL")
+
+
+def serverless_cache(estate, account, region, name, subnets, kms_key=None):
+    """An ElastiCache Serverless cache: always encrypted and TLS-only; with ElastiCache's own key
+    unless `kms_key` is named."""
+    tags = estate.default_tags(account)
+    client = estate.client("elasticache", account, region)
+    args = dict(
+        ServerlessCacheName=name, Engine="valkey", SubnetIds=subnets,
+        Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
+    )
+    if kms_key:
+        args["KmsKeyId"] = kms_key
+    arn = client.create_serverless_cache(**args)["ServerlessCache"]["ARN"]
+    stored = client.describe_serverless_caches(ServerlessCacheName=name)["ServerlessCaches"][0]
+    assert stored.get("KmsKeyId") == kms_key and stored["ARN"] == arn, stored
+    estate.workload(account, region, arn, tags)
+    estate.expect("elasticache_serverless_cache_allowed_region", account, region, arn, _region_status(region))
+    estate.expect("elasticache_serverless_cache_encrypted_kms", account, region, arn, "PASS" if kms_key else "FAIL")
 
 
 def aurora(
@@ -198,13 +247,19 @@ def file_system(estate, account, region, name, encrypted=True, kms_key=None, tag
 
 def seed(estate, prod, dev, vpc, subnets, public_subnets, us_vpc, us_subnets, dev_subnets):
     fra, nva = "eu-central-1", "us-east-1"
-    cache(estate, prod, fra, "sessions", subnets)
+    cache_key = estate.kms_key(prod, fra, "prod-cache", rotate=True)
+    cache(estate, prod, fra, "sessions", subnets, kms_key=cache_key)
     cache(
         estate, prod, fra, "legacy-cache", public_subnets, at_rest=False, transit="preferred", failover=False, replicas=0,
         public_subnets=True, tags={},
     )
+    # Encrypted at rest, but with ElastiCache's own key: not KMS.
     cache(estate, dev, fra, "dev-cache", dev_subnets, transit=None)
-    cache(estate, prod, nva, "us-cache", us_subnets)
+    cache(estate, prod, nva, "us-cache", us_subnets, kms_key=estate.kms_key(prod, nva, "us-cache", rotate=True))
+    standalone_cache(estate, prod, fra, "fragments", subnets, engine="memcached", transit=True)
+    standalone_cache(estate, prod, fra, "scratch", subnets, engine="redis", transit=False)
+    serverless_cache(estate, prod, fra, "carts", subnets, kms_key=cache_key)
+    serverless_cache(estate, prod, nva, "us-carts", us_subnets)
 
     aurora(estate, prod, fra, "ledger", subnets)
     aurora(estate, prod, fra, "reporting", subnets, zones=("a", "a"), encrypted=False, force_tls=False, backup_days=3)

@@ -1,8 +1,13 @@
-"""Makes the members of a replication group visible as cache clusters, as in AWS.
+"""Makes the members of a replication group visible as cache clusters, as in AWS, and gives
+every cache cluster the encryption flags AWS reports.
 
 AWS creates one cache cluster per node of a replication group (`sessions-001`, `sessions-002`,
 ...) and lists them in DescribeCacheClusters with the group's subnet group; that is where a
 replication group's subnets are read from. moto only records their names on the group.
+
+AWS reports `AtRestEncryptionEnabled` and `TransitEncryptionEnabled` for every cluster: a
+member's are its group's; a cluster made with CreateCacheCluster (which has no at-rest option)
+is never encrypted at rest. moto leaves the first out and the second unset when not asked for.
 Installed at LocalStack start (an on_infra_start hook), before any ElastiCache request.
 """
 
@@ -56,7 +61,20 @@ def install_elasticache_members():
                 cache_node_ids_to_remove=None,
                 cache_node_ids_to_reboot=None,
             )
+            cluster.at_rest_encryption_enabled = bool(group.at_rest_encryption_enabled)
+            cluster.transit_encryption_enabled = bool(group.transit_encryption_enabled)
+            cluster.transit_encryption_mode = group.transit_encryption_mode
             self.cache_clusters[member] = cluster
         return group
 
     models.ElastiCacheBackend.create_replication_group = create_replication_group
+
+    original_cluster = models.ElastiCacheBackend.create_cache_cluster
+
+    def create_cache_cluster(self, *args, **kwargs):
+        cluster = original_cluster(self, *args, **kwargs)
+        cluster.at_rest_encryption_enabled = False
+        cluster.transit_encryption_enabled = bool(cluster.transit_encryption_enabled)
+        return cluster
+
+    models.ElastiCacheBackend.create_cache_cluster = create_cache_cluster

@@ -37,7 +37,9 @@ def rds():
 
 @aws_provider()
 def elasticache():
-    return _moto_service("elasticache")
+    from tomwatch_localstack_ext.elasticache_serverless import HANDLERS
+
+    return _moto_service("elasticache", own=HANDLERS)
 
 
 @aws_provider()

@@ -1,6 +1,7 @@
 use crate::kinds;
 use crate::check::Evidence;
 use crate::check::EvalContext;
+use crate::encryption_key::required_key;
 use crate::verdict::Verdict;
 
 check! {
@@ -14,16 +15,13 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
         ctx,
         kinds::EC2_VOLUME.select,
         kinds::EC2_VOLUME.wildcard,
-        |_, volume| {
+        |region, volume| {
             let verdict = if volume.encrypted {
-                let key = volume
-                    .kms_key_id
-                    .as_deref()
-                    .unwrap_or("the default EBS key");
-                Verdict::pass(format!(
-                    "volume {} is encrypted with {key}",
-                    volume.volume_id
-                ))
+                let subject = format!("volume {}", volume.volume_id);
+                match required_key(ctx, &subject, region, volume.kms_key_id.as_deref(), "aws/ebs") {
+                    Ok(key) => Verdict::pass(format!("{subject} is encrypted with {key}")),
+                    Err(verdict) => verdict,
+                }
             } else {
                 Verdict::fail(format!("volume {} is not encrypted", volume.volume_id))
             };

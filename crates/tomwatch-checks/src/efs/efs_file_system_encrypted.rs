@@ -1,5 +1,6 @@
 use crate::check::{EvalContext, Evidence};
 use crate::kinds::EFS_FILE_SYSTEM;
+use crate::encryption_key::required_key;
 use crate::verdict::Verdict;
 
 check! {
@@ -12,19 +13,22 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let kind = &EFS_FILE_SYSTEM;
     CHECK
         .meta
-        .per_region_item(ctx, kind.select, kind.wildcard, |_, fs| {
-            let verdict = match (fs.encrypted, fs.kms_key_id.as_deref()) {
-                (true, Some(key)) => Verdict::pass(format!(
-                    "file system {} is encrypted with {key}",
-                    fs.file_system_id
-                )),
+        .per_region_item(ctx, kind.select, kind.wildcard, |region, fs| {
+            let subject = format!("file system {}", fs.file_system_id);
+            let verdict = match fs.encrypted {
                 // EFS encrypts with its AWS managed key when none is named.
-                (true, None) => Verdict::pass(format!(
-                    "file system {} is encrypted with the AWS managed key aws/elasticfilesystem",
-                    fs.file_system_id
-                )),
+                true => match required_key(
+                    ctx,
+                    &subject,
+                    region,
+                    fs.kms_key_id.as_deref(),
+                    "aws/elasticfilesystem",
+                ) {
+                    Ok(key) => Verdict::pass(format!("{subject} is encrypted with {key}")),
+                    Err(verdict) => verdict,
+                },
                 // Encryption at rest is chosen at creation and cannot be turned on later.
-                (false, _) => Verdict::fail(format!(
+                false => Verdict::fail(format!(
                     "file system {} is not encrypted at rest",
                     fs.file_system_id
                 )),

@@ -10,7 +10,7 @@ check! {
 }
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    per_replication_group(&CHECK.meta, ctx, |group| {
+    per_replication_group(&CHECK.meta, ctx, |_, group| {
         let mut gaps = Vec::new();
         if group.automatic_failover != "enabled" {
             gaps.push(format!(

@@ -10,7 +10,7 @@ check! {
 }
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    per_replication_group(&CHECK.meta, ctx, |group| {
+    per_replication_group(&CHECK.meta, ctx, |_, group| {
         if !group.transit_encryption {
             Verdict::fail(format!(
                 "replication group {} accepts unencrypted connections (transit encryption off)",

@@ -1,8 +1,11 @@
 checks! {
+    elasticache_cluster_encrypted_at_rest,
     elasticache_cluster_private_subnets,
+    elasticache_cluster_transit_encryption,
     elasticache_replication_group_encrypted_at_rest,
     elasticache_replication_group_multi_az,
     elasticache_replication_group_transit_encryption,
+    elasticache_serverless_cache_encrypted_kms,
 }
 
 use crate::check::Evidence;
@@ -14,14 +17,32 @@ use tomwatch_model::inventory::{CacheCluster, ReplicationGroup};
 fn per_replication_group(
     meta: &CheckMeta,
     ctx: &EvalContext,
-    judge: impl Fn(&ReplicationGroup) -> Verdict,
+    judge: impl Fn(&str, &ReplicationGroup) -> Verdict,
 ) -> Vec<Evidence> {
     meta.per_region_item(
         ctx,
         kinds::ELASTICACHE_REPLICATION_GROUP.select,
         kinds::ELASTICACHE_REPLICATION_GROUP.wildcard,
-        |_, group| (group.arn.clone(), judge(group)),
+        |region, group| (group.arn.clone(), judge(region, group)),
     )
+}
+
+/// Evaluates `judge` on every cache cluster outside a replication group; a member is judged with
+/// its group and is not applicable here.
+fn per_standalone_cluster(
+    meta: &CheckMeta,
+    ctx: &EvalContext,
+    judge: impl Fn(&CacheCluster) -> Verdict,
+) -> Vec<Evidence> {
+    per_cluster(meta, ctx, |_, cluster| {
+        match &cluster.replication_group_id {
+            Some(group) => Verdict::not_applicable(format!(
+                "cache cluster {} is a member of replication group {group}, judged there",
+                cluster.id
+            )),
+            None => judge(cluster),
+        }
+    })
 }
 
 fn per_cluster(
@@ -40,7 +61,9 @@ fn per_cluster(
 #[cfg(test)]
 pub(crate) mod fixtures {
     use crate::testing::ACCOUNT;
-    use tomwatch_model::inventory::{CacheCluster, CacheSubnets, ReplicationGroup};
+    use tomwatch_model::inventory::{
+        CacheCluster, CacheSubnets, ReplicationGroup, ServerlessCache,
+    };
 
     /// A replication group that meets every promise.
     pub fn group(id: &str) -> ReplicationGroup {
@@ -48,6 +71,7 @@ pub(crate) mod fixtures {
             arn: format!("arn:aws:elasticache:eu-central-1:{ACCOUNT}:replicationgroup:{id}"),
             id: id.into(),
             at_rest_encryption: true,
+            kms_key_id: Some(format!("arn:aws:kms:eu-central-1:{ACCOUNT}:key/cache")),
             transit_encryption: true,
             transit_encryption_mode: Some("required".into()),
             automatic_failover: "enabled".into(),
@@ -63,12 +87,26 @@ pub(crate) mod fixtures {
             id: id.into(),
             engine: "redis".into(),
             replication_group_id: None,
+            at_rest_encryption: Ok(false),
+            transit_encryption: Ok(true),
+            transit_encryption_mode: None,
             subnets: Ok(CacheSubnets {
                 group_name: "cache".into(),
                 vpc_id: "vpc-1".into(),
                 subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
             }),
             tags: Some(Ok(Default::default())),
+        }
+    }
+
+    pub fn serverless(name: &str) -> ServerlessCache {
+        ServerlessCache {
+            arn: format!("arn:aws:elasticache:eu-central-1:{ACCOUNT}:serverlesscache:{name}"),
+            name: name.into(),
+            engine: "valkey".into(),
+            kms_key_id: Some(format!("arn:aws:kms:eu-central-1:{ACCOUNT}:key/{name}")),
+            subnet_ids: vec!["subnet-a".into(), "subnet-b".into()],
+            tags: Ok(Default::default()),
         }
     }
 }

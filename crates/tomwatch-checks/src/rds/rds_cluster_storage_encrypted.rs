@@ -1,6 +1,7 @@
 use super::per_cluster;
 use crate::check::Evidence;
 use crate::check::EvalContext;
+use crate::encryption_key::required_key;
 use crate::verdict::Verdict;
 
 check! {
@@ -10,13 +11,14 @@ check! {
 }
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    per_cluster(&CHECK.meta, ctx, |_, cluster| {
+    per_cluster(&CHECK.meta, ctx, |region, cluster| {
         if cluster.storage_encrypted {
-            Verdict::pass(format!(
-                "cluster {} encrypts its storage with {}",
-                cluster.identifier,
-                cluster.kms_key_id.as_deref().unwrap_or("a KMS key")
-            ))
+            let subject = format!("cluster {}", cluster.identifier);
+            let key = cluster.kms_key_id.as_deref();
+            match required_key(ctx, &subject, region, key, "aws/rds") {
+                Ok(key) => Verdict::pass(format!("{subject} encrypts its storage with {key}")),
+                Err(verdict) => verdict,
+            }
         } else {
             Verdict::fail(format!(
                 "cluster {} stores its data unencrypted",

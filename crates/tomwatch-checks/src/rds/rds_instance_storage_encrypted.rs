@@ -1,6 +1,7 @@
 use super::per_instance;
 use crate::check::Evidence;
 use crate::check::EvalContext;
+use crate::encryption_key::required_key;
 use crate::verdict::Verdict;
 
 check! {
@@ -10,9 +11,13 @@ check! {
 }
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    per_instance(&CHECK.meta, ctx, |_, db| {
+    per_instance(&CHECK.meta, ctx, |region, db| {
         if db.storage_encrypted {
-            Verdict::pass(format!("database {} storage is encrypted", db.identifier))
+            let subject = format!("database {}", db.identifier);
+            match required_key(ctx, &subject, region, db.kms_key_id.as_deref(), "aws/rds") {
+                Ok(key) => Verdict::pass(format!("{subject} storage is encrypted with {key}")),
+                Err(verdict) => verdict,
+            }
         } else {
             Verdict::fail(format!(
                 "database {} storage is not encrypted",

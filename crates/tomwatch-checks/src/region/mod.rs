@@ -40,6 +40,7 @@ allowed_region_checks! {
     elbv2_load_balancer_allowed_region: "Load balancers run only in allowed regions", ELBV2_LOAD_BALANCER;
     cognito_user_pool_allowed_region: "Cognito user pools (and the identities they hold) live only in allowed regions", COGNITO_USER_POOL;
     elasticache_cluster_allowed_region: "ElastiCache clusters run only in allowed regions", ELASTICACHE_CLUSTER;
+    elasticache_serverless_cache_allowed_region: "ElastiCache Serverless caches run only in allowed regions", ELASTICACHE_SERVERLESS_CACHE;
     autoscaling_group_allowed_region: "Auto Scaling groups run only in allowed regions", AUTOSCALING_GROUP;
     ecs_cluster_allowed_region: "ECS clusters run only in allowed regions", ECS_CLUSTER;
     lambda_function_allowed_region: "Lambda functions run only in allowed regions", LAMBDA_FUNCTION;

@@ -176,6 +176,22 @@ fn estates() -> Vec<Estate> {
             label: "cache cluster c",
         },
         Estate {
+            id: "elasticache_serverless_cache_allowed_region",
+            plant: |a, r| {
+                push!(
+                    a,
+                    r,
+                    elasticache.serverless_caches,
+                    elasticache::fixtures::serverless("carts")
+                )
+            },
+            deny: |a, r| {
+                region_mut(a, r).elasticache.serverless_caches =
+                    Err(denied("elasticache", "DescribeServerlessCaches", r))
+            },
+            label: "serverless cache carts",
+        },
+        Estate {
             id: "autoscaling_group_allowed_region",
             plant: |a, r| {
                 push!(

@@ -1,6 +1,7 @@
 use super::per_bucket;
 use crate::check::Evidence;
 use crate::check::EvalContext;
+use crate::encryption_key::required_key;
 use crate::verdict::Verdict;
 
 check! {
@@ -12,14 +13,16 @@ check! {
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_bucket(&CHECK.meta, ctx, |bucket| match &bucket.encryption {
         Ok(Some(sse)) if sse.is_kms() => {
-            let key = sse
-                .kms_key_id
-                .as_deref()
-                .unwrap_or("the AWS managed key aws/s3");
-            Verdict::pass(format!(
-                "bucket {} encrypts by default with {} ({key})",
-                bucket.name, sse.sse_algorithm
-            ))
+            let subject = format!("bucket {}", bucket.name);
+            // A bucket's key is in the bucket's region; where that is unknown, an ARN still says.
+            let region = bucket.region.as_deref().unwrap_or_default(); // default: the key ARN's region decides
+            match required_key(ctx, &subject, region, sse.kms_key_id.as_deref(), "aws/s3") {
+                Ok(key) => Verdict::pass(format!(
+                    "{subject} encrypts by default with {} ({key})",
+                    sse.sse_algorithm
+                )),
+                Err(verdict) => verdict,
+            }
         }
         Ok(Some(sse)) => Verdict::fail(format!(
             "bucket {} encrypts by default with {}, not SSE-KMS",
@@ -53,6 +56,26 @@ mod tests {
         );
         assert!(findings[2].message.contains("AES256, not SSE-KMS"));
         assert!(findings[3].message.contains("no default encryption"));
+    }
+
+    #[test]
+    fn a_baseline_that_asks_for_customer_keys_fails_the_aws_managed_one() {
+        let mut account = account(&["eu-central-1"]);
+        let mut own = bucket("own-key", "eu-central-1", Some("aws:kms"));
+        own.encryption.as_mut().expect("read").as_mut().expect("set").kms_key_id =
+            Some("arn:aws:kms:eu-central-1:999999999999:key/shared".into());
+        // No KMSMasterKeyID: S3 uses the AWS managed key aws/s3.
+        let mut aws_key = bucket("aws-key", "eu-central-1", Some("aws:kms"));
+        aws_key.encryption.as_mut().expect("read").as_mut().expect("set").kms_key_id = None;
+        account.s3.buckets = Ok(vec![own, aws_key]);
+        let params = crate::params::Parameters {
+            at_rest_kms_keys: crate::params::KmsKeyRequirement::CustomerManaged,
+            ..Default::default()
+        };
+        let findings = run_with(&CHECK, &account, &params);
+        assert_eq!(findings[0].status, Status::Pass, "{}", findings[0].message);
+        assert_eq!(findings[1].status, Status::Fail);
+        assert!(findings[1].message.contains("aws/s3"), "{}", findings[1].message);
     }
 
     #[test]
