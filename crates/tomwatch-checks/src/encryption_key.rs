@@ -31,6 +31,11 @@ pub fn required_key(
             KmsKeyRequirement::CustomerManaged => Err(aws_managed(aws_managed_default)),
         };
     };
+    // A key in the resource's own region shares the resource's region verdict; one elsewhere
+    // must itself be allowed.
+    if key_home(key).is_some_and(|home| home != region) {
+        key_region_allowed(ctx, subject, key)?;
+    }
     if ctx.params.at_rest_kms_keys == KmsKeyRequirement::AwsOrCustomerManaged {
         return Ok(key.to_string());
     }
@@ -74,6 +79,24 @@ pub fn required_key(
         Err(error) => Err(Verdict::unknown(error)),
         Ok(details) if details.is_customer_managed() => Ok(format!("customer-managed key {key}")),
         Ok(_) => Err(aws_managed(key)),
+    }
+}
+
+/// The region a key ARN names; `None` for a key ID or alias.
+fn key_home(key: &str) -> Option<&str> {
+    key.split(':').nth(3).filter(|r| !r.is_empty())
+}
+
+/// The key holds the data's protection, so it must live where the data may (TOM-REGION): FAIL
+/// for a key whose ARN names a region outside the allowed ones. For resources without a region
+/// verdict of their own (a trail, which records every region, and a backup vault).
+pub fn key_region_allowed(ctx: &EvalContext, subject: &str, key: &str) -> Result<(), Verdict> {
+    match key_home(key) {
+        Some(home) if !ctx.params.allowed_regions.allows(home) => Err(Verdict::fail(format!(
+            "{subject} encrypts with {key}, a key in {home}, outside the allowed regions ({})",
+            ctx.params.allowed_regions.describe()
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -174,6 +197,21 @@ mod tests {
             ),
             Err(Status::Fail)
         );
+    }
+
+    #[test]
+    fn a_key_outside_the_allowed_regions_fails_whoever_manages_it() {
+        let account = estate();
+        let london = "arn:aws:kms:eu-west-2:999999999999:key/replica";
+        for requirement in [
+            KmsKeyRequirement::AwsOrCustomerManaged,
+            KmsKeyRequirement::CustomerManaged,
+        ] {
+            assert_eq!(
+                judged(&account, requirement, Some(london)),
+                Err(Status::Fail)
+            );
+        }
     }
 
     #[test]

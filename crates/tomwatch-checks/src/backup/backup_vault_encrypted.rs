@@ -1,5 +1,6 @@
 use crate::check::Evidence;
 use crate::check::EvalContext;
+use crate::encryption_key::{key_region_allowed, required_key};
 use crate::verdict::Verdict;
 
 check! {
@@ -13,7 +14,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
         ctx,
         |r| &r.backup.vaults,
         "arn:aws:backup:{region}:{account}:backup-vault:*",
-        |_, inventory, vaults| {
+        |region, inventory, vaults| {
             vaults
                 .iter()
                 .map(|vault| {
@@ -29,21 +30,26 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                         Ok(keys) => keys,
                         Err(error) => return (vault.arn.clone(), Verdict::unknown(error)),
                     };
-                    let verdict = match keys.iter().find(|k| &k.arn == key_arn) {
-                        None => Verdict::pass(format!(
-                            "vault {} encrypts with {key_arn}, a key of another account",
-                            vault.name
-                        )),
+                    let subject = format!("vault {}", vault.name);
+                    let state = match keys.iter().find(|k| &k.arn == key_arn) {
+                        None => Ok("a key of another account"),
                         Some(key) => match &key.details {
-                            Err(error) => Verdict::unknown(error),
-                            Ok(details) if details.key_state == "Enabled" => Verdict::pass(
-                                format!("vault {} encrypts with the enabled key {key_arn}", vault.name),
-                            ),
-                            Ok(details) => Verdict::fail(format!(
-                                "vault {} encrypts with {key_arn}, which is {}: backups into it fail and its recovery points cannot be restored",
-                                vault.name, details.key_state
-                            )),
+                            Err(error) => Err(Verdict::unknown(error)),
+                            Ok(details) if details.key_state == "Enabled" => Ok("enabled"),
+                            Ok(details) => Err(Verdict::fail(format!(
+                                "{subject} encrypts with {key_arn}, which is {}: backups into it fail and its recovery points cannot be restored",
+                                details.key_state
+                            ))),
                         },
+                    };
+                    let verdict = match state.and_then(|state| {
+                        key_region_allowed(ctx, &subject, key_arn)?;
+                        required_key(ctx, &subject, region, Some(key_arn), "").map(|_| state)
+                    }) {
+                        Ok(state) => {
+                            Verdict::pass(format!("{subject} encrypts with {key_arn} ({state})"))
+                        }
+                        Err(verdict) => verdict,
                     };
                     (vault.arn.clone(), verdict)
                 })
@@ -101,5 +107,21 @@ mod tests {
         );
         assert_eq!(verdict(Ok(vec![]), None), Status::Fail);
         assert_eq!(verdict(Err(()), Some(KEY)), Status::Unknown);
+    }
+
+    #[test]
+    fn a_vault_whose_key_lives_outside_the_allowed_regions_fails() {
+        let mut account = account(&["us-east-1"]);
+        let region = region_mut(&mut account, "us-east-1");
+        let us_key = "arn:aws:kms:us-east-1:111111111111:key/backup";
+        let mut v = vault("us-vault", vec![]);
+        v.encryption_key_arn = Some(us_key.into());
+        region.backup.vaults = Ok(vec![v]);
+        let mut enabled = key("Enabled");
+        enabled.arn = us_key.into();
+        region.kms.keys = Ok(vec![enabled]);
+        let (finding, status) = only(run(&CHECK, &account));
+        assert_eq!(status, Status::Fail);
+        assert!(finding.message.contains("outside the allowed regions"), "{}", finding.message);
     }
 }

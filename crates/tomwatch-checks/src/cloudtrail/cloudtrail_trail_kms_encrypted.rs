@@ -1,6 +1,7 @@
 use super::per_trail;
 use crate::check::Evidence;
 use crate::check::EvalContext;
+use crate::encryption_key::{key_region_allowed, required_key};
 use crate::verdict::Verdict;
 
 check! {
@@ -10,8 +11,17 @@ check! {
 }
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    per_trail(&CHECK.meta, ctx, |_, trail| match &trail.kms_key_id {
-        Some(key) => Verdict::pass(format!("trail {} encrypts its logs with {key}", trail.name)),
+    per_trail(&CHECK.meta, ctx, |region, trail| match &trail.kms_key_id {
+        Some(key) => {
+            let subject = format!("trail {}", trail.name);
+            // A trail records every region; its key must be in an allowed one wherever it is.
+            let judged = key_region_allowed(ctx, &subject, key)
+                .and_then(|()| required_key(ctx, &subject, region, Some(key), ""));
+            match judged {
+                Ok(key) => Verdict::pass(format!("{subject} encrypts its logs with {key}")),
+                Err(verdict) => verdict,
+            }
+        }
         None => Verdict::fail(format!(
             "trail {} does not encrypt its logs with KMS",
             trail.name
@@ -43,5 +53,14 @@ mod tests {
     #[test]
     fn unlistable_trails_are_unknown() {
         assert_eq!(run_on_trails(&CHECK, Err(()))[0].status, Status::Unknown);
+    }
+
+    #[test]
+    fn a_key_outside_the_allowed_regions_fails_the_trail() {
+        let mut abroad = trail("abroad");
+        abroad.kms_key_id = Some("arn:aws:kms:us-east-1:111111111111:key/k".into());
+        let findings = run_on_trails(&CHECK, Ok(vec![abroad]));
+        assert_eq!(findings[0].status, Status::Fail, "{}", findings[0].message);
+        assert!(findings[0].message.contains("us-east-1"), "{}", findings[0].message);
     }
 }
