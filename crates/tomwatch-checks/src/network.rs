@@ -29,12 +29,27 @@ pub fn public_subnets<'a>(
             )))
         }
     };
-    Ok(subnets
-        .iter()
-        .filter(|subnet| {
-            Ec2Inventory::route_table_of(tables, vpc, subnet)
-                .is_some_and(|t| t.routes_to_internet_gateway)
-        })
-        .map(String::as_str)
-        .collect())
+    let mut public = Vec::new();
+    let mut unrouted = Vec::new();
+    for subnet in subnets {
+        match Ec2Inventory::route_table_of(tables, vpc, subnet) {
+            Some(table) if table.routes_to_internet_gateway => public.push(subnet.as_str()),
+            Some(_) => {}
+            None => unrouted.push(subnet.as_str()),
+        }
+    }
+    // A public subnet proves the FAIL whatever the others are; a subnet no table is found for
+    // is not private by default.
+    if public.is_empty() && !unrouted.is_empty() {
+        let vpc = if vpc.is_empty() {
+            "its VPC (none reported)".to_string()
+        } else {
+            format!("VPC {vpc}")
+        };
+        return Err(Verdict::undecidable(format!(
+            "no route table found for subnet(s) {}: none is associated and no main table of {vpc} was listed",
+            unrouted.join(", ")
+        )));
+    }
+    Ok(public)
 }

@@ -25,13 +25,18 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             return Verdict::not_applicable(format!("user {} has no active access key", user.name));
         }
         let mut problems = Vec::new();
+        let mut unread = None;
         for key in &active {
             let age = (now - key.created_at) / DAY;
             if age > max_age {
                 problems.push(format!("{} is {age} days old (max {max_age})", key.id));
             }
             match &key.last_used_at {
-                Err(error) => return Verdict::unknown(error),
+                // One key's unread usage hides only what that key would show: an age or another
+                // key that already proves the FAIL stands.
+                Err(error) => {
+                    unread.get_or_insert(error);
+                }
                 Ok(Some(used)) if (now - used) / DAY > max_unused => problems.push(format!(
                     "{} was last used {} days ago (max {max_unused})",
                     key.id,
@@ -43,7 +48,9 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                 Ok(_) => {}
             }
         }
-        if problems.is_empty() {
+        if let (true, Some(error)) = (problems.is_empty(), unread) {
+            Verdict::unknown(error)
+        } else if problems.is_empty() {
             Verdict::pass(format!(
                 "user {}: {} active key(s), all younger than {max_age} days and in use",
                 user.name,
@@ -111,5 +118,18 @@ mod tests {
         let mut unknown = key("AKIA1", 10, None);
         unknown.last_used_at = Err(denied("iam", "GetAccessKeyLastUsed", "global"));
         assert_eq!(verdict(vec![unknown]).status, Status::Unknown);
+    }
+
+    #[test]
+    fn an_unread_last_use_does_not_hide_what_another_key_proves() {
+        let mut unread = key("AKIA1", 10, None);
+        unread.last_used_at = Err(denied("iam", "GetAccessKeyLastUsed", "global"));
+        let finding = verdict(vec![unread.clone(), key("AKIA2", 400, Some(1))]);
+        assert_eq!(finding.status, Status::Fail, "{}", finding.message);
+        assert!(finding.message.contains("AKIA2 is 400 days old"), "{}", finding.message);
+        // The unread key's own age proves it too.
+        let mut old_unread = unread;
+        old_unread.created_at = NOW - 400 * DAY;
+        assert_eq!(verdict(vec![old_unread]).status, Status::Fail);
     }
 }

@@ -89,6 +89,31 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_subnet_no_route_table_is_found_for_is_unknown_unless_another_is_public() {
+        // Only subnet-a is associated; there is no main table of vpc-1 to route subnet-b.
+        let tables = vec![table("rtb-private", false, &["subnet-a"], false)];
+        let finding = verdict(&["subnet-a", "subnet-b"], tables);
+        assert_eq!(finding.status, Status::Unknown);
+        assert!(finding.message.contains("subnet-b"), "{}", finding.message);
+        let tables = vec![table("rtb-public", false, &["subnet-a"], true)];
+        assert_eq!(verdict(&["subnet-a", "subnet-b"], tables).status, Status::Fail);
+    }
+
+    #[test]
+    fn a_database_without_a_vpc_id_cannot_borrow_a_main_table() {
+        let mut account = account(&["eu-central-1"]);
+        let region = region_mut(&mut account, "eu-central-1");
+        region.ec2.route_tables = Ok(vec![table("rtb-main", true, &[], false)]);
+        let mut db = rds_instance("orders", true, false);
+        db.subnet_ids = Ok(vec!["subnet-a".into()]);
+        db.vpc_id = None;
+        region.rds.instances = Ok(vec![db]);
+        let (finding, status) = only(run(&CHECK, &account));
+        assert_eq!(status, Status::Unknown);
+        assert!(finding.message.contains("none reported"), "{}", finding.message);
+    }
+
     fn account_in(regions: &[&str]) -> tomwatch_model::AccountInventory {
         account(regions)
     }
