@@ -102,6 +102,26 @@ mod tests {
         }
     }
 
+    /// docs/CHECKS.md writes down each check's semantics: one `### \`id\`` section per check, and
+    /// none for a check that no longer exists.
+    #[test]
+    fn every_check_has_its_section_in_the_checks_document() {
+        let document = include_str!("../../../docs/CHECKS.md");
+        let documented: HashSet<&str> = document
+            .lines()
+            .filter_map(|line| line.strip_prefix("### `")?.strip_suffix('`'))
+            .collect();
+        let registered: HashSet<&str> = all_checks().iter().map(|c| c.meta.id).collect();
+        let mut missing: Vec<_> = registered.difference(&documented).collect();
+        let mut stale: Vec<_> = documented.difference(&registered).collect();
+        missing.sort();
+        stale.sort();
+        assert!(
+            missing.is_empty() && stale.is_empty(),
+            "docs/CHECKS.md lacks {missing:?} and describes unknown {stale:?}"
+        );
+    }
+
     /// The region table's rows have no file of their own; their IDs follow the same shape, with
     /// the service and resource of their kind.
     #[test]
