@@ -23,6 +23,7 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
             "rds:DescribeDBInstances",
             "rds:DescribeDBSnapshots",
             "rds:DescribeDBParameters",
+            "rds:DescribeOptionGroups",
             "rds:DescribeDBClusters",
             "rds:DescribeDBClusterParameters",
             "rds:DescribeDBClusterSnapshots",

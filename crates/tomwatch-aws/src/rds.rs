@@ -1,4 +1,5 @@
 mod clusters;
+mod options;
 
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
@@ -23,6 +24,7 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
         let pages = all_pages!(caller, OP, client.describe_db_instances()).await?;
         let mut instances = Vec::new();
         let mut groups = Vec::new();
+        let mut option_groups = Vec::new();
         for db in pages.iter().flat_map(|p| p.db_instances()) {
             let identifier = db
                 .db_instance_identifier()
@@ -40,8 +42,17 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                 .and_then(|g| g.parameter_apply_status())
                 == Some("pending-reboot");
             groups.push(group);
+            let engine = db.engine().ok_or_else(|| caller.missing(OP, "Engine"))?;
+            // Only Oracle keeps its TLS in the option group; filled in below, once per group.
+            option_groups.push(engine.starts_with("oracle").then(|| {
+                db.option_group_memberships()
+                    .first()
+                    .and_then(|m| m.option_group_name())
+                    .map(str::to_string)
+            }));
             instances.push(RdsInstance {
                 tls_parameters: Ok(BTreeMap::new()),
+                oracle_ssl: None,
                 parameters_pending_reboot,
                 engine_version: db
                     .engine_version()
@@ -53,10 +64,7 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
                     .ok_or_else(|| caller.missing(OP, "DBInstanceArn"))?
                     .to_string(),
                 identifier: identifier.to_string(),
-                engine: db
-                    .engine()
-                    .ok_or_else(|| caller.missing(OP, "Engine"))?
-                    .to_string(),
+                engine: engine.to_string(),
                 storage_encrypted: db
                     .storage_encrypted()
                     .ok_or_else(|| caller.missing(OP, "StorageEncrypted"))?,
@@ -92,6 +100,19 @@ pub(crate) async fn collect(client: &aws_sdk_rds::Client, caller: &Caller) -> Rd
             if !parameters.contains_key(name) {
                 parameters.insert(name.clone(), tls_parameters(client, caller, name).await);
             }
+        }
+        let mut ssl_options = BTreeMap::new();
+        for name in option_groups.iter().flatten().flatten() {
+            if !ssl_options.contains_key(name) {
+                let ssl = options::oracle_ssl(client, caller, name).await;
+                ssl_options.insert(name.clone(), ssl);
+            }
+        }
+        for (db, group) in instances.iter_mut().zip(&option_groups) {
+            db.oracle_ssl = group.as_ref().map(|name| match name {
+                Some(name) => ssl_options[name].clone(),
+                None => Err(caller.missing(OP, "OptionGroupMemberships")),
+            });
         }
         for (db, group) in instances.iter_mut().zip(&groups) {
             db.tls_parameters = match group {

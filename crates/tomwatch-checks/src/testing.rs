@@ -166,6 +166,7 @@ pub fn rds_instance(id: &str, storage_encrypted: bool, publicly_accessible: bool
         tags: Default::default(),
         tls_parameters: Ok(tls_set("rds.force_ssl", "1")),
         parameters_pending_reboot: false,
+        oracle_ssl: None,
     }
 }
 

@@ -49,7 +49,7 @@ pub use iam::{AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolic
 pub use kms::{KmsInventory, KmsKey, KmsKeyDetails};
 pub use lambda::{LambdaFunction, LambdaInventory};
 pub use organizations::{Organization, OrganizationsInventory};
-pub use rds::{RdsCluster, RdsInstance, RdsInventory, RdsSnapshot, TlsParameter};
+pub use rds::{OracleSslOption, RdsCluster, RdsInstance, RdsInventory, RdsSnapshot, TlsParameter};
 pub use s3::{BucketEncryption, S3Bucket, S3Inventory};
 pub use tomwatch_model_derive::{CollectedErrors, ServiceInventory};
 

@@ -10,6 +10,24 @@ use aws_sdk_rds::Client;
 use aws_smithy_mocks::mock;
 use tomwatch_model::ErrorKind;
 
+mod oracle;
+
+/// A region with no clusters and no snapshots, for the tests about instances.
+fn no_clusters_or_snapshots() -> [aws_smithy_mocks::Rule; 3] {
+    [
+        mock!(Client::describe_db_clusters).then_output(|| {
+            aws_sdk_rds::operation::describe_db_clusters::DescribeDbClustersOutput::builder()
+                .build()
+        }),
+        mock!(Client::describe_db_cluster_snapshots).then_output(|| {
+            aws_sdk_rds::operation::describe_db_cluster_snapshots::DescribeDbClusterSnapshotsOutput::builder()
+                .build()
+        }),
+        mock!(Client::describe_db_snapshots)
+            .then_output(|| DescribeDbSnapshotsOutput::builder().build()),
+    ]
+}
+
 fn instance(id: &str, group: &str) -> DbInstance {
     instance_applying(id, group, "in-sync")
 }
@@ -60,6 +78,7 @@ async fn each_parameter_group_is_read_once_and_its_error_stays_with_its_instance
                 )
                 .build()
         });
+    let [clusters, cluster_snapshots, snapshots] = no_clusters_or_snapshots();
     let client = mocked_client!(
         aws_sdk_rds,
         mock!(Client::describe_db_instances).then_output(|| {
@@ -93,16 +112,9 @@ async fn each_parameter_group_is_read_once_and_its_error_stays_with_its_instance
         mock!(Client::describe_db_parameters)
             .match_requests(|r| r.db_parameter_group_name() == Some("locked"))
             .then_error(|| DescribeDBParametersError::generic(aws_error("AccessDenied"))),
-        mock!(Client::describe_db_clusters).then_output(|| {
-            aws_sdk_rds::operation::describe_db_clusters::DescribeDbClustersOutput::builder()
-                .build()
-        }),
-        mock!(Client::describe_db_cluster_snapshots).then_output(|| {
-            aws_sdk_rds::operation::describe_db_cluster_snapshots::DescribeDbClusterSnapshotsOutput::builder()
-                .build()
-        }),
-        mock!(Client::describe_db_snapshots)
-            .then_output(|| DescribeDbSnapshotsOutput::builder().build()),
+        clusters,
+        cluster_snapshots,
+        snapshots,
     );
     let instances = collect(&client, &caller("eu-central-1", "rds"))
         .await

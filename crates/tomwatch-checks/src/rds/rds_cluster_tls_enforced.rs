@@ -16,6 +16,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             engine_version: &cluster.engine_version,
             parameters: &cluster.tls_parameters,
             pending_reboot: cluster.parameters_pending_reboot,
+            oracle_ssl: None,
         })
     })
 }

@@ -23,6 +23,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             engine_version: &db.engine_version,
             parameters: &db.tls_parameters,
             pending_reboot: db.parameters_pending_reboot,
+            oracle_ssl: db.oracle_ssl.as_ref(),
         })
     })
 }

@@ -4,7 +4,7 @@
 
 use crate::verdict::Verdict;
 use std::collections::BTreeMap;
-use tomwatch_model::inventory::TlsParameter;
+use tomwatch_model::inventory::{OracleSslOption, TlsParameter};
 use tomwatch_model::Collected;
 
 /// What a DB instance or cluster shows of its TLS enforcement.
@@ -14,6 +14,8 @@ pub(super) struct TlsFacts<'a> {
     pub engine_version: &'a str,
     pub parameters: &'a Collected<BTreeMap<String, TlsParameter>>,
     pub pending_reboot: bool,
+    /// Oracle instances: the SSL option of their option group.
+    pub oracle_ssl: Option<&'a Collected<Option<OracleSslOption>>>,
 }
 
 /// The parameter that forces TLS for an engine, and its default where the group sets none:
@@ -53,11 +55,6 @@ fn governing(engine: &str, version: &str) -> Result<Governing, String> {
         "mysql" | "mariadb" | "aurora-mysql" | "aurora" => {
             secure_transport(&format!("OFF for {engine}"))
         }
-        e if e.starts_with("oracle") => {
-            return Err(format!(
-                "{e} forces TLS through its option group's SSL option and listener ports, not a parameter group; tomwatch does not read option groups yet"
-            ))
-        }
         e if e.starts_with("db2") => {
             return Err(format!(
                 "{e} forces TLS through db2comm and ssl_svcename, which tomwatch does not judge yet"
@@ -78,8 +75,35 @@ fn is_on(value: &str) -> bool {
         .any(|on| value.eq_ignore_ascii_case(on))
 }
 
+/// Oracle offers TLS through the `SSL` option of its option group, on a port of its own; the
+/// option leaves the plaintext listener open, so only its absence or an old TLS version decides.
+fn oracle_verdict(what: &str, ssl: Option<&Collected<Option<OracleSslOption>>>) -> Verdict {
+    match ssl {
+        None => Verdict::undecidable(format!("{what}: its option group was not read")),
+        Some(Err(error)) => Verdict::unknown(error),
+        Some(Ok(None)) => Verdict::fail(format!(
+            "{what} runs Oracle without the SSL option in its option group: clients can only connect without TLS"
+        )),
+        Some(Ok(Some(ssl))) => match ssl.ssl_version.as_deref() {
+            Some(version) if version.contains("1.0") => Verdict::fail(format!(
+                "{what} has the SSL option of {} with SQLNET.SSL_VERSION {version}, which admits TLS 1.0",
+                ssl.option_group
+            )),
+            version => Verdict::undecidable(format!(
+                "{what} offers TLS {} on port {} (option group {}), but the SSL option leaves the plaintext listener open: whether clients can bypass it depends on the security groups",
+                version.unwrap_or("of an unreported version"),
+                ssl.port.map_or("(unreported)".to_string(), |p| p.to_string()),
+                ssl.option_group
+            )),
+        },
+    }
+}
+
 pub(super) fn tls_verdict(facts: &TlsFacts) -> Verdict {
     let what = facts.what;
+    if facts.engine.starts_with("oracle") {
+        return oracle_verdict(what, facts.oracle_ssl);
+    }
     let governing = match governing(facts.engine, facts.engine_version) {
         Ok(governing) => governing,
         Err(reason) => return Verdict::undecidable(format!("{what}: {reason}")),
@@ -149,6 +173,18 @@ mod tests {
             engine_version: version,
             parameters: &parameters,
             pending_reboot: pending,
+            oracle_ssl: None,
+        })
+    }
+
+    fn oracle(ssl: Collected<Option<OracleSslOption>>) -> Verdict {
+        tls_verdict(&TlsFacts {
+            what: "database ledger",
+            engine: "oracle-ee",
+            engine_version: "19.0.0.0.ru-2024-10.rur-2024-10.r1",
+            parameters: &Ok(Default::default()),
+            pending_reboot: false,
+            oracle_ssl: Some(&ssl),
         })
     }
 
@@ -213,8 +249,35 @@ mod tests {
     }
 
     #[test]
+    fn oracle_is_judged_by_its_ssl_option_as_far_as_the_option_shows() {
+        let without = oracle(Ok(None));
+        assert_eq!(without.status, Status::Fail, "{}", without.message);
+        let ssl = |version: &str| {
+            Ok(Some(OracleSslOption {
+                option_group: "ledger-options".into(),
+                port: Some(2484),
+                ssl_version: Some(version.into()),
+            }))
+        };
+        assert_eq!(oracle(ssl("1.2 or 1.0")).status, Status::Fail);
+        let offered = oracle(ssl("1.2"));
+        assert_eq!(offered.status, Status::Unknown);
+        assert!(
+            offered.message.contains("plaintext listener"),
+            "{}",
+            offered.message
+        );
+        let unread = oracle(Err(crate::testing::denied(
+            "rds",
+            "DescribeOptionGroups",
+            "eu-central-1",
+        )));
+        assert_eq!(unread.status, Status::Unknown);
+    }
+
+    #[test]
     fn engines_that_force_tls_elsewhere_are_unknown_with_the_reason_never_not_applicable() {
-        for engine in ["oracle-ee", "db2-se", "custom-sqlserver-ee"] {
+        for engine in ["db2-se", "custom-sqlserver-ee"] {
             let verdict = judge(engine, "19.0", &[], false);
             assert_eq!(verdict.status, Status::Unknown, "{engine}");
             assert!(verdict.message.contains(engine), "{}", verdict.message);

@@ -50,6 +50,9 @@ pub struct RdsInstance {
     /// Its parameter group's apply status is `pending-reboot`: a static parameter changed in
     /// the group is not in force until the instance reboots.
     pub parameters_pending_reboot: bool,
+    /// Oracle engines only (`None` for the others): the SSL option of the instance's option
+    /// group, `Ok(None)` where the group has none.
+    pub oracle_ssl: Option<Collected<Option<OracleSslOption>>>,
 }
 
 /// A TLS-forcing parameter as a (cluster) parameter group lists it.
@@ -78,4 +81,13 @@ pub struct RdsCluster {
     pub tls_parameters: Collected<BTreeMap<String, TlsParameter>>,
     /// A member reports its cluster parameter group as `pending-reboot`.
     pub parameters_pending_reboot: bool,
+}
+
+/// Oracle's `SSL` option: TLS on a listener port of its own, beside the plaintext one.
+#[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
+pub struct OracleSslOption {
+    pub option_group: String,
+    pub port: Option<i32>,
+    /// `SQLNET.SSL_VERSION`: `1.2`, `1.0`, `1.2 or 1.0`, ...; `None` where not reported.
+    pub ssl_version: Option<String>,
 }
