@@ -42,14 +42,7 @@ async fn replication_groups(client: &Client, caller: &Caller) -> Collected<Vec<R
     const OP: &str = "DescribeReplicationGroups";
     let pages = all_pages!(caller, OP, client.describe_replication_groups()).await?;
     let listed: Vec<_> = pages.iter().flat_map(|p| p.replication_groups()).collect();
-    let arns = listed
-        .iter()
-        .map(|g| {
-            g.arn()
-                .map(str::to_string)
-                .ok_or_else(|| caller.missing(OP, "ARN"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let arns = arns_of(&listed, |g| g.arn(), caller, OP)?;
     let all_tags = tags_of(client, caller, arns.clone()).await;
     let mut groups = Vec::new();
     for ((group, arn), tags) in listed.into_iter().zip(arns).zip(all_tags) {
@@ -96,14 +89,7 @@ async fn clusters(
     const OP: &str = "DescribeCacheClusters";
     let pages = all_pages!(caller, OP, client.describe_cache_clusters()).await?;
     let listed: Vec<_> = pages.iter().flat_map(|p| p.cache_clusters()).collect();
-    let arns = listed
-        .iter()
-        .map(|c| {
-            c.arn()
-                .map(str::to_string)
-                .ok_or_else(|| caller.missing(OP, "ARN"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let arns = arns_of(&listed, |c| c.arn(), caller, OP)?;
     // A member's tags are its replication group's business: only standalone clusters are asked.
     let standalone: Vec<String> = listed
         .iter()
@@ -153,6 +139,24 @@ async fn clusters(
         });
     }
     Ok(clusters)
+}
+
+/// The ARN of every listed item, in order; an item without one makes the listing an error,
+/// since its tags (and so its place among the workloads) could not be asked for.
+pub(super) fn arns_of<T>(
+    listed: &[&T],
+    arn: impl Fn(&T) -> Option<&str>,
+    caller: &Caller,
+    operation: &'static str,
+) -> Collected<Vec<String>> {
+    listed
+        .iter()
+        .map(|item| {
+            arn(item)
+                .map(str::to_string)
+                .ok_or_else(|| caller.missing(operation, "ARN"))
+        })
+        .collect()
 }
 
 /// The tags of each ARN, in order, `TAG_CONCURRENCY` calls at a time.

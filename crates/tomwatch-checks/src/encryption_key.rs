@@ -57,11 +57,7 @@ pub fn required_key(
         return Ok(format!("customer-managed key {key} of account {owner}"));
     }
     // A key ARN says where the key lives; a bare ID lives in the resource's region.
-    let region = key
-        .split(':')
-        .nth(3)
-        .filter(|r| !r.is_empty())
-        .unwrap_or(region); // default: the resource's region
+    let region = key_home(key).unwrap_or(region);
     let regions = ctx.account.regions.as_ref().map_err(Verdict::unknown)?;
     let Some(inventory) = regions.get(region) else {
         return Err(Verdict::undecidable(format!(

@@ -1,7 +1,7 @@
 //! The managed prefix lists security-group rules name as sources, resolved to their CIDRs: a
 //! rule that admits `pl-…` admits whatever the list holds, 0.0.0.0/0 included.
 
-use crate::caller::Caller;
+use crate::caller::{all_pages, Caller};
 use aws_sdk_ec2::types::SecurityGroup as SdkSecurityGroup;
 use futures::{stream, StreamExt};
 use std::collections::{BTreeMap, BTreeSet};
@@ -72,17 +72,14 @@ async fn entries_of(
     caller: &Caller,
     prefix_list_id: &str,
 ) -> Collected<Vec<String>> {
-    let pages: Vec<_> = caller
-        .call(
-            OP,
-            client
-                .get_managed_prefix_list_entries()
-                .prefix_list_id(prefix_list_id)
-                .into_paginator()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+    let pages = all_pages!(
+        caller,
+        OP,
+        client
+            .get_managed_prefix_list_entries()
+            .prefix_list_id(prefix_list_id)
+    )
+    .await?;
     pages
         .iter()
         .flat_map(|page| page.entries())

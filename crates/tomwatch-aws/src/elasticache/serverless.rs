@@ -1,6 +1,6 @@
 //! ElastiCache Serverless caches, which DescribeCacheClusters does not list.
 
-use super::tags_of;
+use super::{arns_of, tags_of};
 use crate::caller::{all_pages, Caller};
 use aws_sdk_elasticache::types::ServerlessCache as SdkServerlessCache;
 use aws_sdk_elasticache::Client;
@@ -13,14 +13,7 @@ pub(super) async fn caches(client: &Client, caller: &Caller) -> Collected<Vec<Se
     let pages = all_pages!(caller, OP, client.describe_serverless_caches()).await?;
     let listed: Vec<&SdkServerlessCache> =
         pages.iter().flat_map(|p| p.serverless_caches()).collect();
-    let arns = listed
-        .iter()
-        .map(|c| {
-            c.arn()
-                .map(str::to_string)
-                .ok_or_else(|| caller.missing(OP, "ARN"))
-        })
-        .collect::<Collected<Vec<_>>>()?;
+    let arns = arns_of(&listed, |c| c.arn(), caller, OP)?;
     let tags = tags_of(client, caller, arns.clone()).await;
     listed
         .into_iter()

@@ -1,4 +1,4 @@
-use super::per_standalone_cluster;
+use super::{per_standalone_cluster, transit_verdict};
 use crate::check::Evidence;
 use crate::check::EvalContext;
 use crate::verdict::Verdict;
@@ -13,20 +13,12 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_standalone_cluster(&CHECK.meta, ctx, |cluster| {
         match &cluster.transit_encryption {
             Err(error) => Verdict::unknown(error),
-            Ok(false) => Verdict::fail(format!(
-                "cache cluster {} accepts unencrypted connections (transit encryption off; Memcached 1.6.12+ and replication groups support it)",
-                cluster.id
-            )),
-            Ok(true) if cluster.transit_encryption_mode.as_deref() == Some("preferred") => {
-                Verdict::fail(format!(
-                    "cache cluster {} has transit encryption in mode preferred, which still accepts unencrypted connections",
-                    cluster.id
-                ))
-            }
-            Ok(true) => Verdict::pass(format!(
-                "cache cluster {} accepts TLS connections only",
-                cluster.id
-            )),
+            Ok(enabled) => transit_verdict(
+                &format!("cache cluster {}", cluster.id),
+                *enabled,
+                cluster.transit_encryption_mode.as_deref(),
+                "transit encryption off; Memcached 1.6.12+ and replication groups support it",
+            ),
         }
     })
 }

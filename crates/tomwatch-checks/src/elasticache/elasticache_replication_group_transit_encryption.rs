@@ -1,7 +1,6 @@
-use super::per_replication_group;
+use super::{per_replication_group, transit_verdict};
 use crate::check::Evidence;
 use crate::check::EvalContext;
-use crate::verdict::Verdict;
 
 check! {
     title: "ElastiCache replication groups accept TLS connections only",
@@ -11,22 +10,12 @@ check! {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_replication_group(&CHECK.meta, ctx, |_, group| {
-        if !group.transit_encryption {
-            Verdict::fail(format!(
-                "replication group {} accepts unencrypted connections (transit encryption off)",
-                group.id
-            ))
-        } else if group.transit_encryption_mode.as_deref() == Some("preferred") {
-            Verdict::fail(format!(
-                "replication group {} has transit encryption in mode preferred, which still accepts unencrypted connections",
-                group.id
-            ))
-        } else {
-            Verdict::pass(format!(
-                "replication group {} accepts TLS connections only",
-                group.id
-            ))
-        }
+        transit_verdict(
+            &format!("replication group {}", group.id),
+            group.transit_encryption,
+            group.transit_encryption_mode.as_deref(),
+            "transit encryption off",
+        )
     })
 }
 

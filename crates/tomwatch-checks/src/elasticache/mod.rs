@@ -27,6 +27,20 @@ fn per_replication_group(
     )
 }
 
+/// TLS only: transit encryption on, and not in mode `preferred`, which still accepts plaintext
+/// (a migration step). `off` says why it is off, or how to turn it on.
+fn transit_verdict(subject: &str, enabled: bool, mode: Option<&str>, off: &str) -> Verdict {
+    if !enabled {
+        Verdict::fail(format!("{subject} accepts unencrypted connections ({off})"))
+    } else if mode == Some("preferred") {
+        Verdict::fail(format!(
+            "{subject} has transit encryption in mode preferred, which still accepts unencrypted connections"
+        ))
+    } else {
+        Verdict::pass(format!("{subject} accepts TLS connections only"))
+    }
+}
+
 /// Evaluates `judge` on every cache cluster outside a replication group; a member is judged with
 /// its group and is not applicable here.
 fn per_standalone_cluster(
