@@ -114,6 +114,17 @@ impl Caller {
         }
     }
 
+    /// The ARN AWS gives a resource of this scope whose listing names it only (a DynamoDB
+    /// table, an EKS cluster): `arn:<partition>:<service>:<region>:<account>:<resource>`.
+    pub fn arn(&self, service: &str, resource: &str) -> String {
+        let region = &self.scope.region;
+        format!(
+            "arn:{}:{service}:{region}:{}:{resource}",
+            crate::session::partition_of(region),
+            self.scope.account_id
+        )
+    }
+
     /// A response that lacks a field AWS documents as always present: a malformed answer,
     /// which must not silently become `false`. The one way a collector reads such a field:
     /// `value.ok_or_else(|| caller.missing(OPERATION, "Field"))?`.

@@ -65,6 +65,21 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
         ],
         ServiceKind::Lambda => &["lambda:ListFunctions", "lambda:ListTags"],
         ServiceKind::Efs => &["elasticfilesystem:DescribeFileSystems"],
+        ServiceKind::DynamoDb => &[
+            "dynamodb:ListTables",
+            "dynamodb:DescribeTable",
+            "dynamodb:ListTagsOfResource",
+        ],
+        ServiceKind::Eks => &["eks:ListClusters", "eks:DescribeCluster"],
+        ServiceKind::Ecr => &["ecr:DescribeRepositories"],
+        ServiceKind::Sqs => &["sqs:ListQueues"],
+        ServiceKind::Sns => &["sns:ListTopics"],
+        ServiceKind::SecretsManager => &["secretsmanager:ListSecrets"],
+        ServiceKind::Elb => &[
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeLoadBalancerPolicies",
+            "elasticloadbalancing:DescribeTags",
+        ],
         ServiceKind::CloudWatch => &["cloudwatch:DescribeAlarms"],
         ServiceKind::Backup => &[
             "backup:ListBackupVaults",

@@ -95,6 +95,21 @@ pub fn empty_region(region: &str) -> RegionInventory {
         efs: EfsInventory {
             file_systems: Ok(vec![]),
         },
+        dynamodb: DynamoDbInventory { tables: Ok(vec![]) },
+        eks: EksInventory {
+            clusters: Ok(vec![]),
+        },
+        ecr: EcrInventory {
+            repositories: Ok(vec![]),
+        },
+        sqs: SqsInventory { queues: Ok(vec![]) },
+        sns: SnsInventory { topics: Ok(vec![]) },
+        secretsmanager: SecretsManagerInventory {
+            secrets: Ok(vec![]),
+        },
+        elb: ElbInventory {
+            load_balancers: Ok(vec![]),
+        },
     }
 }
 
@@ -188,6 +203,21 @@ pub fn run_on_rds(check: &Check, instances: Result<Vec<RdsInstance>, ()>) -> Vec
 }
 
 /// An Aurora PostgreSQL cluster that meets every promise, with members `<id>-1` and `<id>-2`.
+/// An enabled symmetric key with KMS-made material; `manager` is `CUSTOMER` or `AWS`.
+pub fn kms_key(arn: &str, manager: &str) -> KmsKey {
+    KmsKey {
+        arn: arn.into(),
+        key_id: arn.rsplit('/').next().expect("an id").into(),
+        details: Ok(KmsKeyDetails {
+            key_manager: manager.into(),
+            key_state: "Enabled".into(),
+            key_spec: "SYMMETRIC_DEFAULT".into(),
+            origin: "AWS_KMS".into(),
+        }),
+        rotation_enabled: None,
+    }
+}
+
 pub fn rds_cluster(id: &str) -> RdsCluster {
     RdsCluster {
         arn: format!("arn:aws:rds:eu-central-1:{ACCOUNT}:cluster:{id}"),

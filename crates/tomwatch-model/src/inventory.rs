@@ -8,10 +8,14 @@ mod backup;
 mod cloudtrail;
 mod cloudwatch;
 mod cognito;
+mod dynamodb;
 mod ec2;
+mod ecr;
 mod ecs;
 mod efs;
+mod eks;
 mod elasticache;
+mod elb;
 mod elbv2;
 mod errors;
 mod guardduty;
@@ -21,6 +25,9 @@ mod lambda;
 mod organizations;
 mod rds;
 mod s3;
+mod secretsmanager;
+mod sns;
+mod sqs;
 
 pub use autoscaling::{AutoScalingGroup, AutoScalingInventory};
 pub use backup::{
@@ -30,15 +37,19 @@ pub use backup::{
 pub use cloudtrail::{CloudTrailInventory, Trail, TrailEvents, TrailStatus};
 pub use cloudwatch::{Alarm, CloudWatchInventory};
 pub use cognito::{CognitoInventory, UserPool, UserPoolDetails, UserPoolPasswordPolicy};
+pub use dynamodb::{DynamoDbInventory, DynamoDbTable, TableEncryption};
 pub use ec2::{
     EbsVolume, Ec2Instance, Ec2Inventory, IpPermission, PrefixListSource, RouteTable,
     SecurityGroup, Vpc, WorldSource,
 };
+pub use ecr::{EcrInventory, EcrRepository};
 pub use ecs::{EcsCluster, EcsInventory, EcsService};
 pub use efs::{EfsFileSystem, EfsInventory};
+pub use eks::{EksCluster, EksClusterDetails, EksInventory};
 pub use elasticache::{
     CacheCluster, CacheSubnets, ElastiCacheInventory, ReplicationGroup, ServerlessCache,
 };
+pub use elb::{ClassicListener, ClassicLoadBalancer, ClassicPolicy, ElbInventory};
 pub use elbv2::{
     Elbv2Inventory, Listener, ListenerRule, LoadBalancer, RuleAction, TargetGroup, WafRule,
     WafStatement, WebAcl,
@@ -51,6 +62,9 @@ pub use lambda::{LambdaFunction, LambdaInventory};
 pub use organizations::{Organization, OrganizationsInventory};
 pub use rds::{OracleSslOption, RdsCluster, RdsInstance, RdsInventory, RdsSnapshot, TlsParameter};
 pub use s3::{BucketEncryption, S3Bucket, S3Inventory};
+pub use secretsmanager::{Secret, SecretsManagerInventory};
+pub use sns::{SnsInventory, SnsTopic};
+pub use sqs::{SqsInventory, SqsQueue};
 pub use tomwatch_model_derive::{CollectedErrors, ServiceInventory};
 
 use crate::{Collected, CollectionError};
@@ -81,6 +95,13 @@ macro_rules! with_services {
                 CloudWatch => cloudwatch: $crate::inventory::CloudWatchInventory, "cloudwatch";
                 Backup => backup: $crate::inventory::BackupInventory, "backup";
                 Efs => efs: $crate::inventory::EfsInventory, "elasticfilesystem";
+                DynamoDb => dynamodb: $crate::inventory::DynamoDbInventory, "dynamodb";
+                Eks => eks: $crate::inventory::EksInventory, "eks";
+                Ecr => ecr: $crate::inventory::EcrInventory, "ecr";
+                Sqs => sqs: $crate::inventory::SqsInventory, "sqs";
+                Sns => sns: $crate::inventory::SnsInventory, "sns";
+                SecretsManager => secretsmanager: $crate::inventory::SecretsManagerInventory, "secretsmanager";
+                Elb => elb: $crate::inventory::ElbInventory, "elb";
             }
             global {
                 S3 => s3: $crate::inventory::S3Inventory, "s3";

@@ -95,3 +95,26 @@ def organizations():
 @aws_provider()
 def efs():
     return _moto_service("efs")
+
+
+@aws_provider()
+def eks():
+    return _moto_service("eks")
+
+
+@aws_provider()
+def ecr():
+    return _moto_service("ecr")
+
+
+@aws_provider()
+def elb():
+    return _moto_service("elb")
+
+
+@aws_provider(api="dynamodb", name="tomwatch")
+def dynamodb():
+    """LocalStack's own DynamoDB runs DynamoDB Local, a Java program it downloads at first use;
+    these machines have neither Java 21 nor that download. moto's DynamoDB needs neither, and the
+    start script selects it (PROVIDER_OVERRIDE_DYNAMODB=tomwatch)."""
+    return _moto_service("dynamodb")
