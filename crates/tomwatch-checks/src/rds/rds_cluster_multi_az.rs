@@ -26,10 +26,17 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             Some(Err(error)) => return Verdict::unknown(error),
             None => return Verdict::not_applicable(format!("region {region} was not scanned")),
         };
-        let zones: BTreeSet<&str> = instances
-            .iter()
-            .filter(|db| cluster.members.contains(&db.identifier))
-            .filter_map(|db| db.availability_zone.as_deref())
+        let zone_of = |member: &String| {
+            (instances.iter())
+                .find(|db| db.identifier == *member)
+                .and_then(|db| db.availability_zone.as_deref())
+        };
+        let zones: BTreeSet<&str> = cluster.members.iter().filter_map(zone_of).collect();
+        // A member DescribeDBInstances does not show (or shows without a zone) may sit in
+        // another zone: unless the seen ones already suffice, the spread is unseen.
+        let unseen: Vec<&str> = (cluster.members.iter())
+            .filter(|member| zone_of(member).is_none())
+            .map(String::as_str)
             .collect();
         let zone_list = zones.iter().copied().collect::<Vec<_>>().join(", ");
         if zones.len() >= required as usize {
@@ -37,6 +44,13 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                 "cluster {} has instances in {} Availability Zones ({zone_list})",
                 cluster.identifier,
                 zones.len()
+            ))
+        } else if !unseen.is_empty() {
+            Verdict::undecidable(format!(
+                "cluster {}'s member(s) {} are not among the instances DescribeDBInstances \
+                 shows with a zone, so whether it spans {required} Availability Zones is unseen",
+                cluster.identifier,
+                unseen.join(", ")
             ))
         } else if cluster.members.is_empty() {
             Verdict::fail(format!(
@@ -95,5 +109,24 @@ mod tests {
         assert!(run(&CHECK, &account)
             .iter()
             .all(|f| f.status == Status::Unknown));
+    }
+
+    #[test]
+    fn a_member_missing_from_the_instances_is_unknown_unless_the_seen_ones_suffice() {
+        let mut account = account(&["eu-central-1"]);
+        let region = region_mut(&mut account, "eu-central-1");
+        let mut spread = rds_cluster("spread");
+        spread.members.push("spread-3".into());
+        region.rds.clusters = Ok(vec![rds_cluster("packed"), spread]);
+        // packed-2 is not listed: it may be the one in another zone.
+        region.rds.instances = Ok(vec![
+            member("packed-1", "eu-central-1a"),
+            member("spread-1", "eu-central-1a"),
+            member("spread-2", "eu-central-1b"),
+        ]);
+        let findings = run(&CHECK, &account);
+        assert_eq!(findings[0].status, Status::Unknown, "{}", findings[0].message);
+        assert!(findings[0].message.contains("packed-2"), "{}", findings[0].message);
+        assert_eq!(findings[1].status, Status::Pass, "two seen zones prove it");
     }
 }
