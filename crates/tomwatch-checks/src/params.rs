@@ -165,6 +165,9 @@ macro_rules! parameters {
                     }
                 } )*
                 if problems.is_empty() {
+                    self.contradictions(&params, &mut problems);
+                }
+                if problems.is_empty() {
                     Ok(params)
                 } else {
                     Err(problems)
@@ -245,6 +248,36 @@ parameters! {
     /// TOM-ENC-REST: which KMS keys count as "encrypted with KMS": `aws_or_customer_managed`
     /// (the service's AWS managed key too) or `customer_managed`.
     at_rest_kms_keys: KmsKeyRequirement = "aws_or_customer_managed".to_string();
+}
+
+impl ParameterOverrides {
+    /// Values each valid alone that cannot hold together once this layer is applied, reported
+    /// where this layer wrote one of them.
+    fn contradictions(&self, params: &Parameters, problems: &mut Vec<BaselineError>) {
+        let undeclared: Vec<&str> = (params.anomaly_detection_environments.iter())
+            .filter(|env| !params.environments.contains(env))
+            .map(String::as_str)
+            .collect();
+        if undeclared.is_empty() {
+            return;
+        }
+        let at = match (&self.anomaly_detection_environments, &self.environments) {
+            (Some(written), _) => &written.referenced,
+            (None, Some(written)) => &written.referenced,
+            // Both come from an earlier layer, which was checked when it was applied.
+            (None, None) => return,
+        };
+        problems.push(BaselineError::at(
+            at,
+            format!(
+                "anomaly_detection_environments names {}, which environments ({}) does not \
+                 declare: no account could ever be held to it; add it to environments or \
+                 correct the name",
+                undeclared.join(", "),
+                params.environments.join(", ")
+            ),
+        ));
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

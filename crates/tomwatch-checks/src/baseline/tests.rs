@@ -270,3 +270,27 @@ fn every_parameter_given_takes_effect() {
     assert!(params.cognito_optional_mfa_allowed);
     assert_eq!(params.iac_tag_key, "owner-tool");
 }
+
+/// An environment that must alarm on anomaly bands but that no account may declare is a typo
+/// that would silently hold nobody to the promise; it is reported where the layer wrote it.
+#[test]
+fn anomaly_detection_environments_must_be_declared_environments() {
+    let layer = |yaml: &str| -> ParameterOverrides { serde_saphyr::from_str(yaml).expect("valid") };
+    let mut baseline = Baseline::builtin();
+    let renamed = baseline
+        .override_parameters(&layer("environments: [prod, dev]\n"))
+        .expect_err("the default production is no longer declared");
+    let message = renamed[0].to_string();
+    assert!(message.starts_with("1:15:"), "{message}");
+    assert!(message.contains("names production"), "{message}");
+
+    baseline
+        .override_parameters(&layer(
+            "environments: [prod, dev]\nanomaly_detection_environments: [prod]\n",
+        ))
+        .expect("consistent together");
+    assert_eq!(baseline.params.anomaly_detection_environments, ["prod"]);
+    baseline
+        .override_parameters(&layer("anomaly_detection_environments: []\n"))
+        .expect("nobody is held to it");
+}
