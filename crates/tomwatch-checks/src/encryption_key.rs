@@ -17,14 +17,53 @@ pub fn required_key(
     key: Option<&str>,
     aws_managed_default: &str,
 ) -> Result<String, Verdict> {
+    let demand = Demand {
+        requirement: ctx.params.at_rest_kms_keys,
+        who: "the baseline (at_rest_kms_keys: customer_managed)",
+    };
+    judged_key(ctx, &demand, subject, region, key, aws_managed_default)
+}
+
+/// Like [`required_key`], for a resource that needs a customer-managed key whatever
+/// `at_rest_kms_keys` says; `who` names the promise that asks for it in a FAIL.
+pub fn customer_managed_key(
+    ctx: &EvalContext,
+    who: &str,
+    subject: &str,
+    region: &str,
+    key: Option<&str>,
+    aws_managed_default: &str,
+) -> Result<String, Verdict> {
+    let demand = Demand {
+        requirement: KmsKeyRequirement::CustomerManaged,
+        who,
+    };
+    judged_key(ctx, &demand, subject, region, key, aws_managed_default)
+}
+
+/// Which keys will do, and who asks.
+struct Demand<'a> {
+    requirement: KmsKeyRequirement,
+    who: &'a str,
+}
+
+fn judged_key(
+    ctx: &EvalContext,
+    demand: &Demand,
+    subject: &str,
+    region: &str,
+    key: Option<&str>,
+    aws_managed_default: &str,
+) -> Result<String, Verdict> {
     let aws_managed = |key: &str| {
         Verdict::fail(format!(
-            "{subject} encrypts with the AWS managed key {key}, but the baseline \
-             (at_rest_kms_keys: customer_managed) asks for a customer-managed key"
+            "{subject} encrypts with the AWS managed key {key}, but {} asks for a \
+             customer-managed key",
+            demand.who
         ))
     };
     let Some(key) = key else {
-        return match ctx.params.at_rest_kms_keys {
+        return match demand.requirement {
             KmsKeyRequirement::AwsOrCustomerManaged => {
                 Ok(format!("the AWS managed key {aws_managed_default}"))
             }
@@ -36,7 +75,7 @@ pub fn required_key(
     if key_home(key).is_some_and(|home| home != region) {
         key_region_allowed(ctx, subject, key)?;
     }
-    if ctx.params.at_rest_kms_keys == KmsKeyRequirement::AwsOrCustomerManaged {
+    if demand.requirement == KmsKeyRequirement::AwsOrCustomerManaged {
         return Ok(key.to_string());
     }
     // `alias/aws/` is reserved for AWS managed keys; any other alias names a customer's key.
@@ -101,30 +140,17 @@ mod tests {
     use super::*;
     use crate::params::Parameters;
     use crate::testing::*;
-    use tomwatch_model::inventory::{KmsKey, KmsKeyDetails};
     use tomwatch_model::{AccountInventory, Status};
 
     const CUSTOMER_KEY: &str = "arn:aws:kms:eu-central-1:111111111111:key/customer";
     const AWS_KEY: &str = "arn:aws:kms:eu-central-1:111111111111:key/aws-managed";
 
-    fn key(arn: &str, manager: &str) -> KmsKey {
-        KmsKey {
-            arn: arn.into(),
-            key_id: arn.rsplit('/').next().expect("an id").into(),
-            details: Ok(KmsKeyDetails {
-                key_manager: manager.into(),
-                key_state: "Enabled".into(),
-                key_spec: "SYMMETRIC_DEFAULT".into(),
-                origin: "AWS_KMS".into(),
-            }),
-            rotation_enabled: None,
-        }
-    }
-
     fn estate() -> AccountInventory {
         let mut account = account(&["eu-central-1"]);
-        region_mut(&mut account, "eu-central-1").kms.keys =
-            Ok(vec![key(CUSTOMER_KEY, "CUSTOMER"), key(AWS_KEY, "AWS")]);
+        region_mut(&mut account, "eu-central-1").kms.keys = Ok(vec![
+            kms_key(CUSTOMER_KEY, "CUSTOMER"),
+            kms_key(AWS_KEY, "AWS"),
+        ]);
         account
     }
 

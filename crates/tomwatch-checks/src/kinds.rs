@@ -7,9 +7,10 @@
 //! the tag checks, the workload count).
 
 use tomwatch_model::inventory::{
-    AutoScalingGroup, CacheCluster, EbsVolume, Ec2Instance, EcsCluster, EfsFileSystem, KmsKey,
-    LambdaFunction, LoadBalancer, RdsCluster, RdsInstance, ReplicationGroup, S3Bucket,
-    ServerlessCache, Tags, UserPool,
+    AutoScalingGroup, CacheCluster, ClassicLoadBalancer, DynamoDbTable, EbsVolume, Ec2Instance,
+    EcrRepository, EcsCluster, EfsFileSystem, EksCluster, KmsKey, LambdaFunction, LoadBalancer,
+    RdsCluster, RdsInstance, ReplicationGroup, S3Bucket, Secret, ServerlessCache, SnsTopic,
+    SqsQueue, Tags, UserPool,
 };
 use tomwatch_model::{
     AccountInventory, Collected, CollectionError, RegionInventory, GLOBAL_REGION,
@@ -348,8 +349,70 @@ pub static EFS_FILE_SYSTEM: Regional<EfsFileSystem> = Regional {
     tagged: true,
 };
 
+pub static DYNAMODB_TABLE: Regional<DynamoDbTable> = Regional {
+    resource_type: "AWS::DynamoDB::Table",
+    wildcard: "arn:aws:dynamodb:{region}:{account}:table/*",
+    select: |r| &r.dynamodb.tables,
+    view: |t| View::of(&t.arn, format!("table {}", t.name)).tagged(t.tags.as_ref()),
+    tagged: true,
+};
+
+pub static EKS_CLUSTER: Regional<EksCluster> = Regional {
+    resource_type: "AWS::EKS::Cluster",
+    wildcard: "arn:aws:eks:{region}:{account}:cluster/*",
+    select: |r| &r.eks.clusters,
+    // Tags come with DescribeCluster; the region verdict needs only the listing.
+    view: |c| {
+        View::of(&c.arn, format!("EKS cluster {}", c.name))
+            .tagged(c.details.as_ref().map(|d| &d.tags))
+    },
+    tagged: true,
+};
+
+pub static ECR_REPOSITORY: Regional<EcrRepository> = Regional {
+    resource_type: "AWS::ECR::Repository",
+    wildcard: "arn:aws:ecr:{region}:{account}:repository/*",
+    select: |r| &r.ecr.repositories,
+    view: |repo| View::of(&repo.arn, format!("repository {}", repo.name)),
+    tagged: false,
+};
+
+pub static SQS_QUEUE: Regional<SqsQueue> = Regional {
+    resource_type: "AWS::SQS::Queue",
+    wildcard: "arn:aws:sqs:{region}:{account}:*",
+    select: |r| &r.sqs.queues,
+    view: |q| View::of(&q.arn, format!("queue {}", q.name)),
+    tagged: false,
+};
+
+pub static SNS_TOPIC: Regional<SnsTopic> = Regional {
+    resource_type: "AWS::SNS::Topic",
+    wildcard: "arn:aws:sns:{region}:{account}:*",
+    select: |r| &r.sns.topics,
+    view: |t| View::of(&t.arn, format!("topic {}", t.name)),
+    tagged: false,
+};
+
+pub static SECRETSMANAGER_SECRET: Regional<Secret> = Regional {
+    resource_type: "AWS::SecretsManager::Secret",
+    wildcard: "arn:aws:secretsmanager:{region}:{account}:secret:*",
+    select: |r| &r.secretsmanager.secrets,
+    view: |s| View::of(&s.arn, format!("secret {}", s.name)).tagged(Ok(&s.tags)),
+    tagged: true,
+};
+
+pub static ELB_LOAD_BALANCER: Regional<ClassicLoadBalancer> = Regional {
+    resource_type: "AWS::ElasticLoadBalancing::LoadBalancer",
+    wildcard: "arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/*",
+    select: |r| &r.elb.load_balancers,
+    view: |lb| {
+        View::of(&lb.arn, format!("classic load balancer {}", lb.name)).tagged(lb.tags.as_ref())
+    },
+    tagged: true,
+};
+
 /// Every kind above, in the order the tag checks report them within a region.
-pub static ALL: [&dyn Kind; 15] = [
+pub static ALL: [&dyn Kind; 22] = [
     &EC2_INSTANCE,
     &EC2_VOLUME,
     &RDS_INSTANCE,
@@ -364,5 +427,12 @@ pub static ALL: [&dyn Kind; 15] = [
     &KMS_KEY,
     &COGNITO_USER_POOL,
     &EFS_FILE_SYSTEM,
+    &DYNAMODB_TABLE,
+    &EKS_CLUSTER,
+    &ECR_REPOSITORY,
+    &SQS_QUEUE,
+    &SNS_TOPIC,
+    &SECRETSMANAGER_SECRET,
+    &ELB_LOAD_BALANCER,
     &S3_BUCKET,
 ];

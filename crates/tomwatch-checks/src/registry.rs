@@ -1,7 +1,8 @@
 use crate::check::Check;
 use crate::{
-    account, autoscaling, backup, cloudtrail, cloudwatch, cognito, ec2, ecs, efs, elasticache,
-    elbv2, guardduty, iam, kms, organizations, rds, region, s3, tagging, wafv2,
+    account, autoscaling, backup, cloudtrail, cloudwatch, cognito, dynamodb, ec2, ecs, efs, eks,
+    elasticache, elb, elbv2, guardduty, iam, kms, organizations, rds, region, s3, secretsmanager,
+    tagging, wafv2,
 };
 use std::sync::LazyLock;
 
@@ -15,10 +16,13 @@ static CHECKS: LazyLock<Vec<Check>> = LazyLock::new(|| {
         cloudtrail::CHECKS,
         cloudwatch::CHECKS,
         cognito::CHECKS,
+        dynamodb::CHECKS,
         ec2::CHECKS,
         ecs::CHECKS,
         efs::CHECKS,
+        eks::CHECKS,
         elasticache::CHECKS,
+        elb::CHECKS,
         elbv2::CHECKS,
         guardduty::CHECKS,
         iam::CHECKS,
@@ -26,6 +30,7 @@ static CHECKS: LazyLock<Vec<Check>> = LazyLock::new(|| {
         organizations::CHECKS,
         rds::CHECKS,
         s3::CHECKS,
+        secretsmanager::CHECKS,
         tagging::CHECKS,
         wafv2::CHECKS,
         region::CHECKS,
@@ -136,8 +141,11 @@ mod tests {
                     .resource_type
                     .to_ascii_lowercase()
                     .contains(service)
-                    || (service, check.meta.resource_type)
-                        == ("elbv2", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+                    || matches!(
+                        (service, check.meta.resource_type),
+                        ("elbv2", "AWS::ElasticLoadBalancingV2::LoadBalancer")
+                            | ("elb", "AWS::ElasticLoadBalancing::LoadBalancer")
+                    ),
                 "{id} judges {}",
                 check.meta.resource_type
             );

@@ -5,7 +5,7 @@ use crate::kinds::{self, Kind, Placed};
 use tomwatch_model::{CollectionError, RegionInventory};
 
 /// The kinds that make a region one with workloads, and how a count of them reads.
-static WORKLOADS: [(&dyn Kind, &str); 8] = [
+static WORKLOADS: [(&dyn Kind, &str); 11] = [
     (&kinds::EC2_INSTANCE, "EC2 instance(s)"),
     (&kinds::RDS_INSTANCE, "RDS instance(s)"),
     (&kinds::ELBV2_LOAD_BALANCER, "load balancer(s)"),
@@ -14,6 +14,9 @@ static WORKLOADS: [(&dyn Kind, &str); 8] = [
     (&kinds::AUTOSCALING_GROUP, "Auto Scaling group(s)"),
     (&kinds::ECS_CLUSTER, "ECS cluster(s)"),
     (&kinds::LAMBDA_FUNCTION, "Lambda function(s)"),
+    (&kinds::DYNAMODB_TABLE, "DynamoDB table(s)"),
+    (&kinds::EKS_CLUSTER, "EKS cluster(s)"),
+    (&kinds::ELB_LOAD_BALANCER, "classic load balancer(s)"),
 ];
 
 /// The workloads of a region, counted by kind (`"2 EC2 instance(s)"`, ...), or the error of the

@@ -77,7 +77,8 @@ class Estate:
 
     def workload_regions(self, account):
         """The regions that run anything alarms and backup plans must cover: instances,
-        databases, load balancers, caches, Auto Scaling groups, ECS clusters or functions.
+        databases, load balancers, caches, Auto Scaling groups, ECS clusters, functions, DynamoDB
+        tables, EKS clusters or classic load balancers.
         Ask once everything is planted."""
 
         def runs_workloads(region):
@@ -94,6 +95,9 @@ class Estate:
                     client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"],
                     client("ecs").list_clusters()["clusterArns"],
                     client("lambda").list_functions()["Functions"],
+                    client("dynamodb").list_tables()["TableNames"],
+                    client("eks").list_clusters()["clusters"],
+                    client("elb").describe_load_balancers()["LoadBalancerDescriptions"],
                 )
             )
 

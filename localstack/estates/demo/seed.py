@@ -15,6 +15,7 @@ import json
 import sys
 
 import backup
+import dataplane
 import edge
 import identity
 import monitoring
@@ -112,6 +113,8 @@ def seed(estate, prod, dev):
     # Caches, Aurora, Auto Scaling, ECS and Lambda; then the snapshots of every database.
     workloads.seed(estate, prod, dev, vpc, subnets, public_subnets, us_vpc, us_subnets, dev_subnets)
     estate.snapshots(prod, fra, manual_of=["orders", "legacy-mysql"])
+    # DynamoDB, EKS, ECR, SQS, SNS, Secrets Manager and Classic Load Balancers.
+    dataplane.seed(estate, prod, data_key, us_key)
     monitoring.guardduty(estate, prod, enabled_in=EU_REGIONS - {"eu-west-3"}, eu_regions=EU_REGIONS)
     monitoring.guardduty(estate, dev, enabled_in=set(), eu_regions=EU_REGIONS)
     estate.default_vpcs(prod)

@@ -45,6 +45,13 @@ allowed_region_checks! {
     ecs_cluster_allowed_region: "ECS clusters run only in allowed regions", ECS_CLUSTER;
     lambda_function_allowed_region: "Lambda functions run only in allowed regions", LAMBDA_FUNCTION;
     efs_file_system_allowed_region: "EFS file systems exist only in allowed regions", EFS_FILE_SYSTEM;
+    dynamodb_table_allowed_region: "DynamoDB tables (and global-table replicas) exist only in allowed regions", DYNAMODB_TABLE;
+    eks_cluster_allowed_region: "EKS clusters run only in allowed regions", EKS_CLUSTER;
+    ecr_repository_allowed_region: "ECR repositories (and the images they hold) exist only in allowed regions", ECR_REPOSITORY;
+    sqs_queue_allowed_region: "SQS queues (and the messages they hold) exist only in allowed regions", SQS_QUEUE;
+    sns_topic_allowed_region: "SNS topics exist only in allowed regions", SNS_TOPIC;
+    secretsmanager_secret_allowed_region: "Secrets Manager secrets (and their replicas) exist only in allowed regions", SECRETSMANAGER_SECRET;
+    elb_load_balancer_allowed_region: "Classic Load Balancers run only in allowed regions", ELB_LOAD_BALANCER;
 }
 
 /// Every resource of `kind` judged by where it lives; a resource the promise does not reach is

@@ -5,7 +5,8 @@ use super::CHECKS;
 use crate::check::Check;
 use crate::testing::*;
 use tomwatch_model::inventory::{
-    EbsVolume, Ec2Instance, EfsFileSystem, KmsKey, KmsKeyDetails, LambdaFunction,
+    EbsVolume, Ec2Instance, EcrRepository, EfsFileSystem, KmsKey, LambdaFunction, Secret, SnsTopic,
+    SqsQueue, TableEncryption,
 };
 use tomwatch_model::{AccountInventory, Status};
 
@@ -38,17 +39,10 @@ fn volume(region: &str) -> EbsVolume {
 }
 
 fn key(region: &str, manager: &str) -> KmsKey {
-    KmsKey {
-        arn: format!("arn:aws:kms:{region}:{ACCOUNT}:key/k-{manager}"),
-        key_id: format!("k-{manager}"),
-        details: Ok(KmsKeyDetails {
-            key_manager: manager.into(),
-            key_state: "Enabled".into(),
-            key_spec: "SYMMETRIC_DEFAULT".into(),
-            origin: "AWS_KMS".into(),
-        }),
-        rotation_enabled: None,
-    }
+    kms_key(
+        &format!("arn:aws:kms:{region}:{ACCOUNT}:key/k-{manager}"),
+        manager,
+    )
 }
 
 fn function(region: &str, name: &str) -> LambdaFunction {
@@ -81,7 +75,7 @@ macro_rules! push {
 }
 
 fn estates() -> Vec<Estate> {
-    use crate::{autoscaling, cognito, ecs, elasticache, elbv2, s3};
+    use crate::{autoscaling, cognito, dynamodb, ecs, eks, elasticache, elb, elbv2, s3};
     vec![
         Estate {
             id: "ec2_instance_allowed_region",
@@ -229,6 +223,97 @@ fn estates() -> Vec<Estate> {
                     Err(denied("elasticfilesystem", "DescribeFileSystems", r))
             },
             label: "file system fs-1",
+        },
+        Estate {
+            id: "dynamodb_table_allowed_region",
+            plant: |a, r| {
+                let table = dynamodb::fixtures::table(r, "orders", TableEncryption::AwsOwnedKey);
+                push!(a, r, dynamodb.tables, table)
+            },
+            deny: |a, r| {
+                region_mut(a, r).dynamodb.tables = Err(denied("dynamodb", "ListTables", r))
+            },
+            label: "table orders",
+        },
+        Estate {
+            id: "eks_cluster_allowed_region",
+            plant: |a, r| {
+                push!(
+                    a,
+                    r,
+                    eks.clusters,
+                    eks::fixtures::cluster(r, "platform", None)
+                )
+            },
+            deny: |a, r| region_mut(a, r).eks.clusters = Err(denied("eks", "ListClusters", r)),
+            label: "EKS cluster platform",
+        },
+        Estate {
+            id: "ecr_repository_allowed_region",
+            plant: |a, r| {
+                let repository = EcrRepository {
+                    arn: format!("arn:aws:ecr:{r}:{ACCOUNT}:repository/api"),
+                    name: "api".into(),
+                };
+                push!(a, r, ecr.repositories, repository)
+            },
+            deny: |a, r| {
+                region_mut(a, r).ecr.repositories = Err(denied("ecr", "DescribeRepositories", r))
+            },
+            label: "repository api",
+        },
+        Estate {
+            id: "sqs_queue_allowed_region",
+            plant: |a, r| {
+                let queue = SqsQueue {
+                    arn: format!("arn:aws:sqs:{r}:{ACCOUNT}:jobs"),
+                    url: format!("https://sqs.{r}.amazonaws.com/{ACCOUNT}/jobs"),
+                    name: "jobs".into(),
+                };
+                push!(a, r, sqs.queues, queue)
+            },
+            deny: |a, r| region_mut(a, r).sqs.queues = Err(denied("sqs", "ListQueues", r)),
+            label: "queue jobs",
+        },
+        Estate {
+            id: "sns_topic_allowed_region",
+            plant: |a, r| {
+                let topic = SnsTopic {
+                    arn: format!("arn:aws:sns:{r}:{ACCOUNT}:alerts"),
+                    name: "alerts".into(),
+                };
+                push!(a, r, sns.topics, topic)
+            },
+            deny: |a, r| region_mut(a, r).sns.topics = Err(denied("sns", "ListTopics", r)),
+            label: "topic alerts",
+        },
+        Estate {
+            id: "secretsmanager_secret_allowed_region",
+            plant: |a, r| {
+                let secret = Secret {
+                    arn: format!("arn:aws:secretsmanager:{r}:{ACCOUNT}:secret:db-AbCdEf"),
+                    name: "db".into(),
+                    kms_key_id: None,
+                    tags: Default::default(),
+                };
+                push!(a, r, secretsmanager.secrets, secret)
+            },
+            deny: |a, r| {
+                region_mut(a, r).secretsmanager.secrets =
+                    Err(denied("secretsmanager", "ListSecrets", r))
+            },
+            label: "secret db",
+        },
+        Estate {
+            id: "elb_load_balancer_allowed_region",
+            plant: |a, r| {
+                let lb = elb::fixtures::load_balancer("legacy", vec![], &[]);
+                push!(a, r, elb.load_balancers, lb)
+            },
+            deny: |a, r| {
+                region_mut(a, r).elb.load_balancers = Err(denied("elb", "DescribeLoadBalancers", r))
+            },
+            label: "classic load balancer legacy",
         },
     ]
 }

@@ -1,0 +1,3 @@
+checks! {
+    secretsmanager_secret_encrypted_cmk,
+}
