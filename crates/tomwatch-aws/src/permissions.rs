@@ -123,3 +123,46 @@ pub fn policy_document() -> String {
     })
     .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// tomwatch only reads: an action that could change a resource (or a wildcard that admits
+    /// one) must never slip into the policy customers deploy.
+    #[test]
+    fn every_action_only_reads_and_names_one_operation() {
+        let document: serde_json::Value =
+            serde_json::from_str(&policy_document()).expect("the policy is JSON");
+        let actions = document["Statement"][0]["Action"]
+            .as_array()
+            .expect("a list of actions");
+        assert!(actions.len() >= 20, "{actions:?}");
+        for action in actions {
+            let action = action.as_str().expect("an action is a string");
+            let (prefix, operation) = action.split_once(':').expect("prefix:Operation");
+            assert!(
+                !prefix.is_empty()
+                    && prefix
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{action}: the service prefix"
+            );
+            let verb = ["Describe", "List", "Get"]
+                .into_iter()
+                .find(|verb| operation.starts_with(verb));
+            assert!(
+                verb.is_some_and(|verb| operation[verb.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase())),
+                "{action} is not a Describe*, List* or Get* operation"
+            );
+            assert!(
+                !action.contains('*') && !action.contains('?'),
+                "{action}: no wildcards"
+            );
+        }
+        assert_eq!(document["Statement"][0]["Effect"], "Allow");
+    }
+}

@@ -201,3 +201,117 @@ fn before_aws_answers_every_expected_account_shows_the_sts_failure() {
     );
     assert!(value(&text, "tomwatch_failing_resource", &[]).is_none());
 }
+
+/// One sample of the text exposition: its name, its labels unescaped, its value. Panics on
+/// anything a Prometheus parser would reject, naming the line.
+fn parse_sample(line: &str) -> (String, Vec<(String, String)>, f64) {
+    let name_end = line
+        .find(['{', ' '])
+        .unwrap_or_else(|| panic!("no value: {line}"));
+    let (name, mut rest) = line.split_at(name_end);
+    assert!(
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
+        "bad metric name in {line}"
+    );
+    let mut labels = Vec::new();
+    if let Some(inner) = rest.strip_prefix('{') {
+        let mut chars = inner.char_indices();
+        loop {
+            let (start, first) = chars
+                .next()
+                .unwrap_or_else(|| panic!("unclosed {{: {line}"));
+            if first == '}' {
+                rest = &inner[start + 1..];
+                break;
+            }
+            let key_start = if first == ',' {
+                chars.next().expect("a label after ,").0
+            } else {
+                start
+            };
+            let eq = inner[key_start..].find("=\"").expect("label=\"value\"") + key_start;
+            let key = inner[key_start..eq].to_string();
+            while chars.next().is_some_and(|(i, _)| i < eq + 1) {}
+            let mut value = String::new();
+            loop {
+                match chars
+                    .next()
+                    .unwrap_or_else(|| panic!("unclosed value: {line}"))
+                {
+                    (_, '"') => break,
+                    (_, '\\') => match chars.next().map(|(_, c)| c) {
+                        Some('\\') => value.push('\\'),
+                        Some('"') => value.push('"'),
+                        Some('n') => value.push('\n'),
+                        other => panic!("bad escape {other:?} in {line}"),
+                    },
+                    (_, '\n') => panic!("raw newline in {line}"),
+                    (_, c) => value.push(c),
+                }
+            }
+            labels.push((key, value));
+        }
+    }
+    let value = rest
+        .trim_start_matches(' ')
+        .parse()
+        .unwrap_or_else(|_| panic!("bad value in {line}"));
+    (name.to_string(), labels, value)
+}
+
+/// AWS data is the customer's: names and tags with quotes, backslashes, newlines, emoji or
+/// kilobytes of text must neither break the exposition nor fail the scrape, and the same
+/// resource reported twice must not become two series.
+#[test]
+fn hostile_resource_names_are_escaped_and_duplicates_stay_one_series() {
+    let hostile = [
+        "arn:aws:s3:::quote\"d".to_string(),
+        "back\\slash\\".to_string(),
+        "new\nline\r\nand tab\t".to_string(),
+        "ünïcødé-🚀-\u{202e}rtl".to_string(),
+        "x".repeat(10_000),
+    ];
+    let mut findings: Vec<Finding> = hostile
+        .iter()
+        .map(|id| {
+            finding(
+                "s3_bucket_secure_transport",
+                "TOM-ENC-TRANSIT",
+                id,
+                Status::Fail,
+            )
+        })
+        .collect();
+    findings.push(findings[0].clone());
+    let state = ServeState::new(Default::default());
+    state.publish(snapshot(findings, vec![]), &[]);
+    let text = render(&state, &build());
+
+    let samples: Vec<_> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(parse_sample)
+        .collect();
+    let failing: Vec<&str> = samples
+        .iter()
+        .filter(|(name, ..)| name == "tomwatch_failing_resource")
+        .filter_map(|(_, labels, _)| {
+            labels
+                .iter()
+                .find(|(k, _)| k == "resource_id")
+                .map(|(_, v)| v.as_str())
+        })
+        .collect();
+    let mut expected: Vec<&str> = hostile.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    let mut seen = failing.clone();
+    seen.sort_unstable();
+    assert_eq!(seen, expected, "every hostile ID round-trips, once");
+    assert!(
+        text.contains(r#"resource_id="new\nline"#),
+        "newlines are escaped"
+    );
+}
