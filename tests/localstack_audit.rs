@@ -498,3 +498,44 @@ fn configured_regions_are_real_and_enabled_or_said_to_be_not_scanned() {
     let findings = report["findings"].as_array().expect("findings");
     assert!(findings.iter().all(|f| f["region"] != "eu-south-2"));
 }
+
+/// Credentials never reach the output, even at trace level, where the SDK logs every request it
+/// signs and every response it reads: neither the ambient secret key and session token nor the
+/// credentials AssumeRole returns for the second account.
+#[test]
+fn credentials_never_reach_the_logs_or_the_report_even_at_trace_level() {
+    const SECRET: &str = "SecretKeyCanary7f3b9c1d2e";
+    const TOKEN: &str = "SessionTokenCanary4a8e6b0c";
+    let estate = estate();
+    let (_, report, stderr) = audit_json(
+        estate,
+        "regions: [eu-central-1]\n",
+        &[],
+        &[
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ("AWS_SESSION_TOKEN", TOKEN),
+            ("RUST_LOG", "trace"),
+        ],
+    );
+    // The run really traced the SDK, through AssumeRole, and audited both accounts.
+    assert!(
+        stderr.contains("TRACE") && stderr.contains("STS.AssumeRole"),
+        "no SDK trace: {}",
+        &stderr[..stderr.len().min(2000)]
+    );
+    assert_eq!(report["accounts"].as_array().map(Vec::len), Some(2));
+    let report = report.to_string();
+    for (what, text) in [("stderr", stderr.as_str()), ("report", report.as_str())] {
+        for canary in [SECRET, TOKEN] {
+            assert!(!text.contains(canary), "{what} contains {canary}");
+        }
+        // What AssumeRole returned: its XML elements, or a signed request's token header.
+        for shape in [
+            "<SecretAccessKey>",
+            "<SessionToken>",
+            "(\"x-amz-security-token\", \"",
+        ] {
+            assert!(!text.contains(shape), "{what} contains {shape}");
+        }
+    }
+}
