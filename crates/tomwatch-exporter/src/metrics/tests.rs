@@ -315,3 +315,70 @@ fn hostile_resource_names_are_escaped_and_duplicates_stay_one_series() {
         "newlines are escaped"
     );
 }
+
+/// Labels carry only identifiers tomwatch defines or the config names (a suppression's owner,
+/// from the config's suppressions);
+/// what AWS or a person wrote in prose (a finding's message, a suppression's reason) stays in
+/// the audit report and the logs, never in a series.
+#[test]
+fn labels_are_identifiers_never_messages() {
+    const ALLOWED: &[&str] = &[
+        "account_id",
+        "aws_region",
+        "check",
+        "check_id",
+        "control",
+        "environment",
+        "error_type",
+        "kind",
+        "operation",
+        "owner",
+        "resource",
+        "resource_id",
+        "resource_type",
+        "revision",
+        "service",
+        "severity",
+        "status",
+        "version",
+    ];
+    let mut open = finding(
+        "ec2_security_group_world_ingress_web_only",
+        "TOM-NET",
+        "sg-open",
+        Status::Fail,
+    );
+    open.message = "MessageCanary: tag value secret-ish".into();
+    let mut accepted = finding(
+        "ec2_security_group_admin_ports_restricted",
+        "TOM-ACCESS",
+        "sg-ssh",
+        Status::Fail,
+    );
+    accepted.suppressed = true;
+    accepted.suppression = Some(tomwatch_model::SuppressionNote {
+        reason: "ReasonCanary".into(),
+        owner: "it-ops".into(),
+        expires: "2099-12-31".into(),
+        expired: false,
+    });
+    let state = ServeState::new(Default::default());
+    state.publish(snapshot(vec![open, accepted], vec![]), &[]);
+    let text = render(&state, &build());
+    assert!(!text.contains("Canary"), "prose reached the exposition");
+    let mut names = BTreeMap::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let (name, labels, _) = parse_sample(line);
+        for (label, _) in labels {
+            assert!(
+                ALLOWED.contains(&label.as_str()),
+                "{name} has label {label}"
+            );
+            names.insert(label, name.clone());
+        }
+    }
+    assert!(names.contains_key("resource_id"), "{names:?}");
+}
