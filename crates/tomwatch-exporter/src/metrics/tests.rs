@@ -32,6 +32,18 @@ fn finding(check: &'static str, control: &str, resource: &str, status: Status) -
     }
 }
 
+/// A FAIL of TOM-ACCESS on sg-ssh that a suppression accepts.
+fn accepted_ssh() -> Finding {
+    let mut accepted = finding(
+        "ec2_security_group_admin_ports_restricted",
+        "TOM-ACCESS",
+        "sg-ssh",
+        Status::Fail,
+    );
+    accepted.suppressed = true;
+    accepted
+}
+
 fn snapshot(findings: Vec<Finding>, unverified: Vec<UnverifiedFailure>) -> AccountSnapshot {
     let now = SystemTime::now();
     AccountSnapshot {
@@ -86,13 +98,7 @@ fn failures_confirmed_unverified_and_suppressed_each_show_as_the_contract_says()
         "sg-open",
         Status::Fail,
     );
-    let mut accepted = finding(
-        "ec2_security_group_admin_ports_restricted",
-        "TOM-ACCESS",
-        "sg-ssh",
-        Status::Fail,
-    );
-    accepted.suppressed = true;
+    let accepted = accepted_ssh();
     let unverified = UnverifiedFailure {
         finding: finding("rds_instance_not_public", "TOM-NET", "db-1", Status::Fail),
         first_seen: 1_700_000_000,
@@ -349,13 +355,7 @@ fn labels_are_identifiers_never_messages() {
         Status::Fail,
     );
     open.message = "MessageCanary: tag value secret-ish".into();
-    let mut accepted = finding(
-        "ec2_security_group_admin_ports_restricted",
-        "TOM-ACCESS",
-        "sg-ssh",
-        Status::Fail,
-    );
-    accepted.suppressed = true;
+    let mut accepted = accepted_ssh();
     accepted.suppression = Some(tomwatch_model::SuppressionNote {
         reason: "ReasonCanary".into(),
         owner: "it-ops".into(),
