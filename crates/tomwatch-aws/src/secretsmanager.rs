@@ -42,6 +42,7 @@ fn secret(caller: &Caller, entry: &SecretListEntry) -> Collected<Secret> {
             .to_string(),
         // Secrets Manager omits KmsKeyId for a secret under its AWS managed key.
         kms_key_id: entry.kms_key_id().map(str::to_string),
+        owning_service: entry.owning_service().map(str::to_string),
         tags: tag_map(entry.tags().iter().map(|t| (t.key(), t.value()))),
     })
 }
@@ -64,6 +65,7 @@ mod tests {
             ))
             .name(name)
             .set_kms_key_id(key.map(str::to_string))
+            .set_owning_service(key.is_none().then(|| "rds".to_string()))
             .tags(Tag::builder().key("managed-by").value("terraform").build())
             .build()
     }
@@ -94,6 +96,7 @@ mod tests {
             .map(|s| (s.name.as_str(), s.kms_key_id.as_deref()))
             .collect();
         assert_eq!(seen, [("db-password", Some(KEY)), ("api-token", None)]);
+        assert_eq!(secrets[1].owning_service.as_deref(), Some("rds"));
         assert_eq!(secrets[0].tags["managed-by"], "terraform");
     }
 

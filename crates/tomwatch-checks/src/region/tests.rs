@@ -294,6 +294,7 @@ fn estates() -> Vec<Estate> {
                     arn: format!("arn:aws:secretsmanager:{r}:{ACCOUNT}:secret:db-AbCdEf"),
                     name: "db".into(),
                     kms_key_id: None,
+                    owning_service: None,
                     tags: Default::default(),
                 };
                 push!(a, r, secretsmanager.secrets, secret)

@@ -2,6 +2,7 @@ use crate::check::{EvalContext, Evidence};
 use crate::encryption_key::customer_managed_key;
 use crate::kinds::SECRETSMANAGER_SECRET;
 use crate::verdict::Verdict;
+use tomwatch_model::Status;
 
 check! {
     title: "Secrets Manager secrets are encrypted with a customer-managed KMS key",
@@ -23,10 +24,28 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             let verdict =
                 match customer_managed_key(ctx, WHO, &subject, region, key, "aws/secretsmanager") {
                     Ok(key) => Verdict::pass(format!("{subject} is encrypted with {key}")),
-                    Err(verdict) => verdict,
+                    Err(mut verdict) => {
+                        // A managed secret's key is set through its owner, not Secrets Manager.
+                        let owner = secret.owning_service.as_ref();
+                        if let Some(owner) = owner.filter(|_| verdict.status == Status::Fail) {
+                            verdict.message.push_str(&format!(
+                                "; the secret is managed by {owner}, so set its key there{}",
+                                owner_hint(owner)
+                            ));
+                        }
+                        verdict
+                    }
                 };
             (secret.arn.clone(), verdict)
         })
+}
+
+/// How the owner sets a managed secret's key, for the owners whose API is known.
+fn owner_hint(owner: &str) -> &'static str {
+    match owner {
+        "rds" => " (modify-db-instance or modify-db-cluster --master-user-secret-kms-key-id)",
+        _ => "",
+    }
 }
 
 #[cfg(test)]
@@ -34,7 +53,6 @@ mod tests {
     use super::*;
     use crate::testing::*;
     use tomwatch_model::inventory::Secret;
-    use tomwatch_model::Status;
 
     const CUSTOMER: &str = "arn:aws:kms:eu-central-1:111111111111:key/customer";
     const AWS: &str = "arn:aws:kms:eu-central-1:111111111111:key/aws-managed";
@@ -44,6 +62,7 @@ mod tests {
             arn: format!("arn:aws:secretsmanager:eu-central-1:{ACCOUNT}:secret:{name}-AbCdEf"),
             name: name.into(),
             kms_key_id: key.map(str::to_string),
+            owning_service: None,
             tags: Default::default(),
         }
     }
@@ -75,6 +94,22 @@ mod tests {
         );
         assert!(findings[1].message.contains("aws/secretsmanager"), "{}", findings[1].message);
         assert!(findings[1].message.contains("TOM-ENC-REST"), "{}", findings[1].message);
+    }
+
+    #[test]
+    fn a_secret_rds_manages_says_where_its_key_is_set() {
+        let mut account = account(&["eu-central-1"]);
+        let mut master = secret("rds!db-0123", None);
+        master.owning_service = Some("rds".into());
+        region_mut(&mut account, "eu-central-1").secretsmanager.secrets = Ok(vec![master]);
+        let (finding, status) = only(run(&CHECK, &account));
+        assert_eq!(status, Status::Fail);
+        assert!(
+            finding.message.contains("managed by rds")
+                && finding.message.contains("--master-user-secret-kms-key-id"),
+            "{}",
+            finding.message
+        );
     }
 
     #[test]

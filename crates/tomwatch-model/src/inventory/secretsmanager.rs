@@ -15,5 +15,8 @@ pub struct Secret {
     /// The KMS key protecting the secret's values, as ListSecrets names it; `None` is the AWS
     /// managed key `aws/secretsmanager`.
     pub kms_key_id: Option<String>,
+    /// The service that manages the secret (`rds` for a database's master user secret), whose
+    /// own API sets its key.
+    pub owning_service: Option<String>,
     pub tags: Tags,
 }
