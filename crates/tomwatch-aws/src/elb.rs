@@ -109,18 +109,14 @@ fn described(
     Ok((name.to_string(), scheme.to_string(), listeners))
 }
 
-/// Whether a listener encrypts towards clients; only those have negotiation policies to read.
-fn secure(listener: &ClassicListener) -> bool {
-    matches!(listener.protocol.as_str(), "HTTPS" | "SSL")
-}
-
 async fn policies(
     client: &Client,
     caller: &Caller,
     name: &str,
     listeners: &[ClassicListener],
 ) -> Collected<BTreeMap<String, ClassicPolicy>> {
-    if !listeners.iter().any(secure) {
+    // Only listeners that encrypt towards clients have negotiation policies to read.
+    if !listeners.iter().any(ClassicListener::encrypts_to_clients) {
         return Ok(BTreeMap::new());
     }
     let request = client

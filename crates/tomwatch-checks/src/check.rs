@@ -84,6 +84,17 @@ impl CheckMeta {
         })
     }
 
+    /// [`CheckMeta::per_region_item`] over a kind of `crate::kinds`, which knows where its
+    /// items are kept and the wildcard that names them.
+    pub fn per_kind_item<T>(
+        &self,
+        ctx: &EvalContext,
+        kind: &crate::kinds::Regional<T>,
+        judge: impl Fn(&str, &T) -> (String, Verdict),
+    ) -> Vec<Evidence> {
+        self.per_region_item(ctx, kind.select, kind.wildcard, judge)
+    }
+
     /// Like [`CheckMeta::per_region_item`], but `judge` sees a region's whole list and the
     /// region's inventory, for checks that combine collections or judge nested items.
     pub fn per_region<T>(

@@ -11,10 +11,7 @@ check! {
 }
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    let kind = &DYNAMODB_TABLE;
-    CHECK
-        .meta
-        .per_region_item(ctx, kind.select, kind.wildcard, |region, table| {
+    CHECK.meta.per_kind_item(ctx, &DYNAMODB_TABLE, |region, table| {
             let subject = format!("table {}", table.name);
             let verdict = match &table.encryption {
                 Err(error) => Verdict::unknown(error),

@@ -10,10 +10,7 @@ check! {
 }
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    let kind = &EFS_FILE_SYSTEM;
-    CHECK
-        .meta
-        .per_region_item(ctx, kind.select, kind.wildcard, |region, fs| {
+    CHECK.meta.per_kind_item(ctx, &EFS_FILE_SYSTEM, |region, fs| {
             let subject = format!("file system {}", fs.file_system_id);
             let verdict = match fs.encrypted {
                 // EFS encrypts with its AWS managed key when none is named.

@@ -10,10 +10,7 @@ check! {
 }
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    let kind = &EKS_CLUSTER;
-    CHECK
-        .meta
-        .per_region_item(ctx, kind.select, kind.wildcard, |region, cluster| {
+    CHECK.meta.per_kind_item(ctx, &EKS_CLUSTER, |region, cluster| {
             let subject = format!("EKS cluster {}", cluster.name);
             let verdict = match &cluster.details {
                 Err(error) => Verdict::unknown(error),

@@ -13,10 +13,7 @@ check! {
 /// A serverless cache is always encrypted at rest and speaks TLS only; what can fall short is
 /// the key: without one named, ElastiCache uses its own, which KMS neither shows nor controls.
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    let kind = &kinds::ELASTICACHE_SERVERLESS_CACHE;
-    CHECK
-        .meta
-        .per_region_item(ctx, kind.select, kind.wildcard, |region, cache| {
+    CHECK.meta.per_kind_item(ctx, &kinds::ELASTICACHE_SERVERLESS_CACHE, |region, cache| {
             let subject = format!("serverless cache {}", cache.name);
             let verdict = match cache.kms_key_id.as_deref() {
                 None => Verdict::fail(format!(

@@ -1,4 +1,4 @@
-use super::{encrypted, front};
+use super::front;
 use crate::check::{EvalContext, Evidence};
 use crate::kinds::ELB_LOAD_BALANCER;
 use crate::verdict::Verdict;
@@ -10,10 +10,7 @@ check! {
 }
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    let kind = &ELB_LOAD_BALANCER;
-    CHECK
-        .meta
-        .per_region_item(ctx, kind.select, kind.wildcard, |_, lb| {
+    CHECK.meta.per_kind_item(ctx, &ELB_LOAD_BALANCER, |_, lb| {
             let subject = format!("classic load balancer {}", lb.name);
             if lb.listeners.is_empty() {
                 let verdict = Verdict::not_applicable(format!("{subject} has no listeners"));
@@ -21,12 +18,12 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             }
             // A classic listener cannot redirect: an HTTP or TCP one serves plaintext.
             let to_clients: Vec<String> = (lb.listeners.iter())
-                .filter(|l| !encrypted(&l.protocol))
+                .filter(|l| !l.encrypts_to_clients())
                 .map(front)
                 .collect();
             // "Internal traffic included": TLS ends at the load balancer unless it re-encrypts.
             let to_instances: Vec<String> = (lb.listeners.iter())
-                .filter(|l| !encrypted(&l.instance_protocol))
+                .filter(|l| !l.encrypts_to_instances())
                 .map(|l| format!("{} → {}:{}", front(l), l.instance_protocol, l.instance_port))
                 .collect();
             let mut plaintext = Vec::new();

@@ -1,4 +1,4 @@
-use super::{encrypted, front};
+use super::front;
 use crate::check::{EvalContext, Evidence};
 use crate::kinds::ELB_LOAD_BALANCER;
 use crate::verdict::Verdict;
@@ -19,10 +19,7 @@ const DEFAULT_POLICY: &str = "ELBSecurityPolicy-2016-08";
 const OUTDATED: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    let kind = &ELB_LOAD_BALANCER;
-    CHECK
-        .meta
-        .per_region_item(ctx, kind.select, kind.wildcard, |_, lb| {
+    CHECK.meta.per_kind_item(ctx, &ELB_LOAD_BALANCER, |_, lb| {
             (lb.arn.clone(), load_balancer_verdict(lb))
         })
 }
@@ -32,7 +29,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
 fn load_balancer_verdict(lb: &ClassicLoadBalancer) -> Verdict {
     let subject = format!("classic load balancer {}", lb.name);
     let secure: Vec<&ClassicListener> =
-        lb.listeners.iter().filter(|l| encrypted(&l.protocol)).collect();
+        lb.listeners.iter().filter(|l| l.encrypts_to_clients()).collect();
     if secure.is_empty() {
         return Verdict::not_applicable(format!("{subject} has no HTTPS or SSL listener"));
     }

@@ -7,11 +7,6 @@ checks! {
 
 use tomwatch_model::inventory::ClassicListener;
 
-/// Whether a protocol of a classic listener is encrypted (HTTPS or SSL, that is TLS).
-pub(crate) fn encrypted(protocol: &str) -> bool {
-    matches!(protocol, "HTTPS" | "SSL")
-}
-
 /// `HTTPS:443`: how messages name a listener.
 pub(crate) fn front(listener: &ClassicListener) -> String {
     format!("{}:{}", listener.protocol, listener.port)

@@ -15,10 +15,7 @@ check! {
 const WHO: &str = "TOM-ENC-REST (a key policy of the customer's guards every secret)";
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
-    let kind = &SECRETSMANAGER_SECRET;
-    CHECK
-        .meta
-        .per_region_item(ctx, kind.select, kind.wildcard, |region, secret| {
+    CHECK.meta.per_kind_item(ctx, &SECRETSMANAGER_SECRET, |region, secret| {
             let subject = format!("secret {}", secret.name);
             let key = secret.kms_key_id.as_deref();
             let verdict =

@@ -35,6 +35,22 @@ pub struct ClassicListener {
     pub policy_names: Vec<String>,
 }
 
+impl ClassicListener {
+    /// HTTPS or SSL (that is, TLS) towards clients.
+    pub fn encrypts_to_clients(&self) -> bool {
+        is_tls(&self.protocol)
+    }
+
+    /// HTTPS or SSL towards the instances: TLS ends at the load balancer unless it re-encrypts.
+    pub fn encrypts_to_instances(&self) -> bool {
+        is_tls(&self.instance_protocol)
+    }
+}
+
+fn is_tls(protocol: &str) -> bool {
+    matches!(protocol, "HTTPS" | "SSL")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, CollectedErrors)]
 pub struct ClassicPolicy {
     /// `SSLNegotiationPolicyType` for the policies that decide TLS versions and ciphers.
