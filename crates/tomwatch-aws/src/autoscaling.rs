@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_autoscaling::Client;
@@ -5,7 +6,7 @@ use tomwatch_model::inventory::{AutoScalingGroup, AutoScalingInventory};
 
 impl RegionalCollection for AutoScalingInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "autoscaling", aws_sdk_autoscaling);
         collect(&client, &session.caller(region, "autoscaling")).await
     }
 }

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_backup::{types, Client};
@@ -13,7 +14,7 @@ const DETAIL_CONCURRENCY: usize = 4;
 
 impl RegionalCollection for BackupInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "backup", aws_sdk_backup);
         collect(&client, &session.caller(region, "backup")).await
     }
 }

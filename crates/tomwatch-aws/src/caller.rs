@@ -14,8 +14,9 @@ macro_rules! all_pages {
 }
 pub(crate) use all_pages;
 
-/// Makes API calls on behalf of one (account, region, service) scope: counts them, classifies
-/// their errors and attaches the scope, so that a failure is data rather than a log line.
+/// Makes API calls on behalf of one (account, region, service) scope: counts the calls that
+/// failed for good, classifies their errors and attaches the scope, so that a failure is data
+/// rather than a log line. (Each attempt is counted by the client: [`crate::attempts`].)
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
     pub scope: Scope,
@@ -51,10 +52,7 @@ impl Caller {
         R: HttpStatus + std::fmt::Debug + Send + Sync + 'static,
     {
         match request.await {
-            Ok(value) => {
-                self.stats.record(self.scope.service, operation, None);
-                Ok(value)
-            }
+            Ok(value) => Ok(value),
             Err(error) => Err(self.failed(operation, &error)),
         }
     }
@@ -72,14 +70,8 @@ impl Caller {
         R: HttpStatus + std::fmt::Debug + Send + Sync + 'static,
     {
         match request.await {
-            Ok(value) => {
-                self.stats.record(self.scope.service, operation, None);
-                Ok(Some(value))
-            }
-            Err(error) if error.code().is_some_and(|code| absent.contains(&code)) => {
-                self.stats.record(self.scope.service, operation, None);
-                Ok(None)
-            }
+            Ok(value) => Ok(Some(value)),
+            Err(error) if error.code().is_some_and(|code| absent.contains(&code)) => Ok(None),
             Err(error) => Err(self.failed(operation, &error)),
         }
     }
@@ -91,12 +83,22 @@ impl Caller {
         R: HttpStatus + std::fmt::Debug + Send + Sync + 'static,
     {
         let kind = classify(error);
-        self.stats.record(self.scope.service, operation, Some(kind));
+        self.stats
+            .record_failure(self.scope.service, operation, kind);
         let message = error_chain(error);
-        tracing::warn!(
-            account_id = %self.scope.account_id, region = %self.scope.region,
-            service = self.scope.service, operation, error_type = %kind, "{message}"
-        );
+        if kind == ErrorKind::AccessDenied {
+            let missing = crate::permissions::iam_action(self.scope.service, operation);
+            tracing::warn!(
+                account_id = %self.scope.account_id, region = %self.scope.region,
+                service = self.scope.service, operation, error_type = %kind, iam_action = %missing,
+                "access denied: the role lacks {missing} (see deploy/iam): {message}"
+            );
+        } else {
+            tracing::warn!(
+                account_id = %self.scope.account_id, region = %self.scope.region,
+                service = self.scope.service, operation, error_type = %kind, "{message}"
+            );
+        }
         self.error(operation, kind, message)
     }
 

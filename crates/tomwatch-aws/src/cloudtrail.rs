@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::Caller;
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
@@ -5,7 +6,7 @@ use tomwatch_model::inventory::{CloudTrailInventory, Trail, TrailEvents, TrailSt
 
 impl RegionalCollection for CloudTrailInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| aws_sdk_cloudtrail::Client::new(&config));
+        let client = sdk_client!(session, region, "cloudtrail", aws_sdk_cloudtrail);
         collect(&client, &session.caller(region, "cloudtrail")).await
     }
 }

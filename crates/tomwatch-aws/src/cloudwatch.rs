@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_cloudwatch::Client;
@@ -5,7 +6,7 @@ use tomwatch_model::inventory::{Alarm, CloudWatchInventory};
 
 impl RegionalCollection for CloudWatchInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "cloudwatch", aws_sdk_cloudwatch);
         collect(&client, &session.caller(region, "cloudwatch")).await
     }
 }

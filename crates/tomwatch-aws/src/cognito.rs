@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_cognitoidentityprovider::Client;
@@ -11,7 +12,12 @@ const POOL_CONCURRENCY: usize = 4;
 
 impl RegionalCollection for CognitoInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(
+            session,
+            region,
+            "cognito-idp",
+            aws_sdk_cognitoidentityprovider
+        );
         collect(&client, &session.caller(region, "cognito-idp")).await
     }
 }

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use crate::tags::tag_map;
@@ -13,7 +14,7 @@ const DESCRIBE: &str = "DescribeTable";
 
 impl RegionalCollection for DynamoDbInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "dynamodb", aws_sdk_dynamodb);
         collect(&client, &session.caller(region, "dynamodb")).await
     }
 }

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 mod convert;
 mod prefix_lists;
 mod vpcs;
@@ -8,7 +9,7 @@ use tomwatch_model::inventory::Ec2Inventory;
 
 impl RegionalCollection for Ec2Inventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| aws_sdk_ec2::Client::new(&config));
+        let client = sdk_client!(session, region, "ec2", aws_sdk_ec2);
         collect(&client, &session.caller(region, "ec2")).await
     }
 }

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_ecr::Client;
@@ -8,7 +9,7 @@ const OP: &str = "DescribeRepositories";
 
 impl RegionalCollection for EcrInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "ecr", aws_sdk_ecr);
         collect(&client, &session.caller(region, "ecr")).await
     }
 }

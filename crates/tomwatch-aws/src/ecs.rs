@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_ecs::types::ClusterField;
@@ -14,7 +15,7 @@ const CLUSTER_CONCURRENCY: usize = 4;
 
 impl RegionalCollection for EcsInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "ecs", aws_sdk_ecs);
         collect(&client, &session.caller(region, "ecs")).await
     }
 }

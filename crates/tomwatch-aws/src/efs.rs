@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_efs::types::FileSystemDescription;
@@ -9,7 +10,7 @@ const OP: &str = "DescribeFileSystems";
 
 impl RegionalCollection for EfsInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "elasticfilesystem", aws_sdk_efs);
         collect(&client, &session.caller(region, "elasticfilesystem")).await
     }
 }

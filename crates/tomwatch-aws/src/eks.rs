@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_eks::types::Cluster;
@@ -11,7 +12,7 @@ const DESCRIBE: &str = "DescribeCluster";
 
 impl RegionalCollection for EksInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "eks", aws_sdk_eks);
         collect(&client, &session.caller(region, "eks")).await
     }
 }

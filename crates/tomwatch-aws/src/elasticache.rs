@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_elasticache::Client;
@@ -15,7 +16,7 @@ const TAG_CONCURRENCY: usize = 8;
 
 impl RegionalCollection for ElastiCacheInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "elasticache", aws_sdk_elasticache);
         collect(&client, &session.caller(region, "elasticache")).await
     }
 }

@@ -1,5 +1,6 @@
 //! Classic Load Balancers: the 2012 Elastic Load Balancing API, still running in old estates.
 
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use crate::tags::tag_map;
@@ -22,7 +23,7 @@ const POLICY_CONCURRENCY: usize = 8;
 
 impl RegionalCollection for ElbInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "elb", aws_sdk_elasticloadbalancing);
         collect(&client, &session.caller(region, "elb")).await
     }
 }

@@ -1,6 +1,7 @@
 //! Load balancers, their listeners and tags, the SSL policies the listeners use, the region's
 //! target groups, and the WAFv2 web ACL of each application load balancer.
 
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -20,8 +21,13 @@ const LOAD_BALANCER_CONCURRENCY: usize = 4;
 
 impl RegionalCollection for Elbv2Inventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let elbv2 = session.client(region, |config| Client::new(&config));
-        let wafv2 = session.client(region, |config| aws_sdk_wafv2::Client::new(&config));
+        let elbv2 = sdk_client!(
+            session,
+            region,
+            "elasticloadbalancing",
+            aws_sdk_elasticloadbalancingv2
+        );
+        let wafv2 = sdk_client!(session, region, "wafv2", aws_sdk_wafv2);
         collect(
             &elbv2,
             &wafv2,

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::AwsSession;
 use aws_sdk_iam::types::SummaryKeyType;
@@ -13,7 +14,7 @@ const USER_CONCURRENCY: usize = 4;
 impl AwsSession {
     /// IAM is global; its endpoint is reached through the home region's client.
     pub async fn collect_iam(&self) -> IamInventory {
-        let client = self.client(&self.home_region(), |config| Client::new(&config));
+        let client = sdk_client!(self, &self.home_region(), "iam", aws_sdk_iam);
         collect(&client, &self.caller(GLOBAL_REGION, "iam"), now()).await
     }
 }

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use futures::{stream, StreamExt};
@@ -9,7 +10,7 @@ const KEY_CONCURRENCY: usize = 8;
 
 impl RegionalCollection for KmsInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| aws_sdk_kms::Client::new(&config));
+        let client = sdk_client!(session, region, "kms", aws_sdk_kms);
         collect(&client, &session.caller(region, "kms")).await
     }
 }

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_lambda::Client;
@@ -10,7 +11,7 @@ const TAG_CONCURRENCY: usize = 8;
 
 impl RegionalCollection for LambdaInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "lambda", aws_sdk_lambda);
         collect(&client, &session.caller(region, "lambda")).await
     }
 }

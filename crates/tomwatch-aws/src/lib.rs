@@ -7,6 +7,7 @@
 //! [`CollectionError`]: tomwatch_model::CollectionError
 //! [`ErrorKind`]: tomwatch_model::ErrorKind
 
+mod attempts;
 mod autoscaling;
 mod backup;
 mod caller;

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::Caller;
 use crate::session::AwsSession;
 use aws_sdk_organizations::Client;
@@ -6,7 +7,12 @@ use tomwatch_model::GLOBAL_REGION;
 
 impl AwsSession {
     pub async fn collect_organizations(&self) -> OrganizationsInventory {
-        let client = self.client(&self.home_region(), |config| Client::new(&config));
+        let client = sdk_client!(
+            self,
+            &self.home_region(),
+            "organizations",
+            aws_sdk_organizations
+        );
         collect(&client, &self.caller(GLOBAL_REGION, "organizations")).await
     }
 }

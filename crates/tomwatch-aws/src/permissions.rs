@@ -109,6 +109,36 @@ pub fn actions(service: ServiceKind) -> &'static [&'static str] {
     }
 }
 
+/// The IAM action that permits `operation` of the service tomwatch labels `service` (its
+/// metric label): what an operator must add when AWS answers AccessDenied. Most actions are
+/// `<prefix>:<Operation>`; the policy's own list decides where they differ (S3's ListBuckets is
+/// `s3:ListAllMyBuckets`, a load balancer's WAF lookup is `wafv2:`).
+pub fn iam_action(service: &str, operation: &str) -> String {
+    if service == "s3" {
+        if let Some((_, action)) = S3_RENAMED.iter().find(|(op, _)| *op == operation) {
+            return action.to_string();
+        }
+    }
+    ServiceKind::ALL
+        .iter()
+        .filter(|kind| kind.name() == service)
+        .flat_map(|kind| actions(*kind).iter())
+        .chain(ACCOUNT_ACTIONS)
+        .find(|action| {
+            action
+                .split_once(':')
+                .is_some_and(|(_, name)| name == operation)
+        })
+        .map(|action| action.to_string())
+        .unwrap_or_else(|| format!("{service}:{operation}")) // default: the documented naming rule
+}
+
+/// S3 operations whose IAM action has another name.
+const S3_RENAMED: &[(&str, &str)] = &[
+    ("ListBuckets", "s3:ListAllMyBuckets"),
+    ("GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+];
+
 /// The whole read-only policy document tomwatch needs, as JSON.
 pub fn policy_document() -> String {
     let mut all: Vec<&str> = ACCOUNT_ACTIONS.to_vec();
@@ -130,6 +160,29 @@ mod tests {
 
     /// tomwatch only reads: an action that could change a resource (or a wildcard that admits
     /// one) must never slip into the policy customers deploy.
+    #[test]
+    fn the_missing_action_is_named_as_the_policy_names_it() {
+        assert_eq!(iam_action("sqs", "ListQueues"), "sqs:ListQueues");
+        assert_eq!(iam_action("s3", "ListBuckets"), "s3:ListAllMyBuckets");
+        assert_eq!(
+            iam_action("s3", "GetBucketEncryption"),
+            "s3:GetEncryptionConfiguration"
+        );
+        assert_eq!(
+            iam_action("elb", "DescribeLoadBalancerPolicies"),
+            "elasticloadbalancing:DescribeLoadBalancerPolicies"
+        );
+        assert_eq!(
+            iam_action("wafv2", "GetWebACLForResource"),
+            "wafv2:GetWebACLForResource"
+        );
+        assert_eq!(iam_action("ec2", "DescribeRegions"), "ec2:DescribeRegions");
+        assert_eq!(
+            iam_action("sts", "GetCallerIdentity"),
+            "sts:GetCallerIdentity"
+        );
+    }
+
     #[test]
     fn every_action_only_reads_and_names_one_operation() {
         let document: serde_json::Value =

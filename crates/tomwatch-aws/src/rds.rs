@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 mod clusters;
 mod options;
 
@@ -13,7 +14,7 @@ const TLS_PARAMETERS: &[&str] = &["rds.force_ssl", "require_secure_transport"];
 
 impl RegionalCollection for RdsInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| aws_sdk_rds::Client::new(&config));
+        let client = sdk_client!(session, region, "rds", aws_sdk_rds);
         collect(&client, &session.caller(region, "rds")).await
     }
 }

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::AwsSession;
 use aws_sdk_s3::Client;
@@ -29,12 +30,9 @@ impl AwsSession {
 
     fn s3_client(&self, region: &str) -> Client {
         let path_style = self.has_endpoint_override();
-        self.client(region, |config| {
-            let config = aws_sdk_s3::config::Builder::from(&config)
-                // A plain host:port endpoint (LocalStack, MinIO) cannot serve virtual-hosted buckets.
-                .force_path_style(path_style)
-                .build();
-            Client::from_conf(config)
+        sdk_client!(self, region, "s3", aws_sdk_s3, |builder| {
+            // A plain host:port endpoint (LocalStack, MinIO) cannot serve virtual-hosted buckets.
+            builder.force_path_style(path_style)
         })
     }
 }

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use crate::tags::tag_map;
@@ -10,7 +11,7 @@ const OP: &str = "ListSecrets";
 
 impl RegionalCollection for SecretsManagerInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "secretsmanager", aws_sdk_secretsmanager);
         collect(&client, &session.caller(region, "secretsmanager")).await
     }
 }

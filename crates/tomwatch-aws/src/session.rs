@@ -1,3 +1,4 @@
+use crate::attempts::{retry_partition_name, sdk_client, AttemptCounter};
 use crate::caller::Caller;
 use crate::classify::error_chain;
 use aws_config::meta::region::RegionProviderChain;
@@ -185,7 +186,11 @@ impl AwsConnector {
 async fn identity_of(config: &SdkConfig, stats: &ApiStats) -> Collected<Identity> {
     let region = config.region().map(|r| r.to_string()).unwrap_or_default(); // default: scope label only
     let caller = Caller::new("unknown", &region, "sts", stats);
-    let client = aws_sdk_sts::Client::new(config);
+    let client = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(config)
+            .interceptor(AttemptCounter::new("sts", stats))
+            .build(),
+    );
     let output = caller
         .call("GetCallerIdentity", client.get_caller_identity().send())
         .await?;
@@ -220,13 +225,18 @@ impl AwsSession {
             .unwrap_or_default() // default: no region configured: the SDK reports it on first use
     }
 
-    /// A client of type `C` for `region`. Deliberately not cached: a collection unit builds its
-    /// client once and drops it with the unit. Cached per type and region, the clients of 13
-    /// regional services in every region made up about two thirds of an all-regions audit's
-    /// memory (130 of 200 MB for two accounts), and a daemon would have held them forever; the
-    /// credentials they share are cached in the config either way.
-    pub(crate) fn client<C>(&self, region: &str, build: impl FnOnce(SdkConfig) -> C) -> C {
-        build(self.in_region(region))
+    /// Counts the attempts of one service's clients (see [`crate::attempts::sdk_client`]).
+    /// SDK clients are deliberately not cached: a collection unit builds its client once and
+    /// drops it with the unit. Cached per type and region, the clients of 13 regional services
+    /// in every region made up about two thirds of an all-regions audit's memory (130 of 200 MB
+    /// for two accounts), and a daemon would have held them forever; the credentials they share
+    /// are cached in the config either way.
+    pub(crate) fn attempt_counter(&self, service: &'static str) -> AttemptCounter {
+        AttemptCounter::new(service, &self.stats)
+    }
+
+    pub(crate) fn retry_partition_name(&self, service: &str, region: &str) -> String {
+        retry_partition_name(&self.account_id, service, region)
     }
 
     /// The shared configuration (credentials, retries, timeouts) with another region.
@@ -268,7 +278,7 @@ impl AwsSession {
     async fn describe_regions(&self, all_regions: bool) -> Collected<Vec<RegionStatus>> {
         let region = self.home_region();
         let caller = self.caller(&region, "ec2");
-        let client = aws_sdk_ec2::Client::new(&self.config);
+        let client = sdk_client!(self, &region, "ec2", aws_sdk_ec2);
         // AllRegions is left out rather than sent as false: that is the call as it always was.
         let request = client
             .describe_regions()

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
 use aws_sdk_sns::Client;
@@ -8,7 +9,7 @@ const OP: &str = "ListTopics";
 
 impl RegionalCollection for SnsInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "sns", aws_sdk_sns);
         collect(&client, &session.caller(region, "sns")).await
     }
 }

@@ -1,3 +1,4 @@
+use crate::attempts::sdk_client;
 use crate::caller::{all_pages, Caller};
 use crate::session::{partition_of, AwsSession, RegionalCollection};
 use aws_sdk_sqs::Client;
@@ -11,7 +12,7 @@ const PAGE_SIZE: i32 = 1000;
 
 impl RegionalCollection for SqsInventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
-        let client = session.client(region, |config| Client::new(&config));
+        let client = sdk_client!(session, region, "sqs", aws_sdk_sqs);
         collect(&client, &session.caller(region, "sqs")).await
     }
 }

@@ -49,6 +49,7 @@ struct Metrics {
     last_scan_success: GaugeVec,
     collection_errors: GaugeVec,
     api_requests: IntCounterVec,
+    api_retries: IntCounterVec,
     api_errors: IntCounterVec,
     scans_skipped: IntCounterVec,
     storage_errors: IntCounterVec,
@@ -142,7 +143,7 @@ impl Metrics {
             ),
             last_scan_success: gauge(
                 "tomwatch_last_scan_success_timestamp_seconds",
-                "End of the last scan of the account that reached AWS (Unix time).",
+                "End of the last scan of the account in which at least one collection succeeded (Unix time): results older than the interval are stale.",
                 &["account_id"],
             ),
             collection_errors: gauge(
@@ -152,7 +153,12 @@ impl Metrics {
             ),
             api_requests: counter(
                 "tomwatch_api_requests_total",
-                "AWS API operations called (each paginated listing counts once).",
+                "AWS API requests sent: every page of a listing and every retry counts.",
+                &["service", "operation"],
+            ),
+            api_retries: counter(
+                "tomwatch_api_retries_total",
+                "AWS API requests that retried a throttled, failed or timed-out attempt (a part of tomwatch_api_requests_total).",
                 &["service", "operation"],
             ),
             api_errors: counter(
@@ -364,9 +370,13 @@ impl Metrics {
                 .inc_by(count);
         }
         for ((service, operation), stats) in state.api.snapshot() {
+            let operation = operation.as_str();
             self.api_requests
                 .with_label_values(&[service, operation])
                 .inc_by(stats.requests);
+            self.api_retries
+                .with_label_values(&[service, operation])
+                .inc_by(stats.retries);
             // Every error type of a called operation is present, at 0 until it happens.
             for kind in ErrorKind::ALL {
                 self.api_errors

@@ -382,3 +382,31 @@ fn labels_are_identifiers_never_messages() {
     }
     assert!(names.contains_key("resource_id"), "{names:?}");
 }
+
+#[test]
+fn retries_show_among_requests_and_failures_after_them() {
+    let api = tomwatch_model::ApiStats::default();
+    for attempt in 1..=3 {
+        api.record_attempt("sqs", "ListQueues", attempt);
+    }
+    api.record_failure("sqs", "ListQueues", ErrorKind::Throttled);
+    api.record_attempt("kms", "ListKeys", 1);
+    let state = ServeState::new(api);
+    let text = render(&state, &build());
+    let queues = [("service", "sqs"), ("operation", "ListQueues")];
+    assert_eq!(
+        value(&text, "tomwatch_api_requests_total", &queues),
+        Some(3.0)
+    );
+    assert_eq!(
+        value(&text, "tomwatch_api_retries_total", &queues),
+        Some(2.0)
+    );
+    let throttled = [queues[0], queues[1], ("error_type", "throttled")];
+    assert_eq!(
+        value(&text, "tomwatch_api_errors_total", &throttled),
+        Some(1.0)
+    );
+    let keys = [("service", "kms"), ("operation", "ListKeys")];
+    assert_eq!(value(&text, "tomwatch_api_retries_total", &keys), Some(0.0));
+}
