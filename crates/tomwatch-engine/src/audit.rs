@@ -38,8 +38,21 @@ pub struct AuditOptions {
     pub concurrency: usize,
     /// Collection units in flight at once within one account and region.
     pub region_concurrency: usize,
+    /// Collection units in flight at once within one account (see [`account_share`]).
+    pub account_concurrency: usize,
     /// Budget of one unit (one service in one region); over it the unit is UNKNOWN with `timeout`.
     pub unit_timeout: Duration,
+}
+
+/// How many of the `concurrency` units in flight one of `accounts` may hold: its fair share,
+/// but never less than one region's bound. Without it, an account whose calls are throttled
+/// would hold every global permit while its retries back off (up to the unit budget each), and
+/// the other accounts' scans would wait behind it.
+pub fn account_share(concurrency: usize, accounts: usize, region_concurrency: usize) -> usize {
+    let concurrency = concurrency.max(1);
+    (concurrency / accounts.max(1))
+        .max(region_concurrency)
+        .clamp(1, concurrency)
 }
 
 /// Audits every planned account. Never fails as a whole: whatever could not be collected is in
@@ -126,6 +139,11 @@ pub async fn scan_account(
 ) -> AccountScan {
     let account_id = &account.target.account_id;
     let environment = account.environment.clone();
+    let account_limit = Semaphore::new(options.account_concurrency.max(1));
+    let limits = Limits {
+        global: limiter,
+        account: &account_limit,
+    };
     let (region_names, regions_not_scanned) = match regions {
         RegionSelection::AllEnabled => (session.enabled_regions().await, Vec::new()),
         RegionSelection::List(list) => match session.region_statuses().await {
@@ -148,21 +166,21 @@ pub async fn scan_account(
 
     // Boxed at the call: a unit's future is large, and all of them are joined on one stack.
     let s3 = global_unit(
-        limiter,
+        limits,
         options,
         session,
         ServiceKind::S3,
         Box::pin(session.collect_s3()),
     );
     let iam = global_unit(
-        limiter,
+        limits,
         options,
         session,
         ServiceKind::Iam,
         Box::pin(session.collect_iam()),
     );
     let organizations = global_unit(
-        limiter,
+        limits,
         options,
         session,
         ServiceKind::Organizations,
@@ -192,7 +210,7 @@ pub async fn scan_account(
             // inside a tokio worker whose stack would otherwise hold all of them at once.
             let work = Box::pin(Part::collect(session, region, service));
             let (part, unit) = bounded(
-                limiter,
+                limits,
                 options.unit_timeout,
                 session.account_id(),
                 region,
@@ -265,7 +283,7 @@ pub async fn connect(
 
 /// One account-wide (global) service as a bounded unit.
 async fn global_unit<T: CollectedErrors>(
-    limiter: &Semaphore,
+    limits: Limits<'_>,
     options: &AuditOptions,
     session: &AwsSession,
     service: ServiceKind,
@@ -273,7 +291,7 @@ async fn global_unit<T: CollectedErrors>(
 ) -> (Result<T, CollectionError>, UnitReport) {
     let work = complete(work);
     bounded(
-        limiter,
+        limits,
         options.unit_timeout,
         session.account_id(),
         GLOBAL_REGION,
@@ -290,17 +308,31 @@ async fn complete<T: CollectedErrors>(work: impl Future<Output = T>) -> (T, bool
     (value, ok)
 }
 
-/// Runs one unit under the global concurrency bound and its time budget. A unit over budget
-/// becomes a failed part of its own; it never delays or spoils the other units.
+/// The bounds a unit waits for, in this order (after its region's): one order everywhere, so
+/// no two units can each hold what the other waits for.
+#[derive(Clone, Copy)]
+struct Limits<'a> {
+    global: &'a Semaphore,
+    account: &'a Semaphore,
+}
+
+/// Runs one unit under the account's and the global concurrency bound and its time budget. A
+/// unit over budget becomes a failed part of its own; it never delays or spoils the other units.
 async fn bounded<T>(
-    limiter: &Semaphore,
+    limits: Limits<'_>,
     budget: Duration,
     account_id: &str,
     region: &str,
     service: ServiceKind,
     work: impl Future<Output = (T, bool)>,
 ) -> (Result<T, CollectionError>, UnitReport) {
-    let _permit = limiter
+    let _account_permit = limits
+        .account
+        .acquire()
+        .await
+        .expect("the scan never closes its semaphore");
+    let _permit = limits
+        .global
         .acquire()
         .await
         .expect("the audit never closes its semaphore");

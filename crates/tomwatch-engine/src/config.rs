@@ -107,7 +107,8 @@ pub struct AccountConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanConfig {
-    /// Collection units (account x region x service) in flight at once, across all accounts.
+    /// Collection units (account x region x service) in flight at once, across all accounts; one
+    /// account holds at most its share (this / accounts, at least `region_concurrency`).
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
     /// Collection units in flight at once within one account and region, so one region's API

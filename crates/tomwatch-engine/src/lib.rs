@@ -13,8 +13,8 @@ pub mod state;
 mod testing;
 
 pub use audit::{
-    connect, evaluate, run_audit, scan_account, unreachable_account, AccountScan, AuditOptions,
-    PlannedAccount, RegionSelection,
+    account_share, connect, evaluate, run_audit, scan_account, unreachable_account, AccountScan,
+    AuditOptions, PlannedAccount, RegionSelection,
 };
 pub use regions::{plan_regions, NotScannedReason, RegionNotScanned};
 pub use report::{

@@ -105,12 +105,16 @@ fn only_what_was_seen_gets_a_verdict_and_an_accepted_fail_is_suppressed() {
 #[tokio::test]
 async fn a_unit_over_its_budget_is_a_timeout_of_its_own_scope() {
     let limiter = Semaphore::new(1);
+    let account = Semaphore::new(1);
     let slow = async {
         tokio::time::sleep(Duration::from_secs(5)).await;
         ((), true)
     };
     let (result, unit) = bounded(
-        &limiter,
+        Limits {
+            global: &limiter,
+            account: &account,
+        },
         Duration::from_millis(20),
         ACCOUNT,
         "eu-west-1",
@@ -132,7 +136,10 @@ async fn a_unit_over_its_budget_is_a_timeout_of_its_own_scope() {
     );
     // The permit is back: the next unit runs.
     let (result, unit) = bounded(
-        &limiter,
+        Limits {
+            global: &limiter,
+            account: &account,
+        },
         Duration::from_secs(1),
         ACCOUNT,
         "eu-west-1",
@@ -151,8 +158,12 @@ async fn units_wait_for_a_permit_of_the_global_bound() {
     let waiting = tokio::spawn({
         let limiter = limiter.clone();
         async move {
+            let account = Semaphore::new(1);
             bounded(
-                &limiter,
+                Limits {
+                    global: &limiter,
+                    account: &account,
+                },
                 Duration::from_secs(5),
                 ACCOUNT,
                 "eu-central-1",
@@ -167,4 +178,78 @@ async fn units_wait_for_a_permit_of_the_global_bound() {
     drop(held);
     let (result, unit) = waiting.await.expect("joined");
     assert!(result.is_ok() && unit.success);
+}
+
+/// An account whose units hang (throttled, backing off) holds its share of the global bound,
+/// never all of it: another account's unit still runs.
+#[tokio::test]
+async fn a_stuck_account_leaves_global_permits_to_the_others() {
+    let global = std::sync::Arc::new(Semaphore::new(2));
+    let stuck_account = std::sync::Arc::new(Semaphore::new(1));
+    let stuck = (0..3)
+        .map(|_| {
+            let (global, account) = (global.clone(), stuck_account.clone());
+            tokio::spawn(async move {
+                bounded(
+                    Limits {
+                        global: &global,
+                        account: &account,
+                    },
+                    Duration::from_secs(30),
+                    ACCOUNT,
+                    "eu-central-1",
+                    ServiceKind::Ec2,
+                    async {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                        ((), true)
+                    },
+                )
+                .await
+            })
+        })
+        .collect::<Vec<_>>();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        global.available_permits(),
+        1,
+        "the stuck account holds its share only"
+    );
+    let other_account = Semaphore::new(1);
+    let other = tokio::time::timeout(
+        Duration::from_secs(5),
+        bounded(
+            Limits {
+                global: &global,
+                account: &other_account,
+            },
+            Duration::from_secs(5),
+            "222222222222",
+            "eu-central-1",
+            ServiceKind::Ec2,
+            async { ((), true) },
+        ),
+    )
+    .await
+    .expect("the other account's unit is not starved");
+    assert!(other.0.is_ok() && other.1.success);
+    for unit in stuck {
+        unit.abort();
+    }
+}
+
+#[test]
+fn an_account_holds_its_fair_share_of_the_units_in_flight() {
+    assert_eq!(account_share(32, 1, 4), 32, "alone, all of them");
+    assert_eq!(account_share(32, 2, 4), 16);
+    assert_eq!(
+        account_share(32, 50, 4),
+        4,
+        "never less than one region's bound"
+    );
+    assert_eq!(
+        account_share(4, 2, 8),
+        4,
+        "never more than the global bound"
+    );
+    assert_eq!(account_share(0, 0, 0), 1);
 }

@@ -5,7 +5,9 @@ use crate::exit;
 use std::time::Duration;
 use tomwatch_aws::{AccountTarget, AwsConnector, ConnectorOptions};
 use tomwatch_engine::config::{Config, Regions};
-use tomwatch_engine::{AuditOptions, NotScannedReason, PlannedAccount, RegionSelection};
+use tomwatch_engine::{
+    account_share, AuditOptions, NotScannedReason, PlannedAccount, RegionSelection,
+};
 use tomwatch_model::ApiStats;
 
 /// Prints a problem the user must fix and turns it into exit code 2.
@@ -141,6 +143,11 @@ pub fn audit_options(config: &Config) -> AuditOptions {
     AuditOptions {
         concurrency: config.scan.concurrency,
         region_concurrency: config.scan.region_concurrency,
+        account_concurrency: account_share(
+            config.scan.concurrency,
+            config.accounts.len(),
+            config.scan.region_concurrency,
+        ),
         unit_timeout: Duration::from_secs(config.scan.unit_timeout_seconds),
     }
 }
