@@ -118,7 +118,10 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
         if scan.units.is_empty() {
             // Could not connect: try a fresh session next time.
             session = None;
-        } else {
+        }
+        // A scan in which every collection failed (the network went away mid-session) saw
+        // nothing: its time must not refresh the results' age, or they would never look stale.
+        if scan.units.iter().any(|unit| unit.success) {
             last_reached_aws = Some(SystemTime::now());
         }
         let evaluated = evaluate(
