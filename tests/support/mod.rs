@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 pub mod daemon;
+pub mod fault_proxy;
 pub mod monitoring;
 
 use serde_json::Value;
