@@ -4,7 +4,7 @@
 use crate::policy::Policy;
 use crate::report::EvaluatedAccount;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Cumulative drift events by (account, control, kind).
 pub type DriftEvents = BTreeMap<(String, String, DriftKind), u64>;
@@ -78,6 +78,9 @@ pub struct ServeState {
     /// The policy of the configuration in force, which the snapshots were judged by.
     policy: RwLock<Arc<Policy>>,
     pub api: ApiStats,
+    /// Moves with every change above (not with `api`, whose counters move per request), so a
+    /// rendering of the state can tell whether it is still current.
+    generation: AtomicU64,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -113,6 +116,7 @@ impl ServeState {
                 .or_default() += count;
         }
         snapshots.insert(account, Arc::new(snapshot));
+        self.changed();
     }
 
     /// The current snapshots (in account order) and the cumulative drift events, as of one
@@ -139,6 +143,7 @@ impl ServeState {
         write(&self.snapshots).retain(|id, _| accounts.iter().any(|a| &a.account_id == id));
         *write(&self.expected) = accounts;
         *write(&self.interval) = Some(interval);
+        self.changed();
     }
 
     /// The accounts of the configuration in force, in config order.
@@ -153,6 +158,7 @@ impl ServeState {
 
     pub fn set_policy(&self, policy: Arc<Policy>) {
         *write(&self.policy) = policy;
+        self.changed();
     }
 
     pub fn policy(&self) -> Arc<Policy> {
@@ -173,6 +179,7 @@ impl ServeState {
         *lock(&self.skipped_scans)
             .entry(account.to_string())
             .or_default() += count;
+        self.changed();
     }
 
     pub fn skipped_scans(&self) -> BTreeMap<String, u64> {
@@ -181,6 +188,7 @@ impl ServeState {
 
     pub fn record_storage_error(&self) {
         *lock(&self.storage_errors) += 1;
+        self.changed();
     }
 
     pub fn storage_errors(&self) -> u64 {
@@ -189,6 +197,7 @@ impl ServeState {
 
     pub fn set_connection_failure(&self, failure: Option<ErrorKind>) {
         *write(&self.connection_failure) = failure;
+        self.changed();
     }
 
     /// Set while start-up cannot reach AWS: every expected account is failing at sts.
@@ -198,10 +207,20 @@ impl ServeState {
 
     pub fn set_reload_successful(&self, ok: bool) {
         self.reload_failed.store(!ok, Ordering::Relaxed);
+        self.changed();
     }
 
     pub fn reload_successful(&self) -> bool {
         !self.reload_failed.load(Ordering::Relaxed)
+    }
+
+    /// A number that changes whenever the state does (but for the API counters).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 }
 

@@ -4,6 +4,7 @@
 //! Nothing here talks to AWS: `/metrics` reads the current snapshots and never waits on a scan.
 
 mod auth;
+mod exposition;
 pub mod metrics;
 mod server;
 pub mod web_config;

@@ -1,9 +1,10 @@
 //! The HTTP(S) endpoints of `tomwatch serve`.
 
 use crate::auth::BasicAuth;
-use crate::metrics::{render, BuildInfo};
+use crate::exposition::Exposition;
+use crate::metrics::BuildInfo;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -21,6 +22,7 @@ pub struct AppState {
     pub state: Arc<ServeState>,
     pub build: BuildInfo,
     auth: Arc<BasicAuth>,
+    exposition: Arc<Exposition>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             state,
             build,
             auth: Arc::new(BasicAuth::new(users)),
+            exposition: Arc::default(),
         }
     }
 }
@@ -120,15 +123,35 @@ async fn landing(State(app): State<AppState>) -> Html<String> {
     ))
 }
 
-async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
-    let body = render(&app.state, &app.build);
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        body,
-    )
+async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let rendered = app.exposition.current(&app.state, &app.build).await;
+    let content_type = (
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    let accepts_gzip = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.trim().split(';');
+            let name = parts.next().unwrap_or_default().trim(); // default: an empty coding matches nothing
+            let refused = parts.any(|p| p.trim().replace(' ', "") == "q=0");
+            name.eq_ignore_ascii_case("gzip") && !refused
+        });
+    if accepts_gzip {
+        (
+            [
+                content_type,
+                (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+            ],
+            rendered.gzip,
+        )
+            .into_response()
+    } else {
+        ([content_type], rendered.plain).into_response()
+    }
 }
 
 async fn ready(State(app): State<AppState>) -> impl IntoResponse {
