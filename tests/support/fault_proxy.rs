@@ -24,6 +24,8 @@ pub enum Fault {
     /// The service's permission error (EC2 UnauthorizedOperation, query and S3 AccessDenied,
     /// JSON AccessDeniedException), as a too-narrow IAM policy makes AWS answer.
     AccessDenied,
+    /// The credentials' session token has expired (`ExpiredToken`, JSON `ExpiredTokenException`).
+    ExpiredToken,
     /// An internal error with this HTTP status (500 InternalFailure, 503 ServiceUnavailable).
     ServerError(u16),
     /// Forwarded only after this delay: past the client's attempt timeout, a timeout.
@@ -39,6 +41,7 @@ impl Fault {
         match self {
             Fault::Throttle => "throttle",
             Fault::AccessDenied => "access_denied",
+            Fault::ExpiredToken => "expired_token",
             Fault::ServerError(_) => "server_error",
             Fault::Delay(_) => "delay",
             Fault::Reset => "reset",
@@ -469,7 +472,7 @@ async fn inject(
             let _ = client.set_linger(Some(Duration::ZERO));
             false
         }
-        Fault::Throttle | Fault::AccessDenied | Fault::ServerError(_) => {
+        Fault::Throttle | Fault::AccessDenied | Fault::ExpiredToken | Fault::ServerError(_) => {
             let protocol = request.protocol(&id.service);
             let response = error_response(protocol, &id.service, fault);
             client.write_all(&response).await.is_ok()
@@ -488,6 +491,8 @@ fn error_response(protocol: Protocol, service: &str, fault: Fault) -> Vec<u8> {
         (Fault::AccessDenied, Protocol::Query | Protocol::RestXml) => (403, "AccessDenied"),
         (Fault::AccessDenied, Protocol::RestJson) => (403, "AccessDeniedException"),
         (Fault::AccessDenied, _) => (400, "AccessDeniedException"),
+        (Fault::ExpiredToken, Protocol::Json | Protocol::Cbor) => (400, "ExpiredTokenException"),
+        (Fault::ExpiredToken, _) => (403, "ExpiredToken"),
         (Fault::ServerError(503), _) => (503, "ServiceUnavailable"),
         (Fault::ServerError(status), _) => (status, "InternalFailure"),
         _ => unreachable!("only error faults have a response"),
