@@ -15,6 +15,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+mod aws_errors;
+mod request;
+use aws_errors::error_response;
+use request::{find, read_request, Request};
+
 /// What a matching request gets instead of LocalStack's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
@@ -218,81 +223,6 @@ impl FaultProxy {
     }
 }
 
-struct Request {
-    head: Vec<u8>,
-    headers: Vec<(String, String)>,
-    target: String,
-    body: Vec<u8>,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn id(&self) -> RequestId {
-        // Authorization: AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, ...
-        let scope: Vec<&str> = self
-            .header("authorization")
-            .and_then(|auth| auth.split("Credential=").nth(1))
-            .and_then(|credential| credential.split([',', ' ']).next())
-            .map(|credential| credential.split('/').collect())
-            .unwrap_or_default();
-        let operation = self
-            .header("x-amz-target")
-            .and_then(|target| target.rsplit('.').next())
-            .map(str::to_string)
-            .or_else(|| {
-                let body = String::from_utf8_lossy(&self.body);
-                body.split('&')
-                    .find_map(|pair| pair.strip_prefix("Action="))
-                    .map(str::to_string)
-            })
-            .or_else(|| {
-                self.target
-                    .split("/operation/")
-                    .nth(1)
-                    .map(|op| op.trim_end_matches('/').to_string())
-            });
-        RequestId {
-            access_key: scope.first().copied().unwrap_or_default().to_string(),
-            service: scope.get(3).copied().unwrap_or_default().to_string(),
-            operation,
-        }
-    }
-
-    fn protocol(&self, service: &str) -> Protocol {
-        if self.header("smithy-protocol") == Some("rpc-v2-cbor") {
-            Protocol::Cbor
-        } else if self.header("x-amz-target").is_some() {
-            Protocol::Json
-        } else if String::from_utf8_lossy(&self.body).contains("Action=") {
-            if service == "ec2" {
-                Protocol::Ec2
-            } else {
-                Protocol::Query
-            }
-        } else if service == "s3" {
-            Protocol::RestXml
-        } else {
-            Protocol::RestJson
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Protocol {
-    Json,
-    Cbor,
-    Query,
-    Ec2,
-    RestXml,
-    RestJson,
-}
-
 async fn serve_connection(mut client: TcpStream, upstream: String, shared: Arc<Shared>) {
     let mut buffered = Vec::new();
     loop {
@@ -345,58 +275,6 @@ fn choose_fault(shared: &Shared, id: &RequestId) -> Option<Fault> {
         })
         .unwrap_or_default();
     (roll % 1000 < u64::from(rule.per_mille)).then_some(rule.fault)
-}
-
-/// One request from the client connection; `None` when it closed or sent garbage.
-async fn read_request(client: &mut TcpStream, buffered: &mut Vec<u8>) -> Option<Request> {
-    let head_end = loop {
-        if let Some(end) = find(buffered, b"\r\n\r\n") {
-            break end + 4;
-        }
-        if buffered.len() > 1 << 20 {
-            return None;
-        }
-        let mut chunk = [0u8; 16 * 1024];
-        let read = client.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffered.extend_from_slice(&chunk[..read]);
-    };
-    let head: Vec<u8> = buffered.drain(..head_end).collect();
-    let text = String::from_utf8_lossy(&head).into_owned();
-    let mut lines = text.split("\r\n");
-    let target = lines.next()?.split(' ').nth(1)?.to_string();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            Some((name.trim().to_string(), value.trim().to_string()))
-        })
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    while buffered.len() < length {
-        let mut chunk = [0u8; 16 * 1024];
-        let read = client.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffered.extend_from_slice(&chunk[..read]);
-    }
-    let body: Vec<u8> = buffered.drain(..length).collect();
-    Some(Request {
-        head,
-        headers,
-        target,
-        body,
-    })
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// LocalStack's whole answer to `request` (asked on a fresh connection that it closes).
@@ -478,77 +356,4 @@ async fn inject(
             client.write_all(&response).await.is_ok()
         }
     }
-}
-
-/// The error AWS would send, as bytes on the wire.
-fn error_response(protocol: Protocol, service: &str, fault: Fault) -> Vec<u8> {
-    let (status, code) = match (fault, protocol) {
-        (Fault::Throttle, Protocol::Ec2) => (503, "RequestLimitExceeded"),
-        (Fault::Throttle, Protocol::RestXml) => (503, "SlowDown"),
-        (Fault::Throttle, Protocol::Query) => (400, "Throttling"),
-        (Fault::Throttle, _) => (400, "ThrottlingException"),
-        (Fault::AccessDenied, Protocol::Ec2) => (403, "UnauthorizedOperation"),
-        (Fault::AccessDenied, Protocol::Query | Protocol::RestXml) => (403, "AccessDenied"),
-        (Fault::AccessDenied, Protocol::RestJson) => (403, "AccessDeniedException"),
-        (Fault::AccessDenied, _) => (400, "AccessDeniedException"),
-        (Fault::ExpiredToken, Protocol::Json | Protocol::Cbor) => (400, "ExpiredTokenException"),
-        (Fault::ExpiredToken, _) => (403, "ExpiredToken"),
-        (Fault::ServerError(503), _) => (503, "ServiceUnavailable"),
-        (Fault::ServerError(status), _) => (status, "InternalFailure"),
-        _ => unreachable!("only error faults have a response"),
-    };
-    let message = format!("injected by the tomwatch fault proxy ({service})");
-    let (content_type, body): (&str, Vec<u8>) = match protocol {
-        Protocol::Json => (
-            "application/x-amz-json-1.1",
-            format!(r#"{{"__type":"{code}","message":"{message}"}}"#).into_bytes(),
-        ),
-        Protocol::RestJson => (
-            "application/json",
-            format!(r#"{{"message":"{message}"}}"#).into_bytes(),
-        ),
-        Protocol::Cbor => ("application/cbor", cbor_error(code, &message)),
-        Protocol::Query => (
-            "text/xml",
-            format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>").into_bytes(),
-        ),
-        Protocol::Ec2 => (
-            "text/xml",
-            format!("<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>").into_bytes(),
-        ),
-        Protocol::RestXml => (
-            "application/xml",
-            format!("<Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>").into_bytes(),
-        ),
-    };
-    let mut response = format!(
-        "HTTP/1.1 {status} Injected\r\nContent-Type: {content_type}\r\nx-amzn-ErrorType: {code}\r\nx-amzn-RequestId: fault-proxy\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if matches!(protocol, Protocol::Cbor) {
-        response.push_str("smithy-protocol: rpc-v2-cbor\r\n");
-    }
-    response.push_str("\r\n");
-    let mut bytes = response.into_bytes();
-    bytes.extend_from_slice(&body);
-    bytes
-}
-
-/// `{"__type": code, "message": message}` in CBOR (RFC 8949): a map of two text strings.
-fn cbor_error(code: &str, message: &str) -> Vec<u8> {
-    fn text(out: &mut Vec<u8>, value: &str) {
-        let len = value.len();
-        match len {
-            0..=23 => out.push(0x60 | len as u8),
-            24..=255 => out.extend([0x78, len as u8]),
-            _ => out.extend([0x79, (len >> 8) as u8, len as u8]),
-        }
-        out.extend_from_slice(value.as_bytes());
-    }
-    let mut out = vec![0xA2];
-    text(&mut out, "__type");
-    text(&mut out, code);
-    text(&mut out, "message");
-    text(&mut out, message);
-    out
 }
