@@ -7,6 +7,7 @@ mod support;
 mod audit;
 mod credentials;
 mod serve;
+mod storage;
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

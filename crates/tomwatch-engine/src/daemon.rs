@@ -155,7 +155,11 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
                 )
             }
             Err(error) => {
-                tracing::error!(account_id = %account_id, "{error}");
+                tracing::error!(
+                    account_id = %account_id,
+                    "{error}. This scan's findings are still served; first-seen times and drift \
+                     events wait for the store (counted in tomwatch_storage_errors_total)"
+                );
                 shared.state.record_storage_error();
                 Default::default()
             }

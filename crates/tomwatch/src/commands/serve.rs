@@ -35,7 +35,12 @@ pub fn run(args: ServeArgs) -> u8 {
             }
             None => (WebConfig::default(), None),
         };
-        let store = Arc::new(usage(DriftStore::open(&args.storage_path))?);
+        let (store, deferred) = usage(DriftStore::open_or_defer(&args.storage_path))?;
+        if let Some(error) = deferred {
+            // Serving the audit without first-seen times beats not auditing at all.
+            tracing::error!("{error}. Starting without it: findings are served, drift waits");
+        }
+        let store = Arc::new(store);
         Ok((config, address, web, tls, store, runtime()?))
     })();
     match prepared {
