@@ -6,6 +6,7 @@
 mod baseline;
 mod recovery;
 mod regions;
+mod validate;
 
 pub use baseline::{BaselineConfig, DisabledCheck, SuppressionConfig};
 pub use regions::Regions;
@@ -53,18 +54,23 @@ pub struct ScheduleConfig {
     pub interval: Spanned<String>,
     /// Up to this fraction of the interval is added at random to each wait (0 to 1, default 0.1).
     #[serde(default = "default_jitter")]
-    pub jitter: f64,
+    pub jitter: Spanned<f64>,
 }
 
-fn default_interval() -> Spanned<String> {
+/// A default: a value the file did not write, so it has no place in it.
+fn unwritten<T>(value: T) -> Spanned<T> {
     Spanned::new(
-        "15m".to_string(),
+        value,
         serde_saphyr::Location::UNKNOWN,
         serde_saphyr::Location::UNKNOWN,
     )
 }
-fn default_jitter() -> f64 {
-    0.1
+
+fn default_interval() -> Spanned<String> {
+    unwritten("15m".to_string())
+}
+fn default_jitter() -> Spanned<f64> {
+    unwritten(0.1)
 }
 
 impl Default for ScheduleConfig {
@@ -97,10 +103,10 @@ pub struct AccountConfig {
     pub role_arn: Option<Spanned<String>>,
     /// ExternalId passed to AssumeRole, where the role's trust policy requires one.
     #[serde(default)]
-    pub external_id: Option<String>,
+    pub external_id: Option<Spanned<String>>,
     /// What runs in the account: `production`, `development`, `staging`, ... (TOM-ACCOUNTS).
     #[serde(default)]
-    pub environment: Option<String>,
+    pub environment: Option<Spanned<String>>,
 }
 
 /// Fan-out and time budgets of a scan.
@@ -110,36 +116,36 @@ pub struct ScanConfig {
     /// Collection units (account x region x service) in flight at once, across all accounts; one
     /// account holds at most its share (this / accounts, at least `region_concurrency`).
     #[serde(default = "default_concurrency")]
-    pub concurrency: usize,
+    pub concurrency: Spanned<usize>,
     /// Collection units in flight at once within one account and region, so one region's API
     /// rate limits are not exhausted by the global bound alone.
     #[serde(default = "default_region_concurrency")]
-    pub region_concurrency: usize,
+    pub region_concurrency: Spanned<usize>,
     /// Time budget of one collection unit; a unit over budget is UNKNOWN with error_type timeout.
     #[serde(default = "default_unit_timeout")]
-    pub unit_timeout_seconds: u64,
+    pub unit_timeout_seconds: Spanned<u64>,
     /// Time budget of one API attempt (the SDK retries throttling and 5xx within the unit budget).
     #[serde(default = "default_attempt_timeout")]
-    pub api_attempt_timeout_seconds: u64,
+    pub api_attempt_timeout_seconds: Spanned<u64>,
     /// Attempts per API call; throttling, 5xx and connection errors are retried with jittered backoff.
     #[serde(default = "default_max_attempts")]
-    pub api_max_attempts: u32,
+    pub api_max_attempts: Spanned<u32>,
 }
 
-fn default_concurrency() -> usize {
-    32
+fn default_concurrency() -> Spanned<usize> {
+    unwritten(32)
 }
-fn default_region_concurrency() -> usize {
-    4
+fn default_region_concurrency() -> Spanned<usize> {
+    unwritten(4)
 }
-fn default_unit_timeout() -> u64 {
-    180
+fn default_unit_timeout() -> Spanned<u64> {
+    unwritten(180)
 }
-fn default_attempt_timeout() -> u64 {
-    20
+fn default_attempt_timeout() -> Spanned<u64> {
+    unwritten(20)
 }
-fn default_max_attempts() -> u32 {
-    5
+fn default_max_attempts() -> Spanned<u32> {
+    unwritten(5)
 }
 
 impl Default for ScanConfig {
@@ -237,116 +243,6 @@ impl Config {
             Err(problems)
         }
     }
-
-    fn problems(&self, path: &Path) -> Vec<ConfigError> {
-        let mut problems = Vec::new();
-        let mut at = |span: &serde_saphyr::Location, message: String| {
-            problems.push(ConfigError::at(path, span, message))
-        };
-        let mut seen = std::collections::HashSet::new();
-        for account in &self.accounts {
-            let id = &account.id.value;
-            if !is_account_id(id) {
-                at(
-                    &account.id.referenced,
-                    format!("account id `{id}` is not 12 digits (quote it: \"012345678901\")"),
-                );
-            } else if !seen.insert(id.clone()) {
-                at(
-                    &account.id.referenced,
-                    format!("account {id} is listed twice"),
-                );
-            }
-            if let Some(role) = &account.role_arn {
-                match role_account(&role.value) {
-                    None => at(
-                        &role.referenced,
-                        format!("role_arn `{}` is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)", role.value),
-                    ),
-                    Some(owner) if owner != id => at(
-                        &role.referenced,
-                        format!("role_arn belongs to account {owner}, but this entry's id is {id}"),
-                    ),
-                    Some(_) => {}
-                }
-            }
-            if account
-                .environment
-                .as_deref()
-                .is_some_and(|e| e.trim().is_empty())
-            {
-                at(
-                    &account.id.referenced,
-                    format!("account {id}: environment must not be empty"),
-                );
-            }
-        }
-        if let Regions::List(list) = &self.regions {
-            for region in list {
-                if !is_region_name(&region.value) {
-                    at(
-                        &region.referenced,
-                        format!(
-                            "`{}` is not an AWS region name (like eu-central-1)",
-                            region.value
-                        ),
-                    );
-                }
-            }
-        }
-        let interval = &self.schedule.interval;
-        match humantime::parse_duration(&interval.value) {
-            Ok(d) if d >= std::time::Duration::from_secs(1) => {}
-            Ok(_) => at(
-                &interval.referenced,
-                "schedule.interval must be at least 1s".into(),
-            ),
-            Err(e) => at(
-                &interval.referenced,
-                format!(
-                    "schedule.interval `{}` is not a duration like 30s, 15m or 1h: {e}",
-                    interval.value
-                ),
-            ),
-        }
-        for (value, name) in [
-            (self.scan.concurrency as u64, "scan.concurrency"),
-            (
-                self.scan.region_concurrency as u64,
-                "scan.region_concurrency",
-            ),
-            (self.scan.unit_timeout_seconds, "scan.unit_timeout_seconds"),
-            (
-                self.scan.api_attempt_timeout_seconds,
-                "scan.api_attempt_timeout_seconds",
-            ),
-            (
-                u64::from(self.scan.api_max_attempts),
-                "scan.api_max_attempts",
-            ),
-        ] {
-            if value == 0 {
-                problems.push(ConfigError {
-                    file: path.into(),
-                    line: None,
-                    column: None,
-                    message: format!("{name} must be at least 1"),
-                });
-            }
-        }
-        if !(0.0..=1.0).contains(&self.schedule.jitter) {
-            problems.push(ConfigError {
-                file: path.into(),
-                line: None,
-                column: None,
-                message: format!(
-                    "schedule.jitter must be between 0 and 1, not {}",
-                    self.schedule.jitter
-                ),
-            });
-        }
-        problems
-    }
 }
 
 fn syntax_error(path: &Path, error: &serde_saphyr::Error, text: &str) -> ConfigError {
@@ -379,30 +275,6 @@ fn problems_of_unparsed(path: &Path, text: &str, error: &serde_saphyr::Error) ->
     });
     problems.dedup();
     problems
-}
-
-fn is_account_id(id: &str) -> bool {
-    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// `arn:<partition>:iam::<account>:role/<path/name>` → the account.
-fn role_account(arn: &str) -> Option<&str> {
-    let mut parts = arn.splitn(6, ':');
-    let (arn_word, _partition, service, region, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    (arn_word == "arn"
-        && service == "iam"
-        && region.is_empty()
-        && is_account_id(account)
-        && resource.starts_with("role/")
-        && resource.len() > 5)
-        .then_some(account)
 }
 
 pub fn is_region_name(name: &str) -> bool {

@@ -1,3 +1,4 @@
+use super::validate::role_account;
 use super::*;
 
 fn fixtures() -> Vec<PathBuf> {
@@ -74,8 +75,14 @@ fn account_and_role_fields_are_read() {
         dev.role_arn.as_ref().map(|r| r.value.as_str()),
         Some("arn:aws:iam::222222222222:role/tomwatch-audit")
     );
-    assert_eq!(dev.external_id.as_deref(), Some("optional-external-id"));
-    assert_eq!(dev.environment.as_deref(), Some("development"));
+    assert_eq!(
+        dev.external_id.as_ref().map(|e| e.value.as_str()),
+        Some("optional-external-id")
+    );
+    assert_eq!(
+        dev.environment.as_ref().map(|e| e.value.as_str()),
+        Some("development")
+    );
     assert!(matches!(config.regions, Regions::All));
 }
 

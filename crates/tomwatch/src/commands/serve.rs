@@ -178,7 +178,7 @@ fn expected_accounts(config: &Config) -> Vec<ExpectedAccount> {
         .iter()
         .map(|a| ExpectedAccount {
             account_id: a.id.value.clone(),
-            environment: a.environment.clone(),
+            environment: a.environment.as_ref().map(|e| e.value.clone()),
         })
         .collect()
 }
@@ -221,7 +221,7 @@ fn schedule_of(config: &Config, accounts: Vec<tomwatch_engine::PlannedAccount>) 
         options: audit_options(config),
         policy: config.policy.clone(),
         interval: config.schedule.interval(),
-        jitter: config.schedule.jitter,
+        jitter: config.schedule.jitter.value,
     }
 }
 

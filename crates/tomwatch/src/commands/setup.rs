@@ -53,8 +53,8 @@ pub async fn connect(
 /// The AWS configuration of the environment (credentials are resolved lazily, on first use).
 pub async fn connector(config: &Config, stats: ApiStats) -> AwsConnector {
     let options = ConnectorOptions {
-        attempt_timeout: Duration::from_secs(config.scan.api_attempt_timeout_seconds),
-        max_attempts: config.scan.api_max_attempts,
+        attempt_timeout: Duration::from_secs(config.scan.api_attempt_timeout_seconds.value),
+        max_attempts: config.scan.api_max_attempts.value,
         ..ConnectorOptions::default()
     };
     AwsConnector::from_environment(&options, stats).await
@@ -141,14 +141,14 @@ async fn check_region_names(
 
 pub fn audit_options(config: &Config) -> AuditOptions {
     AuditOptions {
-        concurrency: config.scan.concurrency,
-        region_concurrency: config.scan.region_concurrency,
+        concurrency: config.scan.concurrency.value,
+        region_concurrency: config.scan.region_concurrency.value,
         account_concurrency: account_share(
-            config.scan.concurrency,
+            config.scan.concurrency.value,
             config.accounts.len(),
-            config.scan.region_concurrency,
+            config.scan.region_concurrency.value,
         ),
-        unit_timeout: Duration::from_secs(config.scan.unit_timeout_seconds),
+        unit_timeout: Duration::from_secs(config.scan.unit_timeout_seconds.value),
     }
 }
 
@@ -235,9 +235,9 @@ pub fn plan_accounts(
                 target: AccountTarget {
                     account_id: id.clone(),
                     role_arn: account.role_arn.as_ref().map(|r| r.value.clone()),
-                    external_id: account.external_id.clone(),
+                    external_id: account.external_id.as_ref().map(|e| e.value.clone()),
                 },
-                environment: account.environment.clone(),
+                environment: account.environment.as_ref().map(|e| e.value.clone()),
             })
         })
         .collect()
