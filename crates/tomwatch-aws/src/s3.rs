@@ -169,6 +169,9 @@ fn normalise_location(constraint: Option<&str>) -> String {
 }
 
 #[cfg(test)]
+mod hostile_wire_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

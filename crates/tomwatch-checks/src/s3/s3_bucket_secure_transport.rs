@@ -19,8 +19,11 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             bucket.name
         )),
         Ok(Some(text)) => match serde_json::from_str::<Value>(text) {
-            Err(e) => Verdict::fail(format!(
-                "bucket {}'s policy is not valid JSON ({e}), so it denies nothing reliably",
+            // S3 stores only policies it parsed, so text that does not parse is something this
+            // reading cannot follow (nesting past serde_json's depth limit, a mangled answer):
+            // what the policy denies is unknown, not known to be nothing.
+            Err(e) => Verdict::undecidable(format!(
+                "bucket {}'s policy could not be read as JSON ({e})",
                 bucket.name
             )),
             Ok(policy) => match denies_insecure_transport(&policy, &bucket.arn) {
@@ -70,7 +73,6 @@ mod tests {
         assert_eq!(judge(Ok(Some(&allow))).status, Status::Fail);
         let one_role = DENY_HTTP.replace(r#"{"AWS":"*"}"#, r#"{"AWS":"arn:aws:iam::1:role/x"}"#);
         assert_eq!(judge(Ok(Some(&one_role))).status, Status::Fail);
-        assert_eq!(judge(Ok(Some("not json"))).status, Status::Fail);
     }
 
     #[test]
@@ -89,5 +91,27 @@ mod tests {
     #[test]
     fn an_unreadable_policy_is_unknown() {
         assert_eq!(judge(Err(())).status, Status::Unknown);
+    }
+
+    /// Hostile policy text: whatever a policy holds, the verdict is decided without a panic,
+    /// and text this reading cannot follow is UNKNOWN, never FAIL.
+    #[test]
+    fn a_policy_that_does_not_parse_is_unknown_and_hostile_text_is_judged() {
+        let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        for text in ["not json", "{\"Statement\":[", &nested, "\u{0}\u{feff}{}"] {
+            let finding = judge(Ok(Some(text)));
+            assert_eq!(finding.status, Status::Unknown, "{}", &text[..text.len().min(20)]);
+            assert!(finding.message.contains("could not be read as JSON"), "{}", finding.message);
+        }
+        // Huge, odd but valid: a deny over 20,000 stars of resource and Unicode Sids.
+        let stars = "*".repeat(20_000);
+        let odd = DENY_HTTP
+            .replace(r#"["arn:aws:s3:::b","arn:aws:s3:::b/*"]"#, &format!("\"{stars}\""))
+            .replace("\"TLS\"", "\"\u{202e}\u{200b}TLS\u{1F600}\"");
+        assert_eq!(judge(Ok(Some(&odd))).status, Status::Pass);
+        let narrowed = odd.replace(r#""s3:*""#, &format!("\"s3:Get{}\"", "\u{0301}".repeat(10_000)));
+        let finding = judge(Ok(Some(&narrowed)));
+        assert_eq!(finding.status, Status::Fail);
+        assert!(finding.message.contains("covers only the actions"));
     }
 }
