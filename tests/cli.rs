@@ -39,6 +39,46 @@ fn malformed_endpoint_exits_2_naming_the_variable() {
 }
 
 #[test]
+fn a_home_region_that_is_no_region_name_exits_2_before_any_call() {
+    let (code, _, stderr) = run(tomwatch()
+        .args(["audit"])
+        .env("AWS_ACCESS_KEY_ID", "111111111111")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .env("AWS_REGION", "Frankfurt")
+        // Nothing listens here: an answer would come only from a call that must not be made.
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("the region `Frankfurt` (from AWS_REGION")
+            && stderr.contains("not an AWS region name"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_storage_path_that_is_a_file_exits_2_naming_the_flag() {
+    let dir = scratch_dir("storage-file");
+    let file = dir.join("not-a-dir");
+    std::fs::write(&file, "x").expect("write");
+    let config = dir.join("tomwatch.yaml");
+    std::fs::write(&config, "# the ambient account\n").expect("write");
+    let (code, _, stderr) = run(tomwatch()
+        .args(["serve", "--web.listen-address", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .arg("--storage.path")
+        .arg(&file)
+        .env("AWS_ACCESS_KEY_ID", "111111111111")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .env("AWS_REGION", "eu-central-1")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("not-a-dir") && stderr.contains("Give --storage.path a directory"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn bad_config_exits_2_with_file_line_and_column() {
     let dir = scratch_dir("badconfig");
     let path = dir.join("tomwatch.yaml");

@@ -25,44 +25,63 @@ pub struct DriftStore {
 pub struct StoreError {
     pub path: PathBuf,
     pub detail: String,
-    /// The disk failed (full, read-only, an I/O error), not the file's contents: the store is
-    /// retried at the next scan. Otherwise the file itself is unusable (corrupt, another
-    /// format) and only the user can decide what to do with it.
-    pub disk: bool,
+    pub cause: StoreCause,
+}
+
+/// Who can fix a [`StoreError`], which decides what tomwatch does about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreCause {
+    /// The disk is full, read-only or failing: it may recover, so the daemon runs on without
+    /// the store and opens it at the next scan.
+    Disk,
+    /// The path cannot hold a store (not a directory, no permission): `--storage.path` is wrong.
+    Path,
+    /// The file is not a usable store (corrupt, another format): only the user can decide.
+    Contents,
 }
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "drift store {}: {}", self.path.display(), self.detail)?;
-        if self.disk {
-            write!(
-                f,
-                ". Make room on its disk or make it writable; tomwatch retries at every scan"
-            )
-        } else {
-            write!(
-                f,
-                ". It is never reset automatically; to start over (losing first-seen times), \
-                 stop tomwatch and move the file away"
-            )
-        }
+        write!(f, "drift store {}: {}. ", self.path.display(), self.detail)?;
+        f.write_str(match self.cause {
+            StoreCause::Disk => {
+                "Make room on its disk or make it writable; tomwatch retries at every scan"
+            }
+            StoreCause::Path => "Give --storage.path a directory tomwatch may create and write",
+            StoreCause::Contents => {
+                "It is never reset automatically; to start over (losing first-seen times), stop \
+                 tomwatch and move the file away"
+            }
+        })
     }
 }
 
 impl std::error::Error for StoreError {}
 
+/// The cause of an error the OS reported: a disk condition that may pass, or a wrong path.
+fn os_cause(error: &std::io::Error) -> StoreCause {
+    const EIO: i32 = 5;
+    const ENOSPC: i32 = 28;
+    const EROFS: i32 = 30;
+    const EDQUOT: i32 = 122;
+    match error.raw_os_error() {
+        Some(EIO | ENOSPC | EROFS | EDQUOT) => StoreCause::Disk,
+        _ => StoreCause::Path,
+    }
+}
+
 fn store_error(path: &Path, context: &str, error: impl Into<redb::Error>) -> StoreError {
     let error = error.into();
+    let cause = match &error {
+        // redb also says "I/O error: invalid data" of a file whose contents it cannot read.
+        redb::Error::Io(e) if e.raw_os_error().is_some() => os_cause(e),
+        redb::Error::PreviousIo => StoreCause::Disk,
+        _ => StoreCause::Contents,
+    };
     StoreError {
         path: path.into(),
         detail: format!("{context}{error}"),
-        // Only an error the OS reported is the disk's; redb also says "I/O error: invalid data"
-        // of a file whose contents it cannot read.
-        disk: match &error {
-            redb::Error::Io(e) => e.raw_os_error().is_some(),
-            redb::Error::PreviousIo => true,
-            _ => false,
-        },
+        cause,
     }
 }
 
@@ -99,12 +118,12 @@ impl DriftStore {
             .map_err(|e| StoreError {
                 path: path.clone(),
                 detail: format!("cannot create directory {}: {e}", dir.display()),
-                disk: true,
+                cause: os_cause(&e),
             })
             .and_then(|()| open_database(&path));
         let (db, deferred) = match opened {
             Ok(db) => (Some(db), None),
-            Err(error) if error.disk => (None, Some(error)),
+            Err(error) if error.cause == StoreCause::Disk => (None, Some(error)),
             Err(error) => return Err(error),
         };
         let store = DriftStore {

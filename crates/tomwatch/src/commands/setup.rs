@@ -85,6 +85,8 @@ pub async fn identify(
     regions: &RegionSelection,
     connector: &AwsConnector,
 ) -> Result<(String, Vec<PlannedAccount>), IdentifyError> {
+    home_region_problem(&connector.home_region())
+        .map_or(Ok(()), |p| Err(IdentifyError::Config(p)))?;
     let identity = connector
         .ambient_identity()
         .await
@@ -94,6 +96,18 @@ pub async fn identify(
         .await
         .map_err(IdentifyError::Config)?;
     Ok((identity.account_id, accounts))
+}
+
+/// A home region the SDK would turn into an endpoint that does not exist (`sts.eu-centrl-1...`):
+/// said before the first call instead of as a DNS failure after it. An empty region is left to
+/// the SDK, whose error names the ways to set one.
+fn home_region_problem(region: &str) -> Option<String> {
+    (!region.is_empty() && !tomwatch_engine::config::is_region_name(region)).then(|| {
+        format!(
+            "the region `{region}` (from AWS_REGION, AWS_DEFAULT_REGION or the profile) is not an \
+             AWS region name like eu-central-1: it names the endpoint of STS and IAM; fix it"
+        )
+    })
 }
 
 /// Checks a region list against the partition's regions as the ambient credentials see them.
