@@ -24,13 +24,23 @@ fn no_credentials_exits_2_and_says_how_to_provide_them() {
     );
 }
 
-#[test]
-fn malformed_endpoint_exits_2_naming_the_variable() {
-    let (code, _, stderr) = run(tomwatch()
-        .args(["audit"])
+/// tomwatch with credentials and an endpoint where nothing listens: an answer can only come
+/// from tomwatch itself, so these tests need no AWS.
+fn unreachable_aws(args: &[&str]) -> std::process::Command {
+    let mut command = tomwatch();
+    command
+        .args(args)
         .env("AWS_ACCESS_KEY_ID", "111111111111")
         .env("AWS_SECRET_ACCESS_KEY", "x")
-        .env("AWS_ENDPOINT_URL_S3", "localhost:4566"));
+        .env("AWS_REGION", "eu-central-1")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+    command
+}
+
+#[test]
+fn malformed_endpoint_exits_2_naming_the_variable() {
+    let (code, _, stderr) =
+        run(unreachable_aws(&["audit"]).env("AWS_ENDPOINT_URL_S3", "localhost:4566"));
     assert_eq!(code, 2);
     assert!(
         stderr.contains("AWS_ENDPOINT_URL_S3=`localhost:4566` is not an http(s) URL"),
@@ -40,13 +50,7 @@ fn malformed_endpoint_exits_2_naming_the_variable() {
 
 #[test]
 fn a_home_region_that_is_no_region_name_exits_2_before_any_call() {
-    let (code, _, stderr) = run(tomwatch()
-        .args(["audit"])
-        .env("AWS_ACCESS_KEY_ID", "111111111111")
-        .env("AWS_SECRET_ACCESS_KEY", "x")
-        .env("AWS_REGION", "Frankfurt")
-        // Nothing listens here: an answer would come only from a call that must not be made.
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
+    let (code, _, stderr) = run(unreachable_aws(&["audit"]).env("AWS_REGION", "Frankfurt"));
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("the region `Frankfurt` (from AWS_REGION")
@@ -62,15 +66,13 @@ fn a_storage_path_that_is_a_file_exits_2_naming_the_flag() {
     std::fs::write(&file, "x").expect("write");
     let config = dir.join("tomwatch.yaml");
     std::fs::write(&config, "# the ambient account\n").expect("write");
-    let (code, _, stderr) = run(tomwatch()
-        .args(["serve", "--web.listen-address", "127.0.0.1:0", "--config"])
-        .arg(&config)
-        .arg("--storage.path")
-        .arg(&file)
-        .env("AWS_ACCESS_KEY_ID", "111111111111")
-        .env("AWS_SECRET_ACCESS_KEY", "x")
-        .env("AWS_REGION", "eu-central-1")
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
+    let (code, _, stderr) = run(
+        unreachable_aws(&["serve", "--web.listen-address", "127.0.0.1:0"])
+            .arg("--config")
+            .arg(&config)
+            .arg("--storage.path")
+            .arg(&file),
+    );
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("not-a-dir") && stderr.contains("Give --storage.path a directory"),
