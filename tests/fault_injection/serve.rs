@@ -240,3 +240,59 @@ fn the_daemon_survives_every_fault_class_and_a_scan_that_sees_nothing_leaves_res
     let code = daemon.stop(Duration::from_secs(30));
     assert_eq!(code, 0);
 }
+
+/// A refused AssumeRole, to `serve`: the account it reaches is the one that fails, in the
+/// metrics (its units 0, an access_denied error) and the log (naming the role), while the
+/// other account scans exactly as before and the daemon stays up.
+#[test]
+fn a_refused_assume_role_is_that_accounts_failure_in_the_metrics_and_the_log() {
+    let proxy = FaultProxy::start(localstack());
+    proxy.set_rules(vec![Rule::operation(
+        "sts",
+        "AssumeRole",
+        Fault::AccessDenied,
+    )]);
+    let config = daemon_config(&format!("{FAST_FAILURE}schedule:\n  interval: 1h\n"));
+    let daemon = start_daemon(&proxy, &config, "refused");
+    let (prod, dev) = (&estate().prod, &estate().dev);
+    let text = eventually(Duration::from_secs(120), "both accounts' units", || {
+        let text = daemon.metrics();
+        let units = scan_success(&text);
+        let seen = |account: &String| units.keys().any(|(a, ..)| a == account);
+        (seen(prod) && seen(dev)).then_some(text)
+    });
+    let units = scan_success(&text);
+    let (refused, reached): (Vec<_>, Vec<_>) = units.iter().partition(|((a, ..), _)| a == dev);
+    assert!(refused.iter().all(|(_, v)| **v == 0.0), "{refused:?}");
+    assert!(reached.iter().all(|(_, v)| **v == 1.0), "{reached:?}");
+    let denied = metric_sum(
+        &text,
+        "tomwatch_collection_errors",
+        &[("account_id", dev), ("error_type", "access_denied")],
+    );
+    assert!(denied >= 1.0, "{text}");
+    for status in ["PASS", "FAIL"] {
+        let from_aws = metric_sum(
+            &text,
+            "tomwatch_findings",
+            &[
+                ("account_id", dev),
+                ("check_id", "s3_bucket_default_encryption_kms"),
+                ("status", status),
+            ],
+        );
+        assert_eq!(
+            from_aws, 0.0,
+            "no {status} for an account that was not reached"
+        );
+    }
+    let log = std::fs::read_to_string(estate().dir.join(format!("serve-{}.log", daemon.port)))
+        .expect("daemon log");
+    assert!(
+        log.lines()
+            .any(|l| l.contains("cannot reach the account: could not assume")
+                && l.contains("role/tomwatch-audit")),
+        "the log names the refused role:\n{log}"
+    );
+    assert_eq!(daemon.get("/-/healthy").0, 200);
+}

@@ -94,7 +94,17 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
             if session.is_none() {
                 match connect(&shared.connector, &account.target).await {
                     Ok(connected) => session = Some(connected),
-                    Err(error) => return unreachable_account(&account, error),
+                    Err(error) => {
+                        // Said here: the metrics show the failure, the log says which role
+                        // and what AWS answered, so an operator knows what to fix.
+                        tracing::error!(
+                            account_id = %account_id,
+                            error_type = %error.kind,
+                            "cannot reach the account: {}",
+                            error.message
+                        );
+                        return unreachable_account(&account, error);
+                    }
                 }
             }
             match &session {
