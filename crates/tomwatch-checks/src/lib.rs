@@ -46,6 +46,8 @@ mod tagging;
 mod wafv2;
 
 #[cfg(test)]
+mod change_coverage;
+#[cfg(test)]
 mod testing;
 
 pub use baseline::{Baseline, BaselineError, Control, Rule};

@@ -5,6 +5,7 @@ mod audit;
 pub mod config;
 pub mod daemon;
 pub mod drift;
+pub mod events;
 pub mod policy;
 mod regions;
 mod report;

@@ -3,6 +3,7 @@
 //! Nothing here talks to AWS or evaluates anything: the collectors (`tomwatch-aws`) fill these
 //! types, the checks (`tomwatch-checks`) read them, the engine and the exporter move them around.
 
+pub mod change_events;
 mod error;
 mod finding;
 // The derives name `::tomwatch_model::...`, which must also resolve inside this crate.

@@ -1,0 +1,174 @@
+//! CloudTrail management events, as EventBridge delivers them to an SQS queue, turned into the
+//! smallest rescans that settle them: one service in one account and region (account-wide for
+//! global services). Pure: the queue is read elsewhere; this decides what a message means.
+//!
+//! A message that cannot trigger honest work is ignored with a reason from a fixed set, counted
+//! by the daemon and deleted, never fatal.
+
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use time::OffsetDateTime;
+use tomwatch_model::change_events::{services_changed_by, CHANGE_EVENTS};
+use tomwatch_model::{ServiceKind, GLOBAL_REGION};
+
+/// One recorded API call that may change what a check sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEvent {
+    /// EventBridge's `source`, `aws.<service>`.
+    pub source: String,
+    pub event_source: String,
+    pub event_name: String,
+    /// The account the call acted in (`recipientAccountId`).
+    pub account_id: String,
+    pub region: String,
+    /// When EventBridge received it; the start of the event-to-metric latency.
+    pub time: Option<OffsetDateTime>,
+}
+
+/// A collection to redo: `service` in `account_id`, in `region` or account-wide.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rescan {
+    pub account_id: String,
+    /// `GLOBAL_REGION` for a global service.
+    pub region: String,
+    pub service: ServiceKind,
+}
+
+/// Why a message causes no rescan; the `reason` label of `tomwatch_events_ignored_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ignored {
+    /// Not JSON, or not shaped as an EventBridge event with a CloudTrail detail.
+    Malformed,
+    /// A `source` that does not begin with `aws.`: a custom event, which anyone allowed to put
+    /// events on the bus could forge, never triggers work.
+    NotAws,
+    /// Not "AWS API Call via CloudTrail" (a console sign-in, a service event).
+    NotApiCall,
+    /// A read-only call changes nothing.
+    ReadOnly,
+    /// A call that failed (`errorCode`) changed nothing.
+    FailedCall,
+    /// A write no check reads the result of.
+    Irrelevant,
+    /// In an account tomwatch does not audit.
+    UnknownAccount,
+}
+
+impl Ignored {
+    pub const ALL: [Ignored; 7] = [
+        Ignored::Malformed,
+        Ignored::NotAws,
+        Ignored::NotApiCall,
+        Ignored::ReadOnly,
+        Ignored::FailedCall,
+        Ignored::Irrelevant,
+        Ignored::UnknownAccount,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ignored::Malformed => "malformed",
+            Ignored::NotAws => "not_aws",
+            Ignored::NotApiCall => "not_api_call",
+            Ignored::ReadOnly => "read_only",
+            Ignored::FailedCall => "failed_call",
+            Ignored::Irrelevant => "irrelevant",
+            Ignored::UnknownAccount => "unknown_account",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    source: String,
+    #[serde(rename = "detail-type")]
+    detail_type: String,
+    time: Option<String>,
+    region: Option<String>,
+    account: Option<String>,
+    detail: Detail,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Detail {
+    event_source: String,
+    event_name: String,
+    aws_region: Option<String>,
+    recipient_account_id: Option<String>,
+    #[serde(default)]
+    read_only: Option<bool>,
+    error_code: Option<String>,
+}
+
+/// The `source` label of `tomwatch_events_received_total`: the CloudTrail `eventSource`
+/// (`ec2.amazonaws.com`) when it is one of the change events' sources, else `other`, so that
+/// a forged or unexpected source cannot grow the series.
+pub fn source_label(event_source: &str) -> &'static str {
+    CHANGE_EVENTS
+        .iter()
+        .map(|e| e.event_source)
+        .find(|known| *known == event_source)
+        .unwrap_or("other")
+}
+
+/// Reads one SQS message body: an EventBridge event whose detail is a CloudTrail record.
+pub fn parse(body: &str) -> Result<ChangeEvent, Ignored> {
+    let envelope: Envelope = serde_json::from_str(body).map_err(|_| Ignored::Malformed)?;
+    if !envelope.source.starts_with("aws.") {
+        return Err(Ignored::NotAws);
+    }
+    if envelope.detail_type != "AWS API Call via CloudTrail" {
+        return Err(Ignored::NotApiCall);
+    }
+    let detail = envelope.detail;
+    if detail.read_only == Some(true) {
+        return Err(Ignored::ReadOnly);
+    }
+    if detail.error_code.is_some() {
+        return Err(Ignored::FailedCall);
+    }
+    let account_id = detail
+        .recipient_account_id
+        .or(envelope.account)
+        .ok_or(Ignored::Malformed)?;
+    let region = detail
+        .aws_region
+        .or(envelope.region)
+        .ok_or(Ignored::Malformed)?;
+    let time = envelope.time.as_deref().and_then(|t| {
+        OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+    });
+    Ok(ChangeEvent {
+        source: envelope.source,
+        event_source: detail.event_source,
+        event_name: detail.event_name,
+        account_id,
+        region,
+        time,
+    })
+}
+
+/// The rescans that settle `event`, given the accounts tomwatch audits.
+pub fn rescans(event: &ChangeEvent, accounts: &BTreeSet<String>) -> Result<Vec<Rescan>, Ignored> {
+    if !accounts.contains(&event.account_id) {
+        return Err(Ignored::UnknownAccount);
+    }
+    let services =
+        services_changed_by(&event.event_source, &event.event_name).ok_or(Ignored::Irrelevant)?;
+    Ok(services
+        .iter()
+        .map(|service| Rescan {
+            account_id: event.account_id.clone(),
+            region: if service.is_global() {
+                GLOBAL_REGION.to_string()
+            } else {
+                event.region.clone()
+            },
+            service: *service,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests;
