@@ -24,6 +24,7 @@ mod eks;
 mod elasticache;
 mod elb;
 mod elbv2;
+mod event_queue;
 mod guardduty;
 mod iam;
 mod kms;
@@ -41,6 +42,7 @@ mod tags;
 mod testing;
 
 pub use classify::classify;
+pub use event_queue::{queue_region, EventQueue, QueueMessage};
 pub use session::{
     AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, Identity,
     RegionStatus, RegionalCollection,
