@@ -6,13 +6,28 @@
 use crate::attempts::sdk_client;
 use crate::caller::Caller;
 use crate::session::AwsSession;
+use aws_config::timeout::TimeoutConfig;
 use aws_sdk_sqs::Client;
+use std::time::Duration;
 use tomwatch_model::Collected;
 
 /// At most ten messages per ReceiveMessage (SQS's limit).
 const BATCH: i32 = 10;
 /// The longest long poll SQS allows: one request per 20 s when the queue is quiet.
 const WAIT_SECONDS: i32 = 20;
+
+/// A long poll holds its request open for up to [`WAIT_SECONDS`] when the queue is quiet. With
+/// the scan's attempt budget (`scan.api_attempt_timeout_seconds`, 20 s by default) every quiet
+/// poll would end as a timeout error and be retried; the queue's client allows the wait plus
+/// time for the answer instead.
+fn long_poll_timeouts() -> TimeoutConfig {
+    let attempt = Duration::from_secs(WAIT_SECONDS.unsigned_abs().into()) + Duration::from_secs(10);
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(attempt * 3)
+        .build()
+}
 
 /// A message as received: what to read and what to delete it with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +65,8 @@ impl AwsSession {
     /// The event queue at `url`, read through a client in `region`.
     pub fn event_queue(&self, url: &str, region: &str) -> EventQueue {
         EventQueue {
-            client: sdk_client!(self, region, "sqs", aws_sdk_sqs),
+            client: sdk_client!(self, region, "sqs", aws_sdk_sqs, |builder| builder
+                .timeout_config(long_poll_timeouts())),
             caller: self.caller(region, "sqs"),
             url: url.to_string(),
         }
@@ -125,6 +141,28 @@ mod tests {
         );
         assert_eq!(queue_region("http://127.0.0.1:4566/000000000000/q"), None);
         assert_eq!(queue_region("not a url"), None);
+    }
+
+    #[test]
+    fn a_quiet_long_poll_is_not_cut_short_by_the_scans_attempt_budget() {
+        // The shared config as the connector builds it with the scan's defaults.
+        let shared = aws_config::SdkConfig::builder()
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_attempt_timeout(Duration::from_secs(20))
+                    .operation_timeout(Duration::from_secs(60))
+                    .build(),
+            )
+            .build();
+        let config = aws_sdk_sqs::config::Builder::from(&shared)
+            .timeout_config(long_poll_timeouts())
+            .build();
+        let timeouts = config.timeout_config().expect("set");
+        let wait = Duration::from_secs(WAIT_SECONDS.unsigned_abs().into());
+        assert!(timeouts
+            .operation_attempt_timeout()
+            .is_some_and(|t| t > wait));
+        assert!(timeouts.operation_timeout().is_some_and(|t| t > wait));
     }
 
     #[tokio::test]
