@@ -44,6 +44,6 @@ mod testing;
 pub use classify::classify;
 pub use event_queue::{queue_region, EventQueue, QueueMessage};
 pub use session::{
-    AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, Identity,
-    RegionStatus, RegionalCollection,
+    AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, GlobalCollection,
+    Identity, RegionStatus, RegionalCollection,
 };

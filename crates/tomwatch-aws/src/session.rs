@@ -65,6 +65,31 @@ pub trait RegionalCollection: Sized {
     ) -> impl std::future::Future<Output = Self> + Send;
 }
 
+/// How one account-wide service is collected: implemented by each global inventory, so a
+/// collection unit generated from `tomwatch_model::with_services!` cannot name a global service
+/// without a collector.
+pub trait GlobalCollection: Sized {
+    fn collect(session: &AwsSession) -> impl std::future::Future<Output = Self> + Send;
+}
+
+impl GlobalCollection for tomwatch_model::inventory::S3Inventory {
+    fn collect(session: &AwsSession) -> impl std::future::Future<Output = Self> + Send {
+        session.collect_s3()
+    }
+}
+
+impl GlobalCollection for tomwatch_model::inventory::IamInventory {
+    fn collect(session: &AwsSession) -> impl std::future::Future<Output = Self> + Send {
+        session.collect_iam()
+    }
+}
+
+impl GlobalCollection for tomwatch_model::inventory::OrganizationsInventory {
+    fn collect(session: &AwsSession) -> impl std::future::Future<Output = Self> + Send {
+        session.collect_organizations()
+    }
+}
+
 /// Who the ambient credentials are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {

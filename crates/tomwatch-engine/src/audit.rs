@@ -1,18 +1,17 @@
 mod part;
+mod rescan;
 
 use crate::policy::Policy;
 use crate::regions::{plan_regions, RegionNotScanned};
 use crate::report::{AccountReport, AuditReport, EvaluatedAccount, UnitReport};
 use futures::future::join_all;
-use part::Part;
+use part::{Part, ServicePart};
+pub use rescan::rescan;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
-use tomwatch_model::inventory::{
-    CollectedErrors, IamInventory, OrganizationsInventory, S3Inventory,
-};
 use tomwatch_model::{
     AccountInventory, CollectionError, ErrorKind, RegionInventory, RegionalService, Scope,
     ServiceKind, GLOBAL_REGION,
@@ -76,7 +75,7 @@ pub async fn run_audit(
     let mut report = AuditReport::new(started_at);
     let today = time::OffsetDateTime::now_utc().date();
     for scan in scanned {
-        report.add(evaluate(scan, policy, today));
+        report.add(evaluate(&scan, policy, today));
     }
     report.finish();
     report.record_policy(policy, today);
@@ -94,7 +93,7 @@ pub struct AccountScan {
 
 /// Runs the policy's enabled checks on one account and marks the FAILs its suppressions cover
 /// on `today` (UTC).
-pub fn evaluate(scan: AccountScan, policy: &Policy, today: time::Date) -> EvaluatedAccount {
+pub fn evaluate(scan: &AccountScan, policy: &Policy, today: time::Date) -> EvaluatedAccount {
     let inventory = &scan.inventory;
     let mut findings = policy.baseline.evaluate(inventory);
     policy.apply_suppressions(&mut findings, today);
@@ -107,11 +106,11 @@ pub fn evaluate(scan: AccountScan, policy: &Policy, today: time::Date) -> Evalua
                 .as_ref()
                 .map(|r| r.keys().cloned().collect())
                 .unwrap_or_default(),
-            regions_not_scanned: scan.regions_not_scanned,
+            regions_not_scanned: scan.regions_not_scanned.clone(),
         },
         findings,
         errors: inventory.errors(),
-        units: scan.units,
+        units: scan.units.clone(),
     }
 }
 
@@ -164,27 +163,12 @@ pub async fn scan_account(
         },
     };
 
-    // Boxed at the call: a unit's future is large, and all of them are joined on one stack.
-    let s3 = global_unit(
-        limits,
-        options,
-        session,
-        ServiceKind::S3,
-        Box::pin(session.collect_s3()),
-    );
-    let iam = global_unit(
-        limits,
-        options,
-        session,
-        ServiceKind::Iam,
-        Box::pin(session.collect_iam()),
-    );
-    let organizations = global_unit(
-        limits,
-        options,
-        session,
-        ServiceKind::Organizations,
-        Box::pin(session.collect_organizations()),
+    // Every account-wide service, from the model's one list.
+    let global = join_all(
+        ServiceKind::ALL
+            .iter()
+            .filter(|service| service.is_global())
+            .map(|&service| service_unit(session, limits, options, GLOBAL_REGION, service)),
     );
     let regional = async {
         let Ok(names) = &region_names else {
@@ -225,10 +209,9 @@ pub async fn scan_account(
         }))
         .await
     };
-    let ((s3, s3_unit), (iam, iam_unit), (organizations, organizations_unit), parts) =
-        tokio::join!(s3, iam, organizations, regional);
+    let (global, parts) = tokio::join!(global, regional);
 
-    let mut units = vec![s3_unit, iam_unit, organizations_unit];
+    let mut units = Vec::new();
     let regions = region_names.map(|_| {
         let mut inventories: BTreeMap<String, RegionInventory> = BTreeMap::new();
         for (part, unit) in parts {
@@ -242,19 +225,23 @@ pub async fn scan_account(
         }
         inventories
     });
-    let inventory = AccountInventory {
-        account_id: account_id.clone(),
+    // Every global field is replaced below: each global service reports a part.
+    let mut inventory = AccountInventory::unreachable(
+        account_id,
         environment,
-        regions,
-        s3: s3.unwrap_or_else(S3Inventory::failed),
-        iam: iam.unwrap_or_else(IamInventory::failed),
-        organizations: organizations.unwrap_or_else(OrganizationsInventory::failed),
-    };
-    AccountScan {
+        not_collected(session, GLOBAL_REGION),
+    );
+    inventory.regions = regions;
+    let mut scan = AccountScan {
         inventory,
-        units,
+        units: Vec::new(),
         regions_not_scanned,
+    };
+    for (part, unit) in global {
+        scan.replace(part, unit);
     }
+    scan.units.extend(units);
+    scan
 }
 
 /// A session in the account, confirmed to act in it when reached through a role.
@@ -281,31 +268,30 @@ pub async fn connect(
     Ok(session)
 }
 
-/// One account-wide (global) service as a bounded unit.
-async fn global_unit<T: CollectedErrors>(
+/// One service (in `region`, or account-wide for a global one) collected as a bounded unit;
+/// a unit over its budget is a failed part of its own.
+async fn service_unit(
+    session: &AwsSession,
     limits: Limits<'_>,
     options: &AuditOptions,
-    session: &AwsSession,
+    region: &str,
     service: ServiceKind,
-    work: impl Future<Output = T>,
-) -> (Result<T, CollectionError>, UnitReport) {
-    let work = complete(work);
-    bounded(
+) -> (ServicePart, UnitReport) {
+    // Boxed: a collector's future is large, and many units are joined on one stack.
+    let work = Box::pin(ServicePart::collect(session, region, service));
+    let (part, unit) = bounded(
         limits,
         options.unit_timeout,
         session.account_id(),
-        GLOBAL_REGION,
+        region,
         service,
         work,
     )
-    .await
-}
-
-/// A collection and whether every value of it was collected.
-async fn complete<T: CollectedErrors>(work: impl Future<Output = T>) -> (T, bool) {
-    let value = work.await;
-    let ok = value.is_complete();
-    (value, ok)
+    .await;
+    (
+        part.unwrap_or_else(|error| ServicePart::failed(service, error)),
+        unit,
+    )
 }
 
 /// The bounds a unit waits for, in this order (after its region's): one order everywhere, so

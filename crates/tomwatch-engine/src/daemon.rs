@@ -135,7 +135,7 @@ async fn account_loop(shared: Shared, account: PlannedAccount, cancel: Cancellat
             last_reached_aws = Some(SystemTime::now());
         }
         let evaluated = evaluate(
-            scan,
+            &scan,
             &schedule.policy,
             time::OffsetDateTime::now_utc().date(),
         );

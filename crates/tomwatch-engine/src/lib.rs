@@ -14,8 +14,8 @@ pub mod state;
 mod testing;
 
 pub use audit::{
-    account_share, connect, evaluate, run_audit, scan_account, unreachable_account, AccountScan,
-    AuditOptions, PlannedAccount, RegionSelection,
+    account_share, connect, evaluate, rescan, run_audit, scan_account, unreachable_account,
+    AccountScan, AuditOptions, PlannedAccount, RegionSelection,
 };
 pub use regions::{plan_regions, NotScannedReason, RegionNotScanned};
 pub use report::{

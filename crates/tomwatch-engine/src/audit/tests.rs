@@ -5,10 +5,10 @@ use time::macros::date;
 use tomwatch_model::inventory::EbsVolume;
 use tomwatch_model::Status;
 
-const ACCOUNT: &str = "111111111111";
-const VOLUME: &str = "arn:aws:ec2:eu-central-1:111111111111:volume/vol-plain";
+pub(super) const ACCOUNT: &str = "111111111111";
+pub(super) const VOLUME: &str = "arn:aws:ec2:eu-central-1:111111111111:volume/vol-plain";
 
-fn denied(region: &str, service: &'static str) -> CollectionError {
+pub(super) fn denied(region: &str, service: &'static str) -> CollectionError {
     CollectionError {
         scope: Scope {
             account_id: ACCOUNT.into(),
@@ -22,7 +22,7 @@ fn denied(region: &str, service: &'static str) -> CollectionError {
 }
 
 /// An account in which only eu-central-1's EBS volumes could be seen: one, unencrypted.
-fn scan_seeing_only_one_volume() -> AccountScan {
+pub(super) fn scan_seeing_only_one_volume() -> AccountScan {
     let mut region = RegionInventory::failed("eu-central-1", &denied("eu-central-1", "ec2"));
     region.ec2.volumes = Ok(vec![EbsVolume {
         arn: VOLUME.into(),
@@ -57,7 +57,7 @@ fn only_what_was_seen_gets_a_verdict_and_an_accepted_fail_is_suppressed() {
         }],
     };
     let evaluated = evaluate(
-        scan_seeing_only_one_volume(),
+        &scan_seeing_only_one_volume(),
         &policy,
         date!(2026 - 12 - 02),
     );

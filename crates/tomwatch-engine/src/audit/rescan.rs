@@ -1,0 +1,88 @@
+//! Recollecting single services into a scan that is kept: what an event-driven rescan does
+//! (issue 13). One service in one region (or one global service) is collected again under the
+//! same bounds as a full scan's units, and replaces what the scan held for it, so the account is
+//! judged again on fresh data for what changed and on the kept data for the rest.
+
+use super::part::ServicePart;
+use super::{service_unit, AccountScan, AuditOptions, Limits};
+use crate::events::Rescan;
+use crate::report::UnitReport;
+use futures::future::join_all;
+use std::collections::BTreeSet;
+use tokio::sync::Semaphore;
+use tomwatch_aws::AwsSession;
+use tomwatch_model::ServiceKind;
+
+impl AccountScan {
+    /// Whether the scan holds `service` in `region`: a global service always, a regional one
+    /// only in a region the scan covered (a region it did not scan is left to the next full
+    /// scan, which decides whether to scan it at all).
+    pub fn covers(&self, region: &str, service: ServiceKind) -> bool {
+        service.is_global()
+            || self
+                .inventory
+                .regions
+                .as_ref()
+                .is_ok_and(|regions| regions.contains_key(region))
+    }
+
+    /// Puts a recollected service in place of what the scan held for it, and its unit's report
+    /// in place of the old one. `false` (and nothing changed) for a region the scan does not
+    /// cover.
+    pub(super) fn replace(&mut self, part: ServicePart, unit: UnitReport) -> bool {
+        match part {
+            ServicePart::Global(part) => part.store_into(&mut self.inventory),
+            ServicePart::Regional(part) => {
+                let Ok(regions) = &mut self.inventory.regions else {
+                    return false;
+                };
+                let Some(region) = regions.get_mut(&unit.region) else {
+                    return false;
+                };
+                part.store_into(region);
+            }
+        }
+        match self
+            .units
+            .iter_mut()
+            .find(|old| old.region == unit.region && old.service == unit.service)
+        {
+            Some(old) => *old = unit,
+            None => self.units.push(unit),
+        }
+        true
+    }
+}
+
+/// Collects each of `rescans` that belongs to this session's account and that `scan` covers,
+/// concurrently, each as a unit under `limiter`, the account's bound and the unit budget, and
+/// puts the results into `scan`. Returns the rescans done; the others are the next full scan's.
+pub async fn rescan(
+    session: &AwsSession,
+    scan: &mut AccountScan,
+    rescans: &BTreeSet<Rescan>,
+    options: &AuditOptions,
+    limiter: &Semaphore,
+) -> Vec<Rescan> {
+    let account_limit = Semaphore::new(options.account_concurrency.max(1));
+    let limits = Limits {
+        global: limiter,
+        account: &account_limit,
+    };
+    let due: Vec<&Rescan> = rescans
+        .iter()
+        .filter(|r| r.account_id == session.account_id() && scan.covers(&r.region, r.service))
+        .collect();
+    let parts = join_all(
+        due.iter()
+            .map(|rescan| service_unit(session, limits, options, &rescan.region, rescan.service)),
+    )
+    .await;
+    for (part, unit) in parts {
+        scan.replace(part, unit);
+    }
+    due.into_iter().cloned().collect()
+}
+
+#[cfg(test)]
+mod tests;
