@@ -34,17 +34,32 @@ fn ec2_with_the_volume_encrypted() -> ServicePart {
     ServicePart::Regional(Part::Ec2(Box::new(ec2)))
 }
 
-fn volume_verdict(scan: &super::AccountScan) -> Status {
+/// The findings of the built-in baseline on `scan`.
+fn findings(scan: &super::AccountScan) -> Vec<tomwatch_model::Finding> {
     let policy = Policy {
         baseline: tomwatch_checks::Baseline::builtin(),
         suppressions: vec![],
     };
-    evaluate(scan, &policy, date!(2026 - 12 - 04))
-        .findings
+    evaluate(scan, &policy, date!(2026 - 12 - 04)).findings
+}
+
+fn volume_verdict(scan: &super::AccountScan) -> Status {
+    findings(scan)
         .iter()
         .find(|f| f.check_id == "ec2_volume_encrypted" && f.resource_id == VOLUME)
         .map(|f| f.status)
         .expect("the volume is judged")
+}
+
+/// What the scan holds for RDS in eu-central-1, to compare before and after.
+fn rds_of(scan: &super::AccountScan) -> String {
+    format!(
+        "{:?}",
+        scan.inventory
+            .regions
+            .as_ref()
+            .map(|r| &r["eu-central-1"].rds)
+    )
 }
 
 #[test]
@@ -55,13 +70,7 @@ fn a_recollected_service_replaces_its_collection_and_its_unit_and_nothing_else()
         unit("eu-central-1", "rds", false),
     ];
     assert_eq!(volume_verdict(&scan), Status::Fail);
-    let rds_before = format!(
-        "{:?}",
-        scan.inventory
-            .regions
-            .as_ref()
-            .map(|r| &r["eu-central-1"].rds)
-    );
+    let rds_before = rds_of(&scan);
 
     assert!(scan.covers("eu-central-1", ServiceKind::Ec2));
     assert!(scan.replace(
@@ -80,13 +89,7 @@ fn a_recollected_service_replaces_its_collection_and_its_unit_and_nothing_else()
         [("ec2", true), ("rds", false)],
         "the unit's report replaced in place"
     );
-    let rds_after = format!(
-        "{:?}",
-        scan.inventory
-            .regions
-            .as_ref()
-            .map(|r| &r["eu-central-1"].rds)
-    );
+    let rds_after = rds_of(&scan);
     assert_eq!(
         rds_before, rds_after,
         "the other services of the region are kept as they were"
@@ -146,11 +149,7 @@ fn a_global_service_is_replaced_account_wide_and_a_failed_rescan_is_unknown_not_
 }
 
 fn volume_verdict_or_unknown(scan: &super::AccountScan) -> Status {
-    let policy = Policy {
-        baseline: tomwatch_checks::Baseline::builtin(),
-        suppressions: vec![],
-    };
-    let findings = evaluate(scan, &policy, date!(2026 - 12 - 04)).findings;
+    let findings = findings(scan);
     assert!(
         !findings
             .iter()
