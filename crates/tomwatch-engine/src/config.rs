@@ -4,11 +4,13 @@
 //! Unknown keys are errors, and every error names the file, line and column to fix.
 
 mod baseline;
+mod events;
 mod recovery;
 mod regions;
 mod validate;
 
 pub use baseline::{BaselineConfig, DisabledCheck, SuppressionConfig};
+pub use events::EventsConfig;
 pub use regions::Regions;
 
 use crate::policy::Policy;
@@ -40,6 +42,9 @@ pub struct Config {
     /// Accepted FAILs, each with an owner, a reason and an expiry date.
     #[serde(default)]
     pub suppressions: Vec<SuppressionConfig>,
+    /// The queue of CloudTrail change events that `tomwatch serve` rescans on (optional).
+    #[serde(default)]
+    pub events: Option<EventsConfig>,
     /// The baseline and suppressions resolved from the two sections above.
     #[serde(skip)]
     pub policy: std::sync::Arc<Policy>,

@@ -305,7 +305,7 @@ fn config_reference_names_every_key() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/CONFIGURATION.md"),
     )
     .expect("docs/CONFIGURATION.md");
-    let sections: [(&str, &[&str]); 8] = [
+    let sections: [(&str, &[&str]); 9] = [
         ("", keys_of::<Config>()),
         ("accounts[].", keys_of::<AccountConfig>()),
         ("scan.", keys_of::<ScanConfig>()),
@@ -317,6 +317,7 @@ fn config_reference_names_every_key() {
             keys_of::<tomwatch_checks::ParameterOverrides>(),
         ),
         ("suppressions[].", keys_of::<SuppressionConfig>()),
+        ("events.", keys_of::<EventsConfig>()),
     ];
     let mut missing = Vec::new();
     for (prefix, keys) in sections {

@@ -148,6 +148,9 @@ impl Config {
                 ),
             );
         }
+        if let Some(events) = &self.events {
+            problems.extend(events.problems(path));
+        }
         // In the order of the file, as an editor would walk them.
         problems.sort_by_key(|p| (p.line.is_none(), p.line, p.column));
         problems
