@@ -52,10 +52,13 @@ pub enum Ignored {
     Irrelevant,
     /// In an account tomwatch does not audit.
     UnknownAccount,
+    /// In a region the account's scans do not cover (not configured, or not enabled): the next
+    /// full scan decides whether to scan it at all.
+    RegionNotScanned,
 }
 
 impl Ignored {
-    pub const ALL: [Ignored; 7] = [
+    pub const ALL: [Ignored; 8] = [
         Ignored::Malformed,
         Ignored::NotAws,
         Ignored::NotApiCall,
@@ -63,6 +66,7 @@ impl Ignored {
         Ignored::FailedCall,
         Ignored::Irrelevant,
         Ignored::UnknownAccount,
+        Ignored::RegionNotScanned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +78,7 @@ impl Ignored {
             Ignored::FailedCall => "failed_call",
             Ignored::Irrelevant => "irrelevant",
             Ignored::UnknownAccount => "unknown_account",
+            Ignored::RegionNotScanned => "region_not_scanned",
         }
     }
 }

@@ -1,6 +1,11 @@
 //! What the scheduler publishes and the HTTP server reads: one immutable snapshot per account,
 //! swapped in whole, plus the process's cumulative counters.
 
+mod events;
+
+pub use events::{EventCounters, LatencyHistogram, LATENCY_BUCKETS};
+
+use crate::events::Ignored;
 use crate::policy::Policy;
 use crate::report::EvaluatedAccount;
 use std::collections::BTreeMap;
@@ -77,6 +82,8 @@ pub struct ServeState {
     connection_failure: RwLock<Option<ErrorKind>>,
     /// The policy of the configuration in force, which the snapshots were judged by.
     policy: RwLock<Arc<Policy>>,
+    /// `None` unless the configuration reads an event queue.
+    events: Mutex<Option<EventCounters>>,
     pub api: ApiStats,
     /// Moves with every change above (not with `api`, whose counters move per request), so a
     /// rendering of the state can tell whether it is still current.
@@ -212,6 +219,45 @@ impl ServeState {
 
     pub fn reload_successful(&self) -> bool {
         !self.reload_failed.load(Ordering::Relaxed)
+    }
+
+    /// Starts (or, with `false`, stops) exporting the event queue's counters; counts kept
+    /// across reloads that keep the queue.
+    pub fn set_events_enabled(&self, enabled: bool) {
+        let mut events = lock(&self.events);
+        match (enabled, events.is_some()) {
+            (true, false) => *events = Some(EventCounters::new()),
+            (false, true) => *events = None,
+            _ => return,
+        }
+        drop(events);
+        self.changed();
+    }
+
+    /// Counts one message read from the queue.
+    pub fn record_event_received(&self, source: &'static str) {
+        self.update_events(|events| *events.received.entry(source).or_default() += 1);
+    }
+
+    /// Counts one message that caused no rescan.
+    pub fn record_event_ignored(&self, reason: Ignored) {
+        self.update_events(|events| *events.ignored.entry(reason).or_default() += 1);
+    }
+
+    /// Records the time from an event to the published snapshot that reflects it.
+    pub fn record_event_latency(&self, seconds: f64) {
+        self.update_events(|events| events.latency.observe(seconds));
+    }
+
+    pub fn event_counters(&self) -> Option<EventCounters> {
+        lock(&self.events).clone()
+    }
+
+    fn update_events(&self, update: impl FnOnce(&mut EventCounters)) {
+        if let Some(events) = lock(&self.events).as_mut() {
+            update(events);
+        }
+        self.changed();
     }
 
     /// A number that changes whenever the state does (but for the API counters).

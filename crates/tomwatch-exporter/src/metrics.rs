@@ -26,8 +26,11 @@ pub fn render(state: &ServeState, build: &BuildInfo) -> String {
     )) {
         tracing::error!("registering the process metrics failed: {error}");
     }
+    let mut families = metrics.registry.gather();
+    families.extend(events::families(state));
+    families.sort_by(|a, b| a.name().cmp(b.name()));
     let mut out = Vec::new();
-    if let Err(error) = TextEncoder::new().encode(&metrics.registry.gather(), &mut out) {
+    if let Err(error) = TextEncoder::new().encode(&families, &mut out) {
         tracing::error!("encoding metrics failed: {error}");
     }
     String::from_utf8(out).unwrap_or_default()
@@ -396,6 +399,8 @@ impl Metrics {
         }
     }
 }
+
+mod events;
 
 #[cfg(test)]
 mod tests;

@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tomwatch_aws::{AwsConnector, ConnectError};
 use tomwatch_engine::config::Config;
-use tomwatch_engine::daemon::{self, Schedule};
+use tomwatch_engine::daemon::{self, EventSettings, Schedule};
 use tomwatch_engine::drift::DriftStore;
 use tomwatch_engine::state::{ExpectedAccount, ServeState};
 use tomwatch_exporter::{AppState, BuildInfo, WebConfig};
@@ -130,7 +130,7 @@ async fn serve(
     };
     state.set_connection_failure(None);
 
-    let schedule = schedule_of(&config, accounts);
+    let schedule = schedule_of(&config, accounts, &ambient_account);
     let mut scheduler = start_scheduler(&connector, schedule, &state, &store, &shutdown);
 
     loop {
@@ -214,7 +214,18 @@ fn start_scheduler(
     (token, task)
 }
 
-fn schedule_of(config: &Config, accounts: Vec<tomwatch_engine::PlannedAccount>) -> Schedule {
+fn schedule_of(
+    config: &Config,
+    accounts: Vec<tomwatch_engine::PlannedAccount>,
+    ambient_account: &str,
+) -> Schedule {
+    let events = config.events.as_ref().map(|events| EventSettings {
+        queue_url: events.queue_url.value.clone(),
+        // Config::load has rejected a queue without a region.
+        queue_region: events.queue_region().unwrap_or_default(),
+        reader_account: ambient_account.to_string(),
+        debounce: events.debounce(),
+    });
     Schedule {
         accounts,
         regions: config_regions(config),
@@ -222,6 +233,7 @@ fn schedule_of(config: &Config, accounts: Vec<tomwatch_engine::PlannedAccount>) 
         policy: config.policy.clone(),
         interval: config.schedule.interval(),
         jitter: config.schedule.jitter.value,
+        events,
     }
 }
 
@@ -237,6 +249,7 @@ fn reload(args: &ServeArgs, ambient_account: &str) -> Result<Schedule, String> {
     Ok(schedule_of(
         &config,
         plan_accounts(&config, ambient_account)?,
+        ambient_account,
     ))
 }
 
