@@ -294,3 +294,56 @@ fn the_iam_files_are_the_codes_policy_and_the_audit_role_deploys() {
         "{answer}"
     );
 }
+
+#[test]
+fn the_event_templates_carry_the_codes_pattern_and_grant_only_the_queue_actions() {
+    let (code, printed, err) = run(tomwatch().arg("event-pattern"));
+    assert_eq!(code, 0, "{err}");
+    let pattern: Value = serde_json::from_str(&printed).expect("pattern JSON");
+    assert_eq!(
+        pattern["source"][0]["prefix"], "aws.",
+        "only AWS itself may trigger work"
+    );
+    let sources = pattern["detail"]["eventSource"]
+        .as_array()
+        .expect("event sources");
+    for events in tomwatch_model::change_events::CHANGE_EVENTS {
+        assert!(
+            sources.iter().any(|s| s == events.event_source),
+            "{} is missing from the pattern",
+            events.event_source
+        );
+    }
+    let central = yaml(&deploy("events/central.cfn.yaml"));
+    let member = yaml(&deploy("events/member.cfn.yaml"));
+    let rules = [
+        &central["Resources"]["LocalChangesRule"],
+        &central["Resources"]["ForwardedChangesRule"],
+        &member["Resources"]["ForwardRule"],
+    ];
+    for rule in rules {
+        assert_eq!(
+            rule["Properties"]["EventPattern"], pattern,
+            "a rule's pattern differs from `tomwatch event-pattern`: run deploy/events/generate"
+        );
+    }
+    // The queue accepts messages from the two rules alone, and tomwatch may only read and
+    // delete them: exactly the actions the queue reader calls.
+    let statement =
+        &central["Resources"]["QueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
+    assert_eq!(statement["Action"], "sqs:SendMessage");
+    let senders = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+        .as_array()
+        .expect("source ARNs");
+    assert_eq!(senders.len(), 2, "{senders:?}");
+    let reader =
+        &central["Resources"]["ReaderPolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
+    let granted: Vec<&str> = reader["Action"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(granted, tomwatch_aws::permissions::EVENT_QUEUE_ACTIONS);
+    assert_eq!(reader["Resource"]["Fn::GetAtt"][0], "Queue");
+}

@@ -6,6 +6,10 @@ use tomwatch_model::ServiceKind;
 /// Actions needed once per account, whatever services are scanned.
 pub const ACCOUNT_ACTIONS: &[&str] = &["sts:GetCallerIdentity", "ec2:DescribeRegions"];
 
+/// Actions on the event queue (issue 13), granted on that queue alone by `deploy/events/`:
+/// they change the queue, so they are not part of the read-only audit policy.
+pub const EVENT_QUEUE_ACTIONS: &[&str] = &["sqs:ReceiveMessage", "sqs:DeleteMessage"];
+
 pub fn actions(service: ServiceKind) -> &'static [&'static str] {
     match service {
         ServiceKind::Ec2 => &[

@@ -117,6 +117,24 @@ pub fn source_label(event_source: &str) -> &'static str {
         .unwrap_or("other")
 }
 
+/// The EventBridge event pattern of the rules that fill the queue (`deploy/events/`): successful
+/// CloudTrail-recorded calls of every event source a check depends on, from AWS itself only.
+/// Read calls never reach EventBridge; event names are left to [`rescans`], which keeps the
+/// pattern far below EventBridge's size limit.
+pub fn rule_pattern() -> serde_json::Value {
+    let mut sources: Vec<&str> = CHANGE_EVENTS.iter().map(|e| e.event_source).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    serde_json::json!({
+        "source": [{"prefix": "aws."}],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {
+            "eventSource": sources,
+            "errorCode": [{"exists": false}],
+        },
+    })
+}
+
 /// Reads one SQS message body: an EventBridge event whose detail is a CloudTrail record.
 pub fn parse(body: &str) -> Result<ChangeEvent, Ignored> {
     let envelope: Envelope = serde_json::from_str(body).map_err(|_| Ignored::Malformed)?;

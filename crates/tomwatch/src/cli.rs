@@ -44,6 +44,9 @@ pub enum Command {
     Config(ConfigCommand),
     /// Print the least-privilege IAM policy tomwatch needs (read-only), as JSON.
     IamPolicy,
+    /// Print the EventBridge event pattern that selects the change events tomwatch rescans on
+    /// (the rules of deploy/events/ use it), as JSON.
+    EventPattern,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,10 @@ fn main() -> ExitCode {
             println!("{}", tomwatch_aws::permissions::policy_document());
             exit::COMPLIANT
         }
+        cli::Command::EventPattern => {
+            println!("{}", tomwatch_engine::events::rule_pattern());
+            exit::COMPLIANT
+        }
     };
     ExitCode::from(code)
 }

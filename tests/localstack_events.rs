@@ -1,0 +1,287 @@
+//! Event-driven rescans end to end on LocalStack (issue 13): the queue and rules of
+//! deploy/events/central.cfn.yaml deployed by CloudFormation, `tomwatch serve` on a one-hour
+//! schedule, a change made in the estate and its CloudTrail-shaped event put on EventBridge as
+//! CloudTrail would (LocalStack has no CloudTrail delivery of its own). The metric must flip
+//! within seconds, long before any scheduled scan, and resolve when the change is undone.
+
+mod support;
+
+use std::time::Duration;
+use support::daemon::{eventually, metric, Daemon};
+use support::{repo_root, Estate};
+
+const GROUP_CHECK: &str = "ec2_security_group_world_ingress_web_only";
+const TRAIL_CHECK: &str = "cloudtrail_account_multi_region_trail";
+const WAF_CHECK: &str = "elbv2_load_balancer_waf_attached";
+const PASSWORD_CHECK: &str = "iam_password_policy_strong";
+/// Generous for a loaded CI machine; the benchmark (scripts/event-latency) measures the latency.
+const WITHIN: Duration = Duration::from_secs(20);
+
+/// Deploys the central template as the production account; returns the stack's queue URL.
+fn deploy_event_queue(estate: &Estate) -> String {
+    let template = repo_root().join("deploy/events/central.cfn.yaml");
+    estate.python(&format!(
+        "import time\n\
+         cfn = client('cloudformation')\n\
+         cfn.create_stack(StackName='tomwatch-events', TemplateBody=open('{}').read(), Capabilities=['CAPABILITY_IAM'])\n\
+         for _ in range(240):\n    \
+           stack = cfn.describe_stacks(StackName='tomwatch-events')['Stacks'][0]\n    \
+           if not stack['StackStatus'].endswith('IN_PROGRESS'):\n        break\n    \
+           time.sleep(0.5)\n\
+         assert stack['StackStatus'] == 'CREATE_COMPLETE', stack\n\
+         print([o['OutputValue'] for o in stack['Outputs'] if o['OutputKey'] == 'QueueUrl'][0])",
+        template.display()
+    ))
+}
+
+/// Deploys the member template in the development account's us-east-1, where IAM reports its
+/// changes, forwarding them to the production account's change bus.
+fn deploy_forwarding(estate: &Estate) {
+    let template = repo_root().join("deploy/events/member.cfn.yaml");
+    estate.python(&format!(
+        "import time\n\
+         cfn = client('cloudformation', account=DEV, region='us-east-1')\n\
+         bus = 'arn:aws:events:eu-central-1:' + PROD + ':event-bus/tomwatch-events-changes'\n\
+         cfn.create_stack(StackName='tomwatch-events-forwarding', TemplateBody=open('{}').read(), Capabilities=['CAPABILITY_IAM'], \
+           Parameters=[{{'ParameterKey': 'ChangeBusArn', 'ParameterValue': bus}}])\n\
+         for _ in range(240):\n    \
+           stack = cfn.describe_stacks(StackName='tomwatch-events-forwarding')['Stacks'][0]\n    \
+           if not stack['StackStatus'].endswith('IN_PROGRESS'):\n        break\n    \
+           time.sleep(0.5)\n\
+         assert stack['StackStatus'] == 'CREATE_COMPLETE', stack",
+        template.display()
+    ));
+}
+
+/// Puts the event CloudTrail would deliver for a successful call, on the default bus of the
+/// account (`PROD` or `DEV`) and region the call was made in.
+fn put_change_event(
+    estate: &Estate,
+    account: &str,
+    region: &str,
+    event_source: &str,
+    event_name: &str,
+) {
+    let service = event_source.split('.').next().unwrap_or(event_source);
+    estate.python(&format!(
+        "import json, datetime\n\
+         detail = {{'eventVersion': '1.09', 'eventSource': '{event_source}', 'eventName': '{event_name}', \
+           'awsRegion': '{region}', 'recipientAccountId': {account}, 'readOnly': False, \
+           'eventTime': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}}\n\
+         answer = client('events', account={account}, region='{region}').put_events(Entries=[{{'Source': 'aws.{service}', \
+           'DetailType': 'AWS API Call via CloudTrail', 'Detail': json.dumps(detail)}}])\n\
+         assert answer['FailedEntryCount'] == 0, answer"
+    ));
+}
+
+/// A change in the production account's home region, where the estate's resources are.
+fn put_prod_event(estate: &Estate, event_source: &str, event_name: &str) {
+    put_change_event(estate, "PROD", "eu-central-1", event_source, event_name);
+}
+
+fn failing(daemon: &Daemon, check: &str, resource: &str) -> Option<f64> {
+    metric(
+        &daemon.metrics(),
+        "tomwatch_failing_resource",
+        &[("check_id", check), ("resource_id", resource)],
+    )
+}
+
+/// Waits until the resource's failing series is `expected` (1: failing, `None`: not failing).
+fn flips_to(daemon: &Daemon, check: &str, resource: &str, expected: Option<f64>, what: &str) {
+    eventually(WITHIN, what, || {
+        (failing(daemon, check, resource) == expected).then_some(())
+    });
+}
+
+#[test]
+fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
+    let estate = Estate::seed("events");
+    let queue_url = deploy_event_queue(&estate);
+    deploy_forwarding(&estate);
+    let config = estate.config(&format!(
+        "regions: [eu-central-1]\nschedule:\n  interval: 1h\n  jitter: 0\n\
+         events:\n  queue_url: {queue_url}\n  debounce: 200ms\n"
+    ));
+    let mut daemon = Daemon::start(&estate, &config, &estate.dir.join("store"), &[], &[]);
+    daemon.wait_ready(Duration::from_secs(240));
+    let prod = estate.prod.clone();
+
+    // A security group opened to the world on PostgreSQL, then closed again.
+    let group = estate.planted(GROUP_CHECK, "PASS", &prod);
+    let group_id = group.rsplit('/').next().expect("group id").to_string();
+    assert_eq!(failing(&daemon, GROUP_CHECK, &group), None);
+    let postgres = "IpPermissions=[{'IpProtocol': 'tcp', 'FromPort': 5432, 'ToPort': 5432, 'IpRanges': [{'CidrIp': '0.0.0.0/0'}]}]";
+    estate.python(&format!(
+        "client('ec2').authorize_security_group_ingress(GroupId='{group_id}', {postgres})"
+    ));
+    put_prod_event(
+        &estate,
+        "ec2.amazonaws.com",
+        "AuthorizeSecurityGroupIngress",
+    );
+    flips_to(
+        &daemon,
+        GROUP_CHECK,
+        &group,
+        Some(1.0),
+        "the opened group to fail",
+    );
+    estate.python(&format!(
+        "client('ec2').revoke_security_group_ingress(GroupId='{group_id}', {postgres})"
+    ));
+    put_prod_event(&estate, "ec2.amazonaws.com", "RevokeSecurityGroupIngress");
+    flips_to(
+        &daemon,
+        GROUP_CHECK,
+        &group,
+        None,
+        "the closed group to pass again",
+    );
+
+    // The account's only multi-region trail stops logging, then starts again.
+    let root = format!("arn:aws:iam::{prod}:root");
+    assert_eq!(failing(&daemon, TRAIL_CHECK, &root), None);
+    estate.python("client('cloudtrail').stop_logging(Name='org-trail')");
+    put_prod_event(&estate, "cloudtrail.amazonaws.com", "StopLogging");
+    flips_to(
+        &daemon,
+        TRAIL_CHECK,
+        &root,
+        Some(1.0),
+        "the stopped trail to fail",
+    );
+    estate.python("client('cloudtrail').start_logging(Name='org-trail')");
+    put_prod_event(&estate, "cloudtrail.amazonaws.com", "StartLogging");
+    flips_to(
+        &daemon,
+        TRAIL_CHECK,
+        &root,
+        None,
+        "the restarted trail to pass",
+    );
+
+    // The WAF removed from an internet-facing ALB, then put back.
+    let balancer = estate.planted(WAF_CHECK, "PASS", &prod);
+    assert_eq!(failing(&daemon, WAF_CHECK, &balancer), None);
+    let acl = estate.python(&format!(
+        "waf = client('wafv2')\n\
+         acl = waf.get_web_acl_for_resource(ResourceArn='{balancer}')['WebACL']['ARN']\n\
+         waf.disassociate_web_acl(ResourceArn='{balancer}')\n\
+         print(acl)"
+    ));
+    put_prod_event(&estate, "wafv2.amazonaws.com", "DisassociateWebACL");
+    flips_to(
+        &daemon,
+        WAF_CHECK,
+        &balancer,
+        Some(1.0),
+        "the unprotected ALB to fail",
+    );
+    estate.python(&format!(
+        "client('wafv2').associate_web_acl(WebACLArn='{acl}', ResourceArn='{balancer}')"
+    ));
+    put_prod_event(&estate, "wafv2.amazonaws.com", "AssociateWebACL");
+    flips_to(
+        &daemon,
+        WAF_CHECK,
+        &balancer,
+        None,
+        "the protected ALB to pass again",
+    );
+
+    // Another account's change to a global service, made in us-east-1 and forwarded by the
+    // member template: the development account gets a strong password policy, then loses it.
+    let dev_root = format!("arn:aws:iam::{}:root", estate.dev);
+    assert_eq!(failing(&daemon, PASSWORD_CHECK, &dev_root), Some(1.0));
+    let demo = repo_root().join("localstack/estates/demo");
+    estate.python(&format!(
+        "import sys\nsys.path.insert(0, '{}')\nfrom identity import STRONG_PASSWORD_POLICY\n\
+         client('iam', account=DEV).update_account_password_policy(**STRONG_PASSWORD_POLICY)",
+        demo.display()
+    ));
+    put_change_event(
+        &estate,
+        "DEV",
+        "us-east-1",
+        "iam.amazonaws.com",
+        "UpdateAccountPasswordPolicy",
+    );
+    flips_to(
+        &daemon,
+        PASSWORD_CHECK,
+        &dev_root,
+        None,
+        "the strong policy to pass",
+    );
+    estate.python("client('iam', account=DEV).delete_account_password_policy()");
+    put_change_event(
+        &estate,
+        "DEV",
+        "us-east-1",
+        "iam.amazonaws.com",
+        "DeleteAccountPasswordPolicy",
+    );
+    flips_to(
+        &daemon,
+        PASSWORD_CHECK,
+        &dev_root,
+        Some(1.0),
+        "the removed policy to fail",
+    );
+
+    // Put straight on the queue, as someone allowed to send to it could: neither starts work,
+    // each is counted by its reason and deleted. Every applied event was timed.
+    estate.python(
+        "import json\n\
+         sqs = client('sqs')\n\
+         url = sqs.get_queue_url(QueueName='tomwatch-events')['QueueUrl']\n\
+         sqs.send_message(QueueUrl=url, MessageBody='not json')\n\
+         forged = {'source': 'acme.ec2', 'detail-type': 'AWS API Call via CloudTrail', 'detail': \
+           {'eventSource': 'ec2.amazonaws.com', 'eventName': 'AuthorizeSecurityGroupIngress', \
+            'awsRegion': 'eu-central-1', 'recipientAccountId': PROD}}\n\
+         sqs.send_message(QueueUrl=url, MessageBody=json.dumps(forged))",
+    );
+    let text = eventually(WITHIN, "the unusable messages to be counted", || {
+        let text = daemon.metrics();
+        let ignored = |reason| {
+            metric(
+                &text,
+                "tomwatch_events_ignored_total",
+                &[("reason", reason)],
+            )
+        };
+        (ignored("malformed") == Some(1.0) && ignored("not_aws") == Some(1.0)).then_some(text)
+    });
+    assert_eq!(
+        metric(
+            &text,
+            "tomwatch_events_received_total",
+            &[("source", "ec2.amazonaws.com")]
+        ),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        metric(&text, "tomwatch_event_rescan_latency_seconds_count", &[]),
+        Some(8.0),
+        "{text}"
+    );
+    // Every message was deleted once applied: nothing is left on the queue.
+    let left = estate.python(
+        "sqs = client('sqs')\n\
+         url = sqs.get_queue_url(QueueName='tomwatch-events')['QueueUrl']\n\
+         a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'])['Attributes']\n\
+         print(int(a['ApproximateNumberOfMessages']) + int(a['ApproximateNumberOfMessagesNotVisible']))",
+    );
+    assert_eq!(left, "0", "messages left on the queue");
+    // The schedule did not do this: one full scan per account, at start-up.
+    let log = std::fs::read_to_string(estate.dir.join(format!("serve-{}.log", daemon.port)))
+        .expect("daemon log");
+    assert_eq!(
+        log.lines().filter(|l| l.contains("scan finished")).count(),
+        2,
+        "{log}"
+    );
+    assert_eq!(daemon.stop(Duration::from_secs(10)), 0);
+}
