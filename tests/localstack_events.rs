@@ -61,12 +61,14 @@ fn put_change_event(
     region: &str,
     event_source: &str,
     event_name: &str,
+    request_parameters: &str,
 ) {
     let service = event_source.split('.').next().unwrap_or(event_source);
     estate.python(&format!(
         "import json, datetime\n\
          detail = {{'eventVersion': '1.09', 'eventSource': '{event_source}', 'eventName': '{event_name}', \
            'awsRegion': '{region}', 'recipientAccountId': {account}, 'readOnly': False, \
+           'requestParameters': {request_parameters}, \
            'eventTime': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}}\n\
          answer = client('events', account={account}, region='{region}').put_events(Entries=[{{'Source': 'aws.{service}', \
            'DetailType': 'AWS API Call via CloudTrail', 'Detail': json.dumps(detail)}}])\n\
@@ -75,8 +77,15 @@ fn put_change_event(
 }
 
 /// A change in the production account's home region, where the estate's resources are.
-fn put_prod_event(estate: &Estate, event_source: &str, event_name: &str) {
-    put_change_event(estate, "PROD", "eu-central-1", event_source, event_name);
+fn put_prod_event(estate: &Estate, event_source: &str, event_name: &str, parameters: &str) {
+    put_change_event(
+        estate,
+        "PROD",
+        "eu-central-1",
+        event_source,
+        event_name,
+        parameters,
+    );
 }
 
 fn failing(daemon: &Daemon, check: &str, resource: &str) -> Option<f64> {
@@ -110,6 +119,8 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
     // A security group opened to the world on PostgreSQL, then closed again.
     let group = estate.planted(GROUP_CHECK, "PASS", &prod);
     let group_id = group.rsplit('/').next().expect("group id").to_string();
+    // As CloudTrail records the call: the group by ID, so the group alone is described again.
+    let group_parameters = format!("{{'groupId': '{group_id}'}}");
     assert_eq!(failing(&daemon, GROUP_CHECK, &group), None);
     let postgres = "IpPermissions=[{'IpProtocol': 'tcp', 'FromPort': 5432, 'ToPort': 5432, 'IpRanges': [{'CidrIp': '0.0.0.0/0'}]}]";
     estate.python(&format!(
@@ -119,6 +130,7 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
         &estate,
         "ec2.amazonaws.com",
         "AuthorizeSecurityGroupIngress",
+        &group_parameters,
     );
     flips_to(
         &daemon,
@@ -130,7 +142,12 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
     estate.python(&format!(
         "client('ec2').revoke_security_group_ingress(GroupId='{group_id}', {postgres})"
     ));
-    put_prod_event(&estate, "ec2.amazonaws.com", "RevokeSecurityGroupIngress");
+    put_prod_event(
+        &estate,
+        "ec2.amazonaws.com",
+        "RevokeSecurityGroupIngress",
+        &group_parameters,
+    );
     flips_to(
         &daemon,
         GROUP_CHECK,
@@ -143,7 +160,12 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
     let root = format!("arn:aws:iam::{prod}:root");
     assert_eq!(failing(&daemon, TRAIL_CHECK, &root), None);
     estate.python("client('cloudtrail').stop_logging(Name='org-trail')");
-    put_prod_event(&estate, "cloudtrail.amazonaws.com", "StopLogging");
+    put_prod_event(
+        &estate,
+        "cloudtrail.amazonaws.com",
+        "StopLogging",
+        "{'name': 'org-trail'}",
+    );
     flips_to(
         &daemon,
         TRAIL_CHECK,
@@ -152,7 +174,12 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
         "the stopped trail to fail",
     );
     estate.python("client('cloudtrail').start_logging(Name='org-trail')");
-    put_prod_event(&estate, "cloudtrail.amazonaws.com", "StartLogging");
+    put_prod_event(
+        &estate,
+        "cloudtrail.amazonaws.com",
+        "StartLogging",
+        "{'name': 'org-trail'}",
+    );
     flips_to(
         &daemon,
         TRAIL_CHECK,
@@ -163,6 +190,7 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
 
     // The WAF removed from an internet-facing ALB, then put back.
     let balancer = estate.planted(WAF_CHECK, "PASS", &prod);
+    let balancer_parameters = format!("{{'resourceArn': '{balancer}'}}");
     assert_eq!(failing(&daemon, WAF_CHECK, &balancer), None);
     let acl = estate.python(&format!(
         "waf = client('wafv2')\n\
@@ -170,7 +198,12 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
          waf.disassociate_web_acl(ResourceArn='{balancer}')\n\
          print(acl)"
     ));
-    put_prod_event(&estate, "wafv2.amazonaws.com", "DisassociateWebACL");
+    put_prod_event(
+        &estate,
+        "wafv2.amazonaws.com",
+        "DisassociateWebACL",
+        &balancer_parameters,
+    );
     flips_to(
         &daemon,
         WAF_CHECK,
@@ -181,7 +214,12 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
     estate.python(&format!(
         "client('wafv2').associate_web_acl(WebACLArn='{acl}', ResourceArn='{balancer}')"
     ));
-    put_prod_event(&estate, "wafv2.amazonaws.com", "AssociateWebACL");
+    put_prod_event(
+        &estate,
+        "wafv2.amazonaws.com",
+        "AssociateWebACL",
+        &balancer_parameters,
+    );
     flips_to(
         &daemon,
         WAF_CHECK,
@@ -206,6 +244,7 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
         "us-east-1",
         "iam.amazonaws.com",
         "UpdateAccountPasswordPolicy",
+        "None",
     );
     flips_to(
         &daemon,
@@ -221,6 +260,7 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
         "us-east-1",
         "iam.amazonaws.com",
         "DeleteAccountPasswordPolicy",
+        "None",
     );
     flips_to(
         &daemon,
@@ -280,6 +320,13 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
         .expect("daemon log");
     assert_eq!(
         log.lines().filter(|l| l.contains("scan finished")).count(),
+        2,
+        "{log}"
+    );
+    // The group's rule changes were settled by describing that group alone.
+    let alone = format!("rescanned=eu-central-1/ec2/{group_id}");
+    assert_eq!(
+        log.lines().filter(|l| l.contains(&alone)).count(),
         2,
         "{log}"
     );

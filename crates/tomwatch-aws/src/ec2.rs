@@ -5,13 +5,55 @@ mod vpcs;
 
 use crate::caller::{all_pages, Caller};
 use crate::session::{AwsSession, RegionalCollection};
-use tomwatch_model::inventory::Ec2Inventory;
+use tomwatch_model::inventory::{Ec2Inventory, SecurityGroup};
+use tomwatch_model::Collected;
 
 impl RegionalCollection for Ec2Inventory {
     async fn collect(session: &AwsSession, region: &str) -> Self {
         let client = sdk_client!(session, region, "ec2", aws_sdk_ec2);
         collect(&client, &session.caller(region, "ec2")).await
     }
+}
+
+impl AwsSession {
+    /// One security group described again, for a change event that changed it alone (issue
+    /// 13): `Ok(None)` when it no longer exists.
+    pub async fn security_group(
+        &self,
+        region: &str,
+        group_id: &str,
+    ) -> Collected<Option<SecurityGroup>> {
+        let client = sdk_client!(self, region, "ec2", aws_sdk_ec2);
+        one_security_group(&client, &self.caller(region, "ec2"), group_id).await
+    }
+}
+
+async fn one_security_group(
+    client: &aws_sdk_ec2::Client,
+    caller: &Caller,
+    group_id: &str,
+) -> Collected<Option<SecurityGroup>> {
+    let Some(output) = caller
+        .call_absent_ok(
+            "DescribeSecurityGroups",
+            client.describe_security_groups().group_ids(group_id).send(),
+            &["InvalidGroup.NotFound"],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let groups: Vec<_> = output
+        .security_groups()
+        .iter()
+        .filter(|g| g.group_id() == Some(group_id))
+        .collect();
+    let prefix_lists = prefix_lists::resolve(client, caller, &groups).await;
+    groups
+        .into_iter()
+        .next()
+        .map(|g| convert::security_group(caller, g, &prefix_lists))
+        .transpose()
 }
 
 pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec2Inventory {

@@ -8,7 +8,9 @@
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use time::OffsetDateTime;
-use tomwatch_model::change_events::{services_changed_by, CHANGE_EVENTS};
+use tomwatch_model::change_events::{
+    resource_changed_by, services_changed_by, ResourceKind, CHANGE_EVENTS,
+};
 use tomwatch_model::{ServiceKind, GLOBAL_REGION};
 
 /// One recorded API call that may change what a check sees.
@@ -23,15 +25,27 @@ pub struct ChangeEvent {
     pub region: String,
     /// When EventBridge received it; the start of the event-to-metric latency.
     pub time: Option<OffsetDateTime>,
+    /// The call's `requestParameters`, where single-resource calls name their resource.
+    pub request_parameters: Option<serde_json::Value>,
 }
 
-/// A collection to redo: `service` in `account_id`, in `region` or account-wide.
+/// A collection to redo: `service` in `account_id`, in `region` or account-wide; or only one
+/// resource of it, where the call changed that resource alone.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Rescan {
     pub account_id: String,
     /// `GLOBAL_REGION` for a global service.
     pub region: String,
     pub service: ServiceKind,
+    /// `Some`: describe this resource again, not the whole service.
+    pub resource: Option<ResourceRef>,
+}
+
+/// One resource to describe again.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceRef {
+    pub kind: ResourceKind,
+    pub id: String,
 }
 
 /// Why a message causes no rescan; the `reason` label of `tomwatch_events_ignored_total`.
@@ -104,6 +118,8 @@ struct Detail {
     #[serde(default)]
     read_only: Option<bool>,
     error_code: Option<String>,
+    #[serde(default)]
+    request_parameters: Option<serde_json::Value>,
 }
 
 /// The `source` label of `tomwatch_events_received_total`: the CloudTrail `eventSource`
@@ -169,6 +185,7 @@ pub fn parse(body: &str) -> Result<ChangeEvent, Ignored> {
         account_id,
         region,
         time,
+        request_parameters: detail.request_parameters,
     })
 }
 
@@ -179,6 +196,7 @@ pub fn rescans(event: &ChangeEvent, accounts: &BTreeSet<String>) -> Result<Vec<R
     }
     let services =
         services_changed_by(&event.event_source, &event.event_name).ok_or(Ignored::Irrelevant)?;
+    let resource = changed_resource(event);
     Ok(services
         .iter()
         .map(|service| Rescan {
@@ -189,8 +207,30 @@ pub fn rescans(event: &ChangeEvent, accounts: &BTreeSet<String>) -> Result<Vec<R
                 event.region.clone()
             },
             service: *service,
+            resource: resource
+                .clone()
+                .filter(|resource| resource.kind.service() == *service),
         })
         .collect())
+}
+
+/// The one resource a call changed, where the change table says the call changes only the
+/// resource its request names, and the request names it by an ID that looks like one.
+fn changed_resource(event: &ChangeEvent) -> Option<ResourceRef> {
+    let entry = resource_changed_by(&event.event_source, &event.event_name)?;
+    let mut value = event.request_parameters.as_ref()?;
+    for key in entry.id_path {
+        value = value.get(key)?;
+    }
+    let id = value.as_str()?;
+    let plausible = (1..=255).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
+    plausible.then(|| ResourceRef {
+        kind: entry.resource,
+        id: id.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,10 @@
 //! services account-wide), described fresh rather than trusting the event's payload, which
 //! often precedes the resource's tags.
 
+mod resources;
+
+pub use resources::{resource_changed_by, ResourceEvents, ResourceKind, RESOURCE_EVENTS};
+
 use crate::ServiceKind::{self, *};
 
 /// The write calls of one CloudTrail `eventSource` and the services whose collection they can

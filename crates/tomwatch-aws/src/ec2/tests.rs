@@ -217,3 +217,46 @@ async fn a_volume_without_its_encrypted_flag_is_an_error_not_false() {
     );
     assert_eq!(inventory.instances, Ok(vec![]));
 }
+
+/// A change event's single group: described by ID with its prefix lists resolved, gone when EC2
+/// says it no longer exists, and an error (never "gone") when EC2 refuses to say.
+#[tokio::test]
+async fn one_group_is_described_again_by_id_and_a_deleted_one_is_gone() {
+    use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsError;
+    let sg1 = mock!(Client::describe_security_groups)
+        .match_requests(|r| r.group_ids() == ["sg-1"])
+        .then_output(groups);
+    let deleted = mock!(Client::describe_security_groups)
+        .match_requests(|r| r.group_ids() == ["sg-gone"])
+        .then_error(|| DescribeSecurityGroupsError::generic(aws_error("InvalidGroup.NotFound")));
+    let denied = mock!(Client::describe_security_groups)
+        .match_requests(|r| r.group_ids() == ["sg-secret"])
+        .then_error(|| DescribeSecurityGroupsError::generic(aws_error("UnauthorizedOperation")));
+    let vpn_list = mock!(Client::get_managed_prefix_list_entries).then_output(|| {
+        GetManagedPrefixListEntriesOutput::builder()
+            .entries(PrefixListEntry::builder().cidr("10.8.0.0/16").build())
+            .build()
+    });
+    let client = mocked_client!(aws_sdk_ec2, sg1, deleted, denied, vpn_list);
+    let caller = caller("eu-central-1", "ec2");
+
+    let group = one_security_group(&client, &caller, "sg-1")
+        .await
+        .expect("described")
+        .expect("exists");
+    assert_eq!(group.group_id, "sg-1");
+    assert_eq!(group.ingress.len(), 3);
+    assert_eq!(
+        group.ingress[2].prefix_lists[0].cidrs,
+        Ok(vec!["10.8.0.0/16".to_string()]),
+        "the prefix list is resolved as in a full collection"
+    );
+    assert_eq!(
+        one_security_group(&client, &caller, "sg-gone").await,
+        Ok(None)
+    );
+    let error = one_security_group(&client, &caller, "sg-secret")
+        .await
+        .expect_err("a refusal is not an absence");
+    assert_eq!(error.kind, tomwatch_model::ErrorKind::AccessDenied);
+}

@@ -3,6 +3,8 @@
 //! same bounds as a full scan's units, and replaces what the scan held for it, so the account is
 //! judged again on fresh data for what changed and on the kept data for the rest.
 
+mod resource;
+
 use super::part::ServicePart;
 use super::{service_unit, AccountScan, AuditOptions, Limits};
 use crate::events::Rescan;
@@ -56,7 +58,9 @@ impl AccountScan {
 
 /// Collects each of `rescans` that belongs to this session's account and that `scan` covers,
 /// concurrently, each as a unit under `limiter`, the account's bound and the unit budget, and
-/// puts the results into `scan`. Returns the rescans done; the others are the next full scan's.
+/// puts the results into `scan`. A single-resource rescan describes its resource alone, and
+/// falls back to its service where the resource cannot be put in place. Returns the rescans
+/// done; the others are the next full scan's.
 pub async fn rescan(
     session: &AwsSession,
     scan: &mut AccountScan,
@@ -73,9 +77,35 @@ pub async fn rescan(
         .iter()
         .filter(|r| r.account_id == session.account_id() && scan.covers(&r.region, r.service))
         .collect();
+    let (single, mut services) = resource::plan(&due);
+    let fresh = join_all(single.iter().map(|rescan| {
+        let resource = rescan
+            .resource
+            .as_ref()
+            .expect("planned as a single resource");
+        resource::refresh(session, limits, options, &rescan.region, resource)
+    }))
+    .await;
+    for (rescan, fresh) in single.iter().zip(fresh) {
+        let patched = match fresh {
+            Ok(fresh) => scan.patch(&rescan.region, fresh),
+            Err(error) => {
+                tracing::debug!(
+                    error_type = %error.kind,
+                    "describing one resource failed, rescanning its service: {}",
+                    error.message
+                );
+                false
+            }
+        };
+        if !patched {
+            services.insert((rescan.region.clone(), rescan.service));
+        }
+    }
     let parts = join_all(
-        due.iter()
-            .map(|rescan| service_unit(session, limits, options, &rescan.region, rescan.service)),
+        services
+            .iter()
+            .map(|(region, service)| service_unit(session, limits, options, region, *service)),
     )
     .await;
     for (part, unit) in parts {

@@ -307,7 +307,10 @@ fn log_scan(account_id: &str, duration: Duration, evaluated: &EvaluatedAccount) 
 fn log_rescan(account_id: &str, done: &[Rescan], evaluated: &EvaluatedAccount) {
     let services: Vec<String> = done
         .iter()
-        .map(|r| format!("{}/{}", r.region, r.service.name()))
+        .map(|r| match &r.resource {
+            Some(resource) => format!("{}/{}/{}", r.region, r.service.name(), resource.id),
+            None => format!("{}/{}", r.region, r.service.name()),
+        })
         .collect();
     tracing::info!(
         account_id = %account_id,

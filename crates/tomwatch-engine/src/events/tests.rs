@@ -36,7 +36,7 @@ fn outcome(body: &Value) -> Result<Vec<Rescan>, Ignored> {
 }
 
 #[test]
-fn an_opened_security_group_rescans_ec2_in_its_account_and_region() {
+fn an_opened_security_group_rescans_that_group_in_its_account_and_region() {
     let body = event(
         "aws.ec2",
         "ec2.amazonaws.com",
@@ -53,9 +53,40 @@ fn an_opened_security_group_rescans_ec2_in_its_account_and_region() {
             account_id: "111111111111".into(),
             region: "eu-central-1".into(),
             service: ServiceKind::Ec2,
+            resource: Some(ResourceRef {
+                kind: ResourceKind::SecurityGroup,
+                id: "sg-0123456789abcdef0".into(),
+            }),
         }])
     );
     assert_eq!(source_label(&parsed.event_source), "ec2.amazonaws.com");
+}
+
+#[test]
+fn without_a_plausible_group_id_the_whole_service_is_rescanned() {
+    let cases = [
+        // The default VPC's groups may be named instead of identified.
+        ("AuthorizeSecurityGroupIngress", json!({"groupName": "web"})),
+        (
+            "AuthorizeSecurityGroupIngress",
+            json!({"groupId": "sg-1 OR 1=1"}),
+        ),
+        ("AuthorizeSecurityGroupIngress", Value::Null),
+        // A deleted group may be referenced by others: not a single-resource call.
+        (
+            "DeleteSecurityGroup",
+            json!({"groupId": "sg-0123456789abcdef0"}),
+        ),
+    ];
+    for (name, parameters) in cases {
+        let mut body = event("aws.ec2", "ec2.amazonaws.com", name);
+        body["detail"]["requestParameters"] = parameters.clone();
+        let rescans = outcome(&body).expect("rescans");
+        assert!(
+            rescans.iter().all(|r| r.resource.is_none()),
+            "{name} {parameters}: {rescans:?}"
+        );
+    }
 }
 
 #[test]
@@ -69,6 +100,7 @@ fn global_services_rescan_account_wide_whatever_region_delivered_them() {
             account_id: "111111111111".into(),
             region: GLOBAL_REGION.into(),
             service: ServiceKind::Iam,
+            resource: None,
         }])
     );
 }

@@ -162,3 +162,136 @@ fn volume_verdict_or_unknown(scan: &super::AccountScan) -> Status {
         .map(|f| f.status)
         .expect("an UNKNOWN finding for the unreadable volume list")
 }
+
+mod single_resources {
+    use super::super::super::tests::scan_seeing_only_one_volume;
+    use super::super::resource::{plan, FreshResource};
+    use super::findings;
+    use crate::events::{Rescan, ResourceRef};
+    use tomwatch_model::change_events::ResourceKind;
+    use tomwatch_model::inventory::{IpPermission, SecurityGroup};
+    use tomwatch_model::{ServiceKind, Status};
+
+    const CHECK: &str = "ec2_security_group_world_ingress_web_only";
+
+    fn group(id: &str, world_ports: Option<i32>) -> SecurityGroup {
+        SecurityGroup {
+            arn: format!("arn:aws:ec2:eu-central-1:111111111111:security-group/{id}"),
+            group_id: id.into(),
+            group_name: id.into(),
+            vpc_id: Some("vpc-1".into()),
+            is_default: false,
+            ingress: world_ports
+                .map(|port| IpPermission {
+                    protocol: "tcp".into(),
+                    from_port: Some(port),
+                    to_port: Some(port),
+                    ipv4_ranges: vec!["0.0.0.0/0".into()],
+                    ipv6_ranges: vec![],
+                    prefix_lists: vec![],
+                })
+                .into_iter()
+                .collect(),
+            egress: vec![],
+        }
+    }
+
+    fn verdicts(scan: &super::super::AccountScan) -> Vec<(String, Status)> {
+        findings(scan)
+            .into_iter()
+            .filter(|f| f.check_id == CHECK)
+            .map(|f| {
+                (
+                    f.resource_id.rsplit('/').next().unwrap_or("").to_string(),
+                    f.status,
+                )
+            })
+            .collect()
+    }
+
+    fn rescan(region: &str, resource: Option<&str>) -> Rescan {
+        Rescan {
+            account_id: "111111111111".into(),
+            region: region.into(),
+            service: ServiceKind::Ec2,
+            resource: resource.map(|id| ResourceRef {
+                kind: ResourceKind::SecurityGroup,
+                id: id.into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_described_again_group_replaces_only_itself() {
+        let mut scan = scan_seeing_only_one_volume();
+        if let Ok(regions) = &mut scan.inventory.regions {
+            regions
+                .get_mut("eu-central-1")
+                .expect("region")
+                .ec2
+                .security_groups = Ok(vec![group("sg-web", Some(443)), group("sg-db", None)]);
+        }
+        let both_pass = vec![
+            ("sg-web".into(), Status::Pass),
+            ("sg-db".into(), Status::Pass),
+        ];
+        assert_eq!(verdicts(&scan), both_pass);
+
+        let opened = FreshResource::SecurityGroup {
+            id: "sg-db".into(),
+            group: Some(group("sg-db", Some(5432))),
+        };
+        assert!(scan.patch("eu-central-1", opened));
+        assert_eq!(
+            verdicts(&scan),
+            vec![
+                ("sg-web".into(), Status::Pass),
+                ("sg-db".into(), Status::Fail)
+            ]
+        );
+
+        let deleted = FreshResource::SecurityGroup {
+            id: "sg-db".into(),
+            group: None,
+        };
+        assert!(scan.patch("eu-central-1", deleted));
+        assert_eq!(verdicts(&scan), vec![("sg-web".into(), Status::Pass)]);
+
+        let created = FreshResource::SecurityGroup {
+            id: "sg-new".into(),
+            group: Some(group("sg-new", None)),
+        };
+        assert!(scan.patch("eu-central-1", created));
+        assert_eq!(verdicts(&scan).len(), 2);
+    }
+
+    #[test]
+    fn a_group_is_not_patched_into_a_list_that_was_never_read() {
+        // The kept scan could not read the region's groups (AccessDenied): one fresh group
+        // beside an unknown list would judge that group alone as if the list were complete.
+        let mut scan = scan_seeing_only_one_volume();
+        let fresh = FreshResource::SecurityGroup {
+            id: "sg-db".into(),
+            group: Some(group("sg-db", Some(5432))),
+        };
+        assert!(!scan.patch("eu-central-1", fresh.clone()));
+        assert!(
+            !scan.patch("eu-west-1", fresh),
+            "a region the scan does not hold"
+        );
+        assert!(verdicts(&scan).iter().all(|(_, s)| *s == Status::Unknown));
+    }
+
+    #[test]
+    fn a_service_rescan_makes_resource_rescans_of_its_region_redundant() {
+        let group_here = rescan("eu-central-1", Some("sg-1"));
+        let whole_here = rescan("eu-central-1", None);
+        let group_there = rescan("eu-west-1", Some("sg-2"));
+        let (single, whole) = plan(&[&group_here, &whole_here, &group_there]);
+        assert_eq!(single, vec![&group_there]);
+        assert_eq!(
+            whole.into_iter().collect::<Vec<_>>(),
+            vec![("eu-central-1".to_string(), ServiceKind::Ec2)]
+        );
+    }
+}
