@@ -3,9 +3,10 @@
 Run by scripts/event-latency. Deploys deploy/events/central.cfn.yaml in the demo's production
 account (once), starts `tomwatch serve` on a one-hour schedule reading that queue, then makes
 --changes changes to one security group, alternately opening it to the world on PostgreSQL and
-closing it again. Each change is followed by the CloudTrail-shaped event put on EventBridge; the
-clock starts when PutEvents has returned (the event is on its way to the queue) and stops at
-the first scrape of /metrics that shows the group's new verdict. Prints p50/p95/max and the
+closing it again. Each change is followed by the CloudTrail-shaped event put on EventBridge,
+naming the group as CloudTrail does (so the group alone is described again); the clock starts
+when PutEvents has returned (the event is on its way to the queue) and stops at the first
+scrape of /metrics that shows the group's new verdict. Prints p50/p95/max and the
 daemon's own tomwatch_event_rescan_latency_seconds.
 """
 
@@ -59,10 +60,11 @@ def event_queue(template):
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def put_event(name):
+def put_event(name, group):
     detail = {
         "eventVersion": "1.09", "eventSource": "ec2.amazonaws.com", "eventName": name,
         "awsRegion": REGION, "recipientAccountId": ACCOUNT, "readOnly": False,
+        "requestParameters": {"groupId": group},
         "eventTime": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     answer = client("events").put_events(Entries=[{
@@ -138,10 +140,10 @@ def main():
             opening = change % 2 == 0
             if opening:
                 ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=POSTGRES)
-                put_event("AuthorizeSecurityGroupIngress")
+                put_event("AuthorizeSecurityGroupIngress", group)
             else:
                 ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=POSTGRES)
-                put_event("RevokeSecurityGroupIngress")
+                put_event("RevokeSecurityGroupIngress", group)
             started = time.monotonic()
             while failing(scrape(args.port), arn) != opening:
                 if time.monotonic() - started > 60:
