@@ -268,6 +268,31 @@ fn iam_policy_covers_every_collector_call() {
 }
 
 #[test]
+fn iam_policy_grants_the_event_queue_only_when_named_and_only_that_queue() {
+    let queue = "arn:aws:sqs:eu-central-1:111111111111:tomwatch-events";
+    let (code, stdout, stderr) = run(tomwatch().args(["iam-policy", "--event-queue-arn", queue]));
+    assert_eq!(code, 0, "{stderr}");
+    let policy: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let events = &policy["Statement"][1];
+    assert_eq!(events["Resource"], queue);
+    assert_eq!(
+        events["Action"],
+        serde_json::json!(tomwatch_aws::permissions::EVENT_QUEUE_ACTIONS)
+    );
+    let (_, plain, _) = run(tomwatch().arg("iam-policy"));
+    let plain: serde_json::Value = serde_json::from_str(&plain).expect("json");
+    assert_eq!(plain["Statement"].as_array().map(Vec::len), Some(1));
+
+    let (code, _, stderr) = run(tomwatch().args([
+        "iam-policy",
+        "--event-queue-arn",
+        "https://sqs.eu-central-1.amazonaws.com/111111111111/tomwatch-events",
+    ]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not an SQS queue ARN"), "{stderr}");
+}
+
+#[test]
 fn an_expired_suppression_validates_with_a_warning_that_says_how_long_ago() {
     let ended = (time::OffsetDateTime::now_utc() - time::Duration::days(10)).date();
     let (code, stdout, stderr) = validate(

@@ -145,17 +145,27 @@ const S3_RENAMED: &[(&str, &str)] = &[
 
 /// The whole read-only policy document tomwatch needs, as JSON.
 pub fn policy_document() -> String {
+    policy_document_for(None)
+}
+
+/// The read-only policy, plus a statement for the event queue at `event_queue_arn` (that queue
+/// alone) where tomwatch reads change events.
+pub fn policy_document_for(event_queue_arn: Option<&str>) -> String {
     let mut all: Vec<&str> = ACCOUNT_ACTIONS.to_vec();
     for service in ServiceKind::ALL {
         all.extend(actions(*service));
     }
     all.sort_unstable();
     all.dedup();
-    serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{"Sid": "TomwatchReadOnlyAudit", "Effect": "Allow", "Action": all, "Resource": "*"}]
-    })
-    .to_string()
+    let mut statements = vec![serde_json::json!(
+        {"Sid": "TomwatchReadOnlyAudit", "Effect": "Allow", "Action": all, "Resource": "*"}
+    )];
+    if let Some(queue) = event_queue_arn {
+        statements.push(serde_json::json!(
+            {"Sid": "TomwatchEventQueue", "Effect": "Allow", "Action": EVENT_QUEUE_ACTIONS, "Resource": queue}
+        ));
+    }
+    serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ pub enum Command {
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Print the least-privilege IAM policy tomwatch needs (read-only), as JSON.
-    IamPolicy,
+    IamPolicy(IamPolicyArgs),
     /// Print the EventBridge event pattern that selects the change events tomwatch rescans on
     /// (the rules of deploy/events/ use it), as JSON.
     EventPattern,
@@ -109,6 +109,14 @@ pub struct ChecksArgs {
 
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct IamPolicyArgs {
+    /// Also grant reading and deleting the change events of this SQS queue (`events:` in the
+    /// config), as a second statement on that queue alone.
+    #[arg(long, value_name = "ARN")]
+    pub event_queue_arn: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -36,10 +36,7 @@ fn main() -> ExitCode {
         cli::Command::Config(cli::ConfigCommand::Validate(args)) => {
             commands::config::validate(args)
         }
-        cli::Command::IamPolicy => {
-            println!("{}", tomwatch_aws::permissions::policy_document());
-            exit::COMPLIANT
-        }
+        cli::Command::IamPolicy(args) => commands::iam_policy::run(args),
         cli::Command::EventPattern => {
             println!("{}", tomwatch_engine::events::rule_pattern());
             exit::COMPLIANT
