@@ -44,6 +44,9 @@ pub(super) async fn account_loop(
     let mut last_reached_aws = None;
     loop {
         let first = tokio::select! {
+            // A due scan goes before waiting requests, and settles them (at start-up, those
+            // left on the queue by the previous process).
+            biased;
             () = cancel.cancelled() => return,
             () = tokio::time::sleep_until(due) => None,
             Some(request) = next_request(&mut requests) => Some(request),
@@ -73,10 +76,9 @@ pub(super) async fn account_loop(
                 continue;
             }
             // Nothing to recollect into (the account was not reached yet): a full scan now,
-            // which leaves the schedule as it was.
+            // from which the schedule counts on.
             waiting = batch;
         }
-        let scheduled = waiting.is_empty();
         if let Some(receiver) = &mut requests {
             while let Ok(request) = receiver.try_recv() {
                 waiting.push(request);
@@ -145,18 +147,16 @@ pub(super) async fn account_loop(
         // the queue and ask again once it may be reachable.
         kept = (connected && requests.is_some()).then_some((scan, times));
 
-        if scheduled {
-            due = started + schedule.interval + jitter(schedule.interval, schedule.jitter);
-            let mut skipped = 0;
-            while due < Instant::now() {
-                // The scan overran its slot: the missed start is skipped, never run concurrently.
-                skipped += 1;
-                due += schedule.interval;
-            }
-            if skipped > 0 {
-                tracing::warn!(account_id = %account_id, skipped, "scan took longer than the interval");
-                shared.state.record_skipped(&account_id, skipped);
-            }
+        due = started + schedule.interval + jitter(schedule.interval, schedule.jitter);
+        let mut skipped = 0;
+        while due < Instant::now() {
+            // The scan overran its slot: the missed start is skipped, never run concurrently.
+            skipped += 1;
+            due += schedule.interval;
+        }
+        if skipped > 0 {
+            tracing::warn!(account_id = %account_id, skipped, "scan took longer than the interval");
+            shared.state.record_skipped(&account_id, skipped);
         }
     }
 }
