@@ -112,10 +112,11 @@ mod tests {
         assert!(matches(&stars, &text));
         assert!(matches_everything_under(&stars, OBJECTS));
         assert!(!matches(&format!("{stars}x"), &text));
-        // Quadratic closures took minutes here; the bitmap takes well under a second even
-        // unoptimized.
+        // Quadratic closures took minutes here. The bitmap takes about 3.5 s unoptimized on a
+        // 2-core machine (more while the crate's other tests share the cores): the bound
+        // separates minutes from seconds without failing on a busy CI machine.
         assert!(
-            started.elapsed() < std::time::Duration::from_secs(5),
+            started.elapsed() < std::time::Duration::from_secs(30),
             "{:?}",
             started.elapsed()
         );

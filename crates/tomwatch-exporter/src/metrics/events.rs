@@ -72,3 +72,72 @@ fn latency_family(latency: &tomwatch_engine::state::LatencyHistogram) -> MetricF
     family.set_metric(vec![metric]);
     family
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::render;
+    use super::super::tests::{build, value};
+    use tomwatch_engine::state::ServeState;
+
+    #[test]
+    fn event_metrics_appear_with_a_queue_and_count_what_it_did() {
+        use tomwatch_engine::events::Ignored;
+        let state = ServeState::new(Default::default());
+        let text = render(&state, &build());
+        assert!(
+            !text.contains("tomwatch_events_"),
+            "without an event queue there is nothing to count"
+        );
+
+        state.set_events_enabled(true);
+        state.record_event_received("ec2.amazonaws.com");
+        state.record_event_received("ec2.amazonaws.com");
+        state.record_event_received("other");
+        state.record_event_ignored(Ignored::NotAws);
+        state.record_event_latency(0.8);
+        state.record_event_latency(3.0);
+        let text = render(&state, &build());
+        let received = |source| {
+            value(
+                &text,
+                "tomwatch_events_received_total",
+                &[("source", source)],
+            )
+        };
+        assert_eq!(received("ec2.amazonaws.com"), Some(2.0));
+        assert_eq!(received("other"), Some(1.0));
+        let ignored = |reason| {
+            value(
+                &text,
+                "tomwatch_events_ignored_total",
+                &[("reason", reason)],
+            )
+        };
+        assert_eq!(ignored("not_aws"), Some(1.0));
+        assert_eq!(
+            ignored("malformed"),
+            Some(0.0),
+            "every reason has a series from the start"
+        );
+        let latency = "tomwatch_event_rescan_latency_seconds";
+        assert!(text.contains(&format!("# TYPE {latency} histogram")));
+        assert_eq!(
+            value(&text, &format!("{latency}_bucket"), &[("le", "0.5")]),
+            Some(0.0)
+        );
+        assert_eq!(
+            value(&text, &format!("{latency}_bucket"), &[("le", "1")]),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&text, &format!("{latency}_bucket"), &[("le", "5")]),
+            Some(2.0)
+        );
+        assert_eq!(
+            value(&text, &format!("{latency}_bucket"), &[("le", "+Inf")]),
+            Some(2.0)
+        );
+        assert_eq!(value(&text, &format!("{latency}_count"), &[]), Some(2.0));
+        assert_eq!(value(&text, &format!("{latency}_sum"), &[]), Some(3.8));
+    }
+}

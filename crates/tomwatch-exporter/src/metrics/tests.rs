@@ -9,7 +9,7 @@ use tomwatch_model::{Finding, Severity};
 
 const ACCOUNT: &str = "111111111111";
 
-fn build() -> BuildInfo {
+pub(super) fn build() -> BuildInfo {
     BuildInfo {
         version: "0.0.0".into(),
         revision: "test".into(),
@@ -74,7 +74,7 @@ fn snapshot(findings: Vec<Finding>, unverified: Vec<UnverifiedFailure>) -> Accou
 }
 
 /// The value of the one series of `name` that carries every label of `labels`.
-fn value(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+pub(super) fn value(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     let matching: Vec<f64> = text
         .lines()
         .filter(|l| l.starts_with(&format!("{name}{{")) || l.starts_with(&format!("{name} ")))
@@ -409,66 +409,4 @@ fn retries_show_among_requests_and_failures_after_them() {
     );
     let keys = [("service", "kms"), ("operation", "ListKeys")];
     assert_eq!(value(&text, "tomwatch_api_retries_total", &keys), Some(0.0));
-}
-
-#[test]
-fn event_metrics_appear_with_a_queue_and_count_what_it_did() {
-    use tomwatch_engine::events::Ignored;
-    let state = ServeState::new(Default::default());
-    let text = render(&state, &build());
-    assert!(
-        !text.contains("tomwatch_events_"),
-        "without an event queue there is nothing to count"
-    );
-
-    state.set_events_enabled(true);
-    state.record_event_received("ec2.amazonaws.com");
-    state.record_event_received("ec2.amazonaws.com");
-    state.record_event_received("other");
-    state.record_event_ignored(Ignored::NotAws);
-    state.record_event_latency(0.8);
-    state.record_event_latency(3.0);
-    let text = render(&state, &build());
-    let received = |source| {
-        value(
-            &text,
-            "tomwatch_events_received_total",
-            &[("source", source)],
-        )
-    };
-    assert_eq!(received("ec2.amazonaws.com"), Some(2.0));
-    assert_eq!(received("other"), Some(1.0));
-    let ignored = |reason| {
-        value(
-            &text,
-            "tomwatch_events_ignored_total",
-            &[("reason", reason)],
-        )
-    };
-    assert_eq!(ignored("not_aws"), Some(1.0));
-    assert_eq!(
-        ignored("malformed"),
-        Some(0.0),
-        "every reason has a series from the start"
-    );
-    let latency = "tomwatch_event_rescan_latency_seconds";
-    assert!(text.contains(&format!("# TYPE {latency} histogram")));
-    assert_eq!(
-        value(&text, &format!("{latency}_bucket"), &[("le", "0.5")]),
-        Some(0.0)
-    );
-    assert_eq!(
-        value(&text, &format!("{latency}_bucket"), &[("le", "1")]),
-        Some(1.0)
-    );
-    assert_eq!(
-        value(&text, &format!("{latency}_bucket"), &[("le", "5")]),
-        Some(2.0)
-    );
-    assert_eq!(
-        value(&text, &format!("{latency}_bucket"), &[("le", "+Inf")]),
-        Some(2.0)
-    );
-    assert_eq!(value(&text, &format!("{latency}_count"), &[]), Some(2.0));
-    assert_eq!(value(&text, &format!("{latency}_sum"), &[]), Some(3.8));
 }
