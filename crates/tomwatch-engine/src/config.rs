@@ -282,6 +282,18 @@ fn problems_of_unparsed(path: &Path, text: &str, error: &serde_saphyr::Error) ->
     problems
 }
 
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An SQS queue name as SQS allows it: 1 to 80 letters, digits, `-` and `_` (`.fifo` ending).
+pub fn is_queue_name(name: &str) -> bool {
+    (1..=80).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 pub fn is_region_name(name: &str) -> bool {
     let parts: Vec<&str> = name.split('-').collect();
     parts.len() >= 3

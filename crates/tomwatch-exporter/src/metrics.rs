@@ -19,6 +19,11 @@ pub struct BuildInfo {
 pub fn render(state: &ServeState, build: &BuildInfo) -> String {
     let metrics = Metrics::new();
     metrics.fill(state, build);
+    // Read once: the counters and the histogram of one scrape describe the same moment.
+    let event_counters = state.event_counters();
+    if let Some(counters) = &event_counters {
+        events::fill(&metrics, counters);
+    }
     #[cfg(target_os = "linux")]
     if let Err(error) = metrics.registry.register(Box::new(
         prometheus::process_collector::ProcessCollector::for_self(),
@@ -26,7 +31,11 @@ pub fn render(state: &ServeState, build: &BuildInfo) -> String {
         tracing::error!("registering the process metrics failed: {error}");
     }
     let mut families = metrics.registry.gather();
-    families.extend(events::families(state));
+    families.extend(
+        event_counters
+            .as_ref()
+            .map(|counters| events::latency_family(&counters.latency)),
+    );
     families.sort_by(|a, b| a.name().cmp(b.name()));
     let mut out = Vec::new();
     if let Err(error) = TextEncoder::new().encode(&families, &mut out) {

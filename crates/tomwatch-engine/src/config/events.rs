@@ -2,7 +2,7 @@
 //! long-polls to rescan within seconds of a change (issue 13). Optional: without it, only the
 //! schedule rescans.
 
-use super::{is_region_name, unwritten, ConfigError};
+use super::{is_account_id, is_queue_name, is_region_name, unwritten, ConfigError};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::path::Path;
@@ -52,7 +52,8 @@ impl EventsConfig {
             problems.push(ConfigError::at(path, span, message))
         };
         let url = &self.queue_url;
-        if let Some(problem) = queue_url_problem(&url.value) {
+        let url_problem = queue_url_problem(&url.value);
+        if let Some(problem) = url_problem {
             at(
                 &url.referenced,
                 format!("events.queue_url `{}` {problem}", url.value),
@@ -75,7 +76,7 @@ impl EventsConfig {
                     region.value
                 ),
             ),
-            (None, None) if queue_url_problem(&url.value).is_none() => at(
+            (None, None) if url_problem.is_none() => at(
                 &url.referenced,
                 "the queue URL names no region (it is not https://sqs.<region>.amazonaws.com/...): \
                  add events.region"
@@ -116,14 +117,11 @@ fn queue_url_problem(url: &str) -> Option<&'static str> {
     };
     let mut parts = rest.split('/');
     let (host, account, name) = (parts.next(), parts.next(), parts.next());
-    let valid_account =
-        account.is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
-    let valid_name = name.is_some_and(|n| {
-        (1..=80).contains(&n.len())
-            && n.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
-    });
-    if host.is_none_or(str::is_empty) || !valid_account || !valid_name || parts.next().is_some() {
+    if host.is_none_or(str::is_empty)
+        || !account.is_some_and(is_account_id)
+        || !name.is_some_and(is_queue_name)
+        || parts.next().is_some()
+    {
         return Some(
             "is not a queue URL: it must end in /<12-digit account>/<queue name>, as \
              `aws sqs get-queue-url` prints it",

@@ -1,6 +1,6 @@
 //! The rules a parsed config must meet, each reported where the file breaks it.
 
-use super::{is_region_name, Config, ConfigError, Regions};
+use super::{is_account_id, is_region_name, Config, ConfigError, Regions};
 use std::path::Path;
 use std::time::Duration;
 
@@ -177,10 +177,6 @@ fn external_id_problem(value: &str) -> Option<String> {
     value.chars().find(|c| !allowed(*c)).map(|c| {
         format!("contains {c:?}, which STS rejects: use letters, digits and + = , . @ : / - _ only")
     })
-}
-
-fn is_account_id(id: &str) -> bool {
-    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `arn:<partition>:iam::<account>:role/<path/name>` → the account.

@@ -2,50 +2,31 @@
 //! messages received by source, ignored by reason, and the latency from an event to the
 //! snapshot that reflects it.
 
+use super::families::Metrics;
 use prometheus::proto::{Bucket, Histogram, Metric, MetricFamily, MetricType};
-use prometheus::{IntCounterVec, Opts, Registry};
-use tomwatch_engine::state::{ServeState, LATENCY_BUCKETS};
+use tomwatch_engine::state::{EventCounters, LatencyHistogram, LATENCY_BUCKETS};
 
-pub(super) const LATENCY: &str = "tomwatch_event_rescan_latency_seconds";
+const LATENCY: &str = "tomwatch_event_rescan_latency_seconds";
 
-/// The families to add to a scrape; empty without an event queue.
-pub(super) fn families(state: &ServeState) -> Vec<MetricFamily> {
-    let Some(counters) = state.event_counters() else {
-        return Vec::new();
-    };
-    let registry = Registry::new();
-    let counter = |name: &str, help: &str, label: &str| {
-        let vec = IntCounterVec::new(Opts::new(name, help), &[label])
-            .expect("static metric definition is valid");
-        registry
-            .register(Box::new(vec.clone()))
-            .expect("metric names are unique");
-        vec
-    };
-    let received = counter(
-        "tomwatch_events_received_total",
-        "Messages read from the event queue, by CloudTrail eventSource (`other`: not a known source, or unreadable).",
-        "source",
-    );
-    let ignored = counter(
-        "tomwatch_events_ignored_total",
-        "Messages that caused no rescan, by reason; they are deleted from the queue.",
-        "reason",
-    );
+/// Sets the event counters' series; the latency histogram is [`latency_family`].
+pub(super) fn fill(metrics: &Metrics, counters: &EventCounters) {
     for (source, count) in &counters.received {
-        received.with_label_values(&[source]).inc_by(*count);
+        metrics
+            .events_received
+            .with_label_values(&[source])
+            .inc_by(*count);
     }
     for (reason, count) in &counters.ignored {
-        ignored.with_label_values(&[reason.as_str()]).inc_by(*count);
+        metrics
+            .events_ignored
+            .with_label_values(&[reason.as_str()])
+            .inc_by(*count);
     }
-    let mut families = registry.gather();
-    families.push(latency_family(&counters.latency));
-    families
 }
 
 /// A histogram kept as counts in the state, put in the exposition's shape: the registry is
 /// rebuilt per scrape, so a live `prometheus::Histogram` could not carry the observations.
-fn latency_family(latency: &tomwatch_engine::state::LatencyHistogram) -> MetricFamily {
+pub(super) fn latency_family(latency: &LatencyHistogram) -> MetricFamily {
     let buckets = LATENCY_BUCKETS
         .iter()
         .zip(latency.cumulative)

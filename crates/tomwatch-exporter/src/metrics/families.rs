@@ -26,6 +26,9 @@ pub(super) struct Metrics {
     pub(super) scans_skipped: IntCounterVec,
     pub(super) storage_errors: IntCounterVec,
     pub(super) reload_ok: GaugeVec,
+    /// Only with an event queue: without one no series is set, and the families stay out.
+    pub(super) events_received: IntCounterVec,
+    pub(super) events_ignored: IntCounterVec,
 }
 
 const FAILING_LABELS: &[&str] = &[
@@ -152,6 +155,16 @@ impl Metrics {
                 "tomwatch_config_last_reload_successful",
                 "1 if the last configuration (re)load succeeded, 0 if the old configuration is still in force.",
                 &[],
+            ),
+            events_received: counter(
+                "tomwatch_events_received_total",
+                "Messages read from the event queue, by CloudTrail eventSource (`other`: not a known source, or unreadable).",
+                &["source"],
+            ),
+            events_ignored: counter(
+                "tomwatch_events_ignored_total",
+                "Messages that caused no rescan, by reason; they are deleted from the queue.",
+                &["reason"],
             ),
             registry,
         }

@@ -2,6 +2,7 @@
 
 use crate::cli::IamPolicyArgs;
 use crate::exit;
+use tomwatch_engine::config;
 
 pub fn run(args: IamPolicyArgs) -> u8 {
     if let Some(arn) = &args.event_queue_arn {
@@ -29,13 +30,9 @@ fn is_queue_arn(arn: &str) -> bool {
     word == "arn"
         && partition.starts_with("aws")
         && service == "sqs"
-        && tomwatch_engine::config::is_region_name(region)
-        && account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit())
-        && (1..=80).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && config::is_region_name(region)
+        && config::is_account_id(account)
+        && config::is_queue_name(name)
 }
 
 #[cfg(test)]
