@@ -43,17 +43,29 @@ async fn one_security_group(
     else {
         return Ok(None);
     };
-    let groups: Vec<_> = output
+    let groups = output
         .security_groups()
         .iter()
         .filter(|g| g.group_id() == Some(group_id))
         .collect();
+    Ok(security_groups(client, caller, groups)
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// Groups as the model holds them, with the prefix lists their rules name resolved: the same
+/// for a region's listing and for one group described again.
+async fn security_groups(
+    client: &aws_sdk_ec2::Client,
+    caller: &Caller,
+    groups: Vec<&aws_sdk_ec2::types::SecurityGroup>,
+) -> Collected<Vec<SecurityGroup>> {
     let prefix_lists = prefix_lists::resolve(client, caller, &groups).await;
     groups
         .into_iter()
-        .next()
         .map(|g| convert::security_group(caller, g, &prefix_lists))
-        .transpose()
+        .collect()
 }
 
 pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec2Inventory {
@@ -83,12 +95,8 @@ pub(crate) async fn collect(client: &aws_sdk_ec2::Client, caller: &Caller) -> Ec
             client.describe_security_groups()
         )
         .await?;
-        let groups: Vec<_> = pages.iter().flat_map(|p| p.security_groups()).collect();
-        let prefix_lists = prefix_lists::resolve(client, caller, &groups).await;
-        groups
-            .into_iter()
-            .map(|g| convert::security_group(caller, g, &prefix_lists))
-            .collect()
+        let groups = pages.iter().flat_map(|p| p.security_groups()).collect();
+        security_groups(client, caller, groups).await
     };
 
     let ebs_encryption_by_default = async {

@@ -78,15 +78,11 @@ pub async fn rescan(
         .filter(|r| r.account_id == session.account_id() && scan.covers(&r.region, r.service))
         .collect();
     let (single, mut services) = resource::plan(&due);
-    let fresh = join_all(single.iter().map(|rescan| {
-        let resource = rescan
-            .resource
-            .as_ref()
-            .expect("planned as a single resource");
+    let fresh = join_all(single.iter().map(|(rescan, resource)| {
         resource::refresh(session, limits, options, &rescan.region, resource)
     }))
     .await;
-    for (rescan, fresh) in single.iter().zip(fresh) {
+    for ((rescan, _), fresh) in single.iter().zip(fresh) {
         let patched = match fresh {
             Ok(fresh) => scan.patch(&rescan.region, fresh),
             Err(error) => {

@@ -34,7 +34,10 @@ pub(super) async fn account_loop(
     cancel: CancellationToken,
 ) {
     let schedule = &shared.schedule;
-    let debounce = schedule.events.as_ref().map(|e| e.debounce);
+    let debounce = schedule
+        .events
+        .as_ref()
+        .map_or(Duration::ZERO, |e| e.debounce);
     let account_id = account.target.account_id.clone();
     // Kept across scans: the session holds the AssumeRole credentials cache.
     let mut session: Option<AwsSession> = None;
@@ -56,7 +59,7 @@ pub(super) async fn account_loop(
         if let Some(first) = first {
             let batch = tokio::select! {
                 () = cancel.cancelled() => return,
-                batch = gather(first, &mut requests, debounce.unwrap_or_default()) => batch,
+                batch = gather(first, &mut requests, debounce) => batch,
             };
             if let (Some(session), Some((scan, times))) = (&session, &mut kept) {
                 let wanted: BTreeSet<Rescan> = batch

@@ -20,9 +20,15 @@ pub(in crate::audit) enum FreshResource {
     },
 }
 
-/// Which of `due` are rescanned as single resources, and which services (region, service) as a
-/// whole: a service rescan makes resource rescans of the same service and region redundant.
-pub(super) fn plan<'a>(due: &[&'a Rescan]) -> (Vec<&'a Rescan>, BTreeSet<(String, ServiceKind)>) {
+/// Which of `due` are rescanned as single resources (each with its resource), and which
+/// services (region, service) as a whole: a service rescan makes resource rescans of the same
+/// service and region redundant.
+pub(super) type Plan<'a> = (
+    Vec<(&'a Rescan, &'a ResourceRef)>,
+    BTreeSet<(String, ServiceKind)>,
+);
+
+pub(super) fn plan<'a>(due: &[&'a Rescan]) -> Plan<'a> {
     let whole: BTreeSet<(String, ServiceKind)> = due
         .iter()
         .filter(|r| r.resource.is_none())
@@ -30,8 +36,8 @@ pub(super) fn plan<'a>(due: &[&'a Rescan]) -> (Vec<&'a Rescan>, BTreeSet<(String
         .collect();
     let single = due
         .iter()
-        .copied()
-        .filter(|r| r.resource.is_some() && !whole.contains(&(r.region.clone(), r.service)))
+        .filter(|r| !whole.contains(&(r.region.clone(), r.service)))
+        .filter_map(|r| Some((*r, r.resource.as_ref()?)))
         .collect();
     (single, whole)
 }

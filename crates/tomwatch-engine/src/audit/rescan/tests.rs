@@ -288,6 +288,7 @@ mod single_resources {
         let whole_here = rescan("eu-central-1", None);
         let group_there = rescan("eu-west-1", Some("sg-2"));
         let (single, whole) = plan(&[&group_here, &whole_here, &group_there]);
+        let single: Vec<&Rescan> = single.into_iter().map(|(rescan, _)| rescan).collect();
         assert_eq!(single, vec![&group_there]);
         assert_eq!(
             whole.into_iter().collect::<Vec<_>>(),
