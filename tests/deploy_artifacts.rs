@@ -264,31 +264,27 @@ fn the_iam_files_are_the_codes_policy_and_the_audit_role_deploys() {
 
     // The template deploys, and the role it makes holds the policy.
     let estate = Estate::seed_compliant("iam-role");
-    let body = std::fs::read_to_string(&template_path).expect("template");
-    let body_file = estate.dir.join("audit-role.cfn.yaml");
-    std::fs::write(&body_file, body).expect("copy template");
-    let answer = estate.python(&format!(
-        "import json, time\n\
-         cfn = client('cloudformation')\n\
-         cfn.create_stack(StackName='tomwatch-audit-role', TemplateBody=open('{}').read(), Capabilities=['CAPABILITY_NAMED_IAM'], \
-           Parameters=[{{'ParameterKey': 'AuditorPrincipalArn', 'ParameterValue': 'arn:aws:iam::' + PROD + ':role/tomwatch'}}, \
-                       {{'ParameterKey': 'ExternalId', 'ParameterValue': 'tomwatch-tests-external-id'}}])\n\
-         for _ in range(120):\n    \
-           stack = cfn.describe_stacks(StackName='tomwatch-audit-role')['Stacks'][0]\n    \
-           if not stack['StackStatus'].endswith('IN_PROGRESS'):\n        break\n    \
-           time.sleep(0.5)\n\
-         arn = [o['OutputValue'] for o in stack.get('Outputs', []) if o['OutputKey'] == 'RoleArn']\n\
-         iam = client('iam')\n\
-         document = iam.get_role_policy(RoleName='tomwatch-audit', PolicyName='tomwatch-readonly')['PolicyDocument']\n\
-         print(json.dumps({{'status': stack['StackStatus'], 'arn': arn, 'policy': document}}))",
-        body_file.display()
-    ));
-    let answer: Value = serde_json::from_str(&answer).expect("stack answer");
-    assert_eq!(answer["status"], "CREATE_COMPLETE", "{answer}");
+    let auditor = format!("arn:aws:iam::{}:role/tomwatch", estate.prod);
+    let outputs = estate.deploy_stack(
+        "PROD",
+        "eu-central-1",
+        "tomwatch-audit-role",
+        &template_path,
+        &[
+            ("AuditorPrincipalArn", &auditor),
+            ("ExternalId", "tomwatch-tests-external-id"),
+        ],
+    );
     assert_eq!(
-        answer["arn"][0],
+        outputs["RoleArn"],
         format!("arn:aws:iam::{}:role/tomwatch-audit", estate.prod)
     );
+    let answer = estate.python(
+        "import json\n\
+         document = client('iam').get_role_policy(RoleName='tomwatch-audit', PolicyName='tomwatch-readonly')['PolicyDocument']\n\
+         print(json.dumps({'policy': document}))",
+    );
+    let answer: Value = serde_json::from_str(&answer).expect("role policy");
     assert_eq!(
         answer["policy"]["Statement"][0]["Action"], policy["Statement"][0]["Action"],
         "{answer}"

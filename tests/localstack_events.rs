@@ -19,38 +19,33 @@ const WITHIN: Duration = Duration::from_secs(20);
 
 /// Deploys the central template as the production account; returns the stack's queue URL.
 fn deploy_event_queue(estate: &Estate) -> String {
-    let template = repo_root().join("deploy/events/central.cfn.yaml");
-    estate.python(&format!(
-        "import time\n\
-         cfn = client('cloudformation')\n\
-         cfn.create_stack(StackName='tomwatch-events', TemplateBody=open('{}').read(), Capabilities=['CAPABILITY_IAM'])\n\
-         for _ in range(240):\n    \
-           stack = cfn.describe_stacks(StackName='tomwatch-events')['Stacks'][0]\n    \
-           if not stack['StackStatus'].endswith('IN_PROGRESS'):\n        break\n    \
-           time.sleep(0.5)\n\
-         assert stack['StackStatus'] == 'CREATE_COMPLETE', stack\n\
-         print([o['OutputValue'] for o in stack['Outputs'] if o['OutputKey'] == 'QueueUrl'][0])",
-        template.display()
-    ))
+    let outputs = estate.deploy_stack(
+        "PROD",
+        "eu-central-1",
+        "tomwatch-events",
+        &repo_root().join("deploy/events/central.cfn.yaml"),
+        &[],
+    );
+    outputs["QueueUrl"]
+        .as_str()
+        .expect("QueueUrl output")
+        .to_string()
 }
 
 /// Deploys the member template in the development account's us-east-1, where IAM reports its
 /// changes, forwarding them to the production account's change bus.
 fn deploy_forwarding(estate: &Estate) {
-    let template = repo_root().join("deploy/events/member.cfn.yaml");
-    estate.python(&format!(
-        "import time\n\
-         cfn = client('cloudformation', account=DEV, region='us-east-1')\n\
-         bus = 'arn:aws:events:eu-central-1:' + PROD + ':event-bus/tomwatch-events-changes'\n\
-         cfn.create_stack(StackName='tomwatch-events-forwarding', TemplateBody=open('{}').read(), Capabilities=['CAPABILITY_IAM'], \
-           Parameters=[{{'ParameterKey': 'ChangeBusArn', 'ParameterValue': bus}}])\n\
-         for _ in range(240):\n    \
-           stack = cfn.describe_stacks(StackName='tomwatch-events-forwarding')['Stacks'][0]\n    \
-           if not stack['StackStatus'].endswith('IN_PROGRESS'):\n        break\n    \
-           time.sleep(0.5)\n\
-         assert stack['StackStatus'] == 'CREATE_COMPLETE', stack",
-        template.display()
-    ));
+    let bus = format!(
+        "arn:aws:events:eu-central-1:{}:event-bus/tomwatch-events-changes",
+        estate.prod
+    );
+    estate.deploy_stack(
+        "DEV",
+        "us-east-1",
+        "tomwatch-events-forwarding",
+        &repo_root().join("deploy/events/member.cfn.yaml"),
+        &[("ChangeBusArn", &bus)],
+    );
 }
 
 /// Puts the event CloudTrail would deliver for a successful call, on the default bus of the

@@ -202,6 +202,37 @@ impl Estate {
         String::from_utf8_lossy(&output.stdout).trim().to_string()
     }
 
+    /// Creates a CloudFormation stack from `template` in `account` (`"PROD"` or `"DEV"`) and
+    /// `region`, waits for it and asserts it completed; returns its outputs by key.
+    pub fn deploy_stack(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+        template: &Path,
+        parameters: &[(&str, &str)],
+    ) -> Value {
+        let parameters: Vec<Value> = parameters
+            .iter()
+            .map(|(key, value)| serde_json::json!({"ParameterKey": key, "ParameterValue": value}))
+            .collect();
+        let outputs = self.python(&format!(
+            "import json, time\n\
+             cfn = client('cloudformation', account={account}, region='{region}')\n\
+             cfn.create_stack(StackName='{name}', TemplateBody=open({template:?}).read(), \
+               Capabilities=['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'], Parameters=json.loads({parameters:?}))\n\
+             for _ in range(240):\n    \
+               stack = cfn.describe_stacks(StackName='{name}')['Stacks'][0]\n    \
+               if not stack['StackStatus'].endswith('IN_PROGRESS'):\n        break\n    \
+               time.sleep(0.5)\n\
+             assert stack['StackStatus'] == 'CREATE_COMPLETE', stack\n\
+             print(json.dumps({{o['OutputKey']: o['OutputValue'] for o in stack.get('Outputs', [])}}))",
+            template = template.display().to_string(),
+            parameters = Value::Array(parameters).to_string(),
+        ));
+        serde_json::from_str(&outputs).expect("stack outputs")
+    }
+
     /// The planted verdict's resource for a check, status and account.
     pub fn planted(&self, check: &str, status: &str, account: &str) -> String {
         self.expected
