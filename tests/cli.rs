@@ -293,6 +293,50 @@ fn iam_policy_grants_the_event_queue_only_when_named_and_only_that_queue() {
 }
 
 #[test]
+fn iam_policy_grants_the_security_hub_import_only_when_asked() {
+    let (code, stdout, stderr) = run(tomwatch().args(["iam-policy", "--security-hub-export"]));
+    assert_eq!(code, 0, "{stderr}");
+    let policy: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let export = &policy["Statement"][1];
+    assert_eq!(
+        export["Action"],
+        serde_json::json!(["securityhub:BatchImportFindings"])
+    );
+    assert_eq!(
+        export["Resource"],
+        "arn:aws:securityhub:*:*:product/*/default"
+    );
+    let read_only = policy["Statement"][0]["Action"].to_string();
+    assert!(!read_only.contains("securityhub"), "{read_only}");
+}
+
+#[test]
+fn verify_and_diff_say_what_is_wrong_with_their_input() {
+    let dir = std::env::temp_dir().join(format!("tomwatch-cli-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let plain = dir.join("plain.json");
+    std::fs::write(&plain, r#"{"schema":"tomwatch.audit.v1"}"#).expect("write");
+    let (code, _, stderr) = run(tomwatch().arg("verify").arg(&plain));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("carries no integrity record"), "{stderr}");
+    let (code, _, stderr) = run(tomwatch().args(["verify", "/nonexistent/report.html"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot read /nonexistent/report.html"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(tomwatch().arg("diff").arg(&plain).arg(&plain));
+    assert_eq!(code, 2, "an incomplete document is refused");
+    assert!(stderr.contains("plain.json"), "{stderr}");
+    let (code, _, stderr) = run(tomwatch().args(["audit", "--format", "xml"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown format `xml`"), "{stderr}");
+    let (code, _, stderr) = run(tomwatch().args(["audit", "--sign", "/nonexistent/key.pem"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read the signing key"), "{stderr}");
+}
+
+#[test]
 fn an_expired_suppression_validates_with_a_warning_that_says_how_long_ago() {
     let ended = (time::OffsetDateTime::now_utc() - time::Duration::days(10)).date();
     let (code, stdout, stderr) = validate(

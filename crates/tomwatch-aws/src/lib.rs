@@ -34,6 +34,7 @@ pub mod permissions;
 mod rds;
 mod s3;
 mod secretsmanager;
+mod securityhub;
 mod session;
 mod sns;
 mod sqs;
@@ -43,6 +44,7 @@ mod testing;
 
 pub use classify::classify;
 pub use event_queue::{queue_region, EventQueue, QueueMessage};
+pub use securityhub::{batches as security_hub_batches, ImportOutcome};
 pub use session::{
     AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, GlobalCollection,
     Identity, RegionStatus, RegionalCollection,

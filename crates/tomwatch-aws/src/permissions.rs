@@ -10,6 +10,20 @@ pub const ACCOUNT_ACTIONS: &[&str] = &["sts:GetCallerIdentity", "ec2:DescribeReg
 /// they change the queue, so they are not part of the read-only audit policy.
 pub const EVENT_QUEUE_ACTIONS: &[&str] = &["sqs:ReceiveMessage", "sqs:DeleteMessage"];
 
+/// What `tomwatch audit --export securityhub` calls, on the account's own default product (the
+/// product ARN every account imports its own findings under).
+pub const SECURITY_HUB_EXPORT_ACTIONS: &[&str] = &["securityhub:BatchImportFindings"];
+const SECURITY_HUB_OWN_PRODUCT: &str = "arn:aws:securityhub:*:*:product/*/default";
+
+/// The optional statements of the generated policy, each for a feature the config turns on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PolicyExtras<'a> {
+    /// `events.queue_url`'s queue: read and delete its messages.
+    pub event_queue_arn: Option<&'a str>,
+    /// `--export securityhub`: import findings.
+    pub security_hub_export: bool,
+}
+
 pub fn actions(service: ServiceKind) -> &'static [&'static str] {
     match service {
         ServiceKind::Ec2 => &[
@@ -145,12 +159,12 @@ const S3_RENAMED: &[(&str, &str)] = &[
 
 /// The whole read-only policy document tomwatch needs, as JSON.
 pub fn policy_document() -> String {
-    policy_document_for(None)
+    policy_document_for(PolicyExtras::default())
 }
 
 /// The read-only policy, plus a statement for the event queue at `event_queue_arn` (that queue
 /// alone) where tomwatch reads change events.
-pub fn policy_document_for(event_queue_arn: Option<&str>) -> String {
+pub fn policy_document_for(extras: PolicyExtras<'_>) -> String {
     let mut all: Vec<&str> = ACCOUNT_ACTIONS.to_vec();
     for service in ServiceKind::ALL {
         all.extend(actions(*service));
@@ -160,9 +174,14 @@ pub fn policy_document_for(event_queue_arn: Option<&str>) -> String {
     let mut statements = vec![serde_json::json!(
         {"Sid": "TomwatchReadOnlyAudit", "Effect": "Allow", "Action": all, "Resource": "*"}
     )];
-    if let Some(queue) = event_queue_arn {
+    if let Some(queue) = extras.event_queue_arn {
         statements.push(serde_json::json!(
             {"Sid": "TomwatchEventQueue", "Effect": "Allow", "Action": EVENT_QUEUE_ACTIONS, "Resource": queue}
+        ));
+    }
+    if extras.security_hub_export {
+        statements.push(serde_json::json!(
+            {"Sid": "TomwatchSecurityHubExport", "Effect": "Allow", "Action": SECURITY_HUB_EXPORT_ACTIONS, "Resource": SECURITY_HUB_OWN_PRODUCT}
         ));
     }
     serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()

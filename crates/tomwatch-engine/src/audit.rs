@@ -54,6 +54,20 @@ pub fn account_share(concurrency: usize, accounts: usize, region_concurrency: us
         .clamp(1, concurrency)
 }
 
+/// Hears how an audit advances, for a progress display. Called from the scan's tasks.
+pub trait AuditProgress: Sync {
+    /// `units` more collection units will run (an account's, once its regions are known).
+    fn planned(&self, _units: usize) {}
+    /// One unit finished; `success` is false when any of its calls failed.
+    fn unit_done(&self, _unit: &UnitReport) {}
+}
+
+/// For scans nobody watches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unwatched;
+
+impl AuditProgress for Unwatched {}
+
 /// Audits every planned account. Never fails as a whole: whatever could not be collected is in
 /// the report as errors and UNKNOWN findings.
 pub async fn run_audit(
@@ -63,11 +77,25 @@ pub async fn run_audit(
     options: &AuditOptions,
     policy: &Policy,
 ) -> AuditReport {
+    run_watched_audit(connector, accounts, regions, options, policy, &Unwatched).await
+}
+
+/// [`run_audit`], telling `progress` as units are planned and done.
+pub async fn run_watched_audit(
+    connector: &AwsConnector,
+    accounts: &[PlannedAccount],
+    regions: &RegionSelection,
+    options: &AuditOptions,
+    policy: &Policy,
+    progress: &dyn AuditProgress,
+) -> AuditReport {
     let started_at = time::OffsetDateTime::now_utc();
     let limiter = Semaphore::new(options.concurrency.max(1));
     let scans = accounts.iter().map(|account| async {
         match connect(connector, &account.target).await {
-            Ok(session) => scan_account(&session, account, regions, options, &limiter).await,
+            Ok(session) => {
+                scan_account(&session, account, regions, options, &limiter, progress).await
+            }
             Err(error) => unreachable_account(account, error),
         }
     });
@@ -135,6 +163,7 @@ pub async fn scan_account(
     regions: &RegionSelection,
     options: &AuditOptions,
     limiter: &Semaphore,
+    progress: &dyn AuditProgress,
 ) -> AccountScan {
     let account_id = &account.target.account_id;
     let environment = account.environment.clone();
@@ -142,6 +171,7 @@ pub async fn scan_account(
     let limits = Limits {
         global: limiter,
         account: &account_limit,
+        progress,
     };
     let (region_names, regions_not_scanned) = match regions {
         RegionSelection::AllEnabled => (session.enabled_regions().await, Vec::new()),
@@ -163,6 +193,11 @@ pub async fn scan_account(
         },
     };
 
+    let global_services = ServiceKind::ALL.iter().filter(|s| s.is_global()).count();
+    let regional_units = region_names
+        .as_ref()
+        .map_or(0, |names| names.len() * RegionalService::ALL.len());
+    progress.planned(global_services + regional_units);
     // Every account-wide service, from the model's one list.
     let global = join_all(
         ServiceKind::ALL
@@ -300,6 +335,8 @@ async fn service_unit(
 struct Limits<'a> {
     global: &'a Semaphore,
     account: &'a Semaphore,
+    /// Told when the unit is done.
+    progress: &'a dyn AuditProgress,
 }
 
 /// Runs one unit under the account's and the global concurrency bound and its time budget. A
@@ -352,6 +389,7 @@ async fn bounded<T>(
         success,
         duration,
     };
+    limits.progress.unit_done(&unit);
     (result, unit)
 }
 

@@ -14,8 +14,9 @@ pub mod state;
 mod testing;
 
 pub use audit::{
-    account_share, connect, evaluate, rescan, run_audit, scan_account, unreachable_account,
-    AccountScan, AuditOptions, PlannedAccount, RegionSelection,
+    account_share, connect, evaluate, rescan, run_audit, run_watched_audit, scan_account,
+    unreachable_account, AccountScan, AuditOptions, AuditProgress, PlannedAccount, RegionSelection,
+    Unwatched,
 };
 pub use regions::{plan_regions, NotScannedReason, RegionNotScanned};
 pub use report::{

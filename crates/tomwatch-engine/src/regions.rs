@@ -26,6 +26,16 @@ pub enum NotScannedReason {
     NotEnabled,
 }
 
+impl NotScannedReason {
+    /// As serialized: `unknown` or `not_enabled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotScannedReason::Unknown => "unknown",
+            NotScannedReason::NotEnabled => "not_enabled",
+        }
+    }
+}
+
 impl std::fmt::Display for RegionNotScanned {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.reason, &self.did_you_mean) {

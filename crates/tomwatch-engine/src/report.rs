@@ -7,7 +7,8 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tomwatch_model::{CollectionError, Finding, Status};
 
-pub const AUDIT_SCHEMA: &str = "tomwatch.audit.v1";
+use tomwatch_report::document as doc;
+pub use tomwatch_report::AUDIT_SCHEMA;
 
 /// The result of one audit: what was scanned, every finding, every error.
 #[derive(Debug, Clone)]
@@ -26,6 +27,12 @@ pub struct AuditReport {
     pub baseline: Option<BaselineIdentity>,
     /// What to do about a FAIL of each check, from the baseline.
     pub remediation: BTreeMap<String, String>,
+    /// The baseline's controls as applied (set with the policy).
+    pub controls: Vec<doc::ControlRecord>,
+    /// The TOM's measures no AWS API can show (set with the policy).
+    pub not_verified: Vec<doc::UnverifiedRecord>,
+    /// The configuration the audit ran with, when the caller knows it.
+    pub config: Option<doc::ConfigRecord>,
 }
 
 /// Which baseline an audit applied: evidence must say what it measured against.
@@ -36,25 +43,8 @@ pub struct BaselineIdentity {
     pub sha256: String,
 }
 
-/// A configured suppression as it stood when the report was made.
-#[derive(Debug, Clone, Serialize)]
-pub struct SuppressionReport {
-    pub check: String,
-    pub resource: String,
-    pub reason: String,
-    pub owner: String,
-    pub expires: String,
-    pub expired: bool,
-    /// FAILs the suppression's patterns match (for an expired one: the FAILs it no longer hides).
-    pub matched: usize,
-}
-
-impl SuppressionReport {
-    /// In force, but hiding nothing in this audit: stale, or its patterns are wrong.
-    pub fn is_unused(&self) -> bool {
-        !self.expired && self.matched == 0
-    }
-}
+/// A configured suppression as it stood when the report was made: the document's own record.
+pub type SuppressionReport = doc::SuppressionRecord;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountReport {
@@ -110,6 +100,9 @@ impl AuditReport {
             suppressions: Vec::new(),
             baseline: None,
             remediation: BTreeMap::new(),
+            controls: Vec::new(),
+            not_verified: Vec::new(),
+            config: None,
         }
     }
 
@@ -148,6 +141,15 @@ impl AuditReport {
             .rules
             .iter()
             .map(|r| (r.check.meta.id.to_string(), r.remediation.clone()))
+            .collect();
+        self.controls = control_records(baseline);
+        self.not_verified = baseline
+            .not_verified
+            .iter()
+            .map(|m| doc::UnverifiedRecord {
+                measure: m.measure.clone(),
+                reason: m.reason.clone(),
+            })
             .collect();
         self.record_suppressions(policy, today);
     }
@@ -222,40 +224,140 @@ impl AuditReport {
         counts
     }
 
-    /// The `tomwatch.audit.v1` document.
+    /// The `tomwatch.audit.v1` document, as JSON.
     pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self.to_document()).unwrap_or_default()
+    }
+
+    /// The `tomwatch.audit.v1` document every report is made from.
+    pub fn to_document(&self) -> doc::AuditDocument {
         let format = |t: &OffsetDateTime| t.format(&Rfc3339).unwrap_or_default();
-        let counts: BTreeMap<&str, usize> = self
-            .counts()
-            .into_iter()
-            .map(|(s, n)| (s.as_str(), n))
-            .collect();
-        // A FAIL says what to do about it; the other statuses need no remediation.
-        let findings: Vec<serde_json::Value> = self
-            .findings
-            .iter()
-            .map(|finding| {
-                let mut value = serde_json::to_value(finding).unwrap_or_default();
-                if finding.status == Status::Fail {
-                    if let Some(remediation) = self.remediation.get(finding.check_id) {
-                        value["remediation"] = remediation.as_str().into();
-                    }
-                }
-                value
-            })
-            .collect();
-        serde_json::json!({
-            "schema": AUDIT_SCHEMA,
-            "tool": {"name": "tomwatch", "version": env!("CARGO_PKG_VERSION")},
-            "baseline": self.baseline,
-            "started_at": format(&self.started_at),
-            "finished_at": format(&self.finished_at),
-            "accounts": self.accounts,
-            "summary": counts,
-            "suppressed": self.findings.iter().filter(|f| f.suppressed).count(),
-            "findings": findings,
-            "errors": self.errors,
-            "suppressions": self.suppressions,
+        doc::AuditDocument {
+            schema: AUDIT_SCHEMA.to_string(),
+            tool: doc::Tool {
+                name: "tomwatch".to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            baseline: self.baseline.as_ref().map(|b| doc::BaselineRecord {
+                name: b.name.clone(),
+                format_version: b.format_version,
+                sha256: b.sha256.clone(),
+            }),
+            started_at: format(&self.started_at),
+            finished_at: format(&self.finished_at),
+            accounts: self.accounts.iter().map(account_record).collect(),
+            summary: self
+                .counts()
+                .into_iter()
+                .map(|(s, n)| (s.as_str().to_string(), n))
+                .collect(),
+            suppressed: self.findings.iter().filter(|f| f.suppressed).count(),
+            findings: self
+                .findings
+                .iter()
+                .map(|f| finding_record(f, &self.remediation))
+                .collect(),
+            errors: self.errors.iter().map(error_record).collect(),
+            suppressions: self.suppressions.clone(),
+            controls: self.controls.clone(),
+            not_verified: self.not_verified.clone(),
+            config: self.config.clone(),
+            integrity: None,
+        }
+    }
+}
+
+fn control_records(baseline: &tomwatch_checks::baseline::Baseline) -> Vec<doc::ControlRecord> {
+    baseline
+        .controls
+        .iter()
+        .map(|control| doc::ControlRecord {
+            id: control.id.clone(),
+            title: control.title.clone(),
+            section: control.section.clone(),
+            rationale: control.rationale.clone(),
+            limits: control.limits.clone(),
+            references: baseline
+                .frameworks
+                .iter()
+                .filter_map(|framework| {
+                    let ids = control.references.get(&framework.id)?;
+                    Some(doc::ReferenceRecord {
+                        framework: framework.name.clone(),
+                        requirements: ids
+                            .iter()
+                            .map(|id| doc::RequirementRecord {
+                                id: id.clone(),
+                                name: framework.requirements.get(id).cloned().unwrap_or_default(),
+                            })
+                            .collect(),
+                    })
+                })
+                .collect(),
+            checks: baseline
+                .rules
+                .iter()
+                .filter(|r| r.control == control.id)
+                .map(|r| doc::CheckRecord {
+                    id: r.check.meta.id.to_string(),
+                    title: r.check.meta.title.to_string(),
+                    severity: r.severity.as_str().to_string(),
+                    disabled: r.disabled.clone(),
+                })
+                .collect(),
         })
+        .collect()
+}
+
+fn account_record(account: &AccountReport) -> doc::AccountRecord {
+    doc::AccountRecord {
+        account_id: account.account_id.clone(),
+        environment: account.environment.clone(),
+        regions: account.regions.clone(),
+        regions_not_scanned: account
+            .regions_not_scanned
+            .iter()
+            .map(|r| doc::RegionNotScannedRecord {
+                region: r.region.clone(),
+                reason: r.reason.as_str().to_string(),
+                did_you_mean: r.did_you_mean.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn finding_record(finding: &Finding, remediation: &BTreeMap<String, String>) -> doc::FindingRecord {
+    doc::FindingRecord {
+        check_id: finding.check_id.to_string(),
+        control: finding.control.clone(),
+        status: finding.status,
+        severity: finding.severity.as_str().to_string(),
+        account_id: finding.account_id.clone(),
+        region: finding.region.clone(),
+        resource_type: finding.resource_type.to_string(),
+        resource_id: finding.resource_id.clone(),
+        message: finding.message.clone(),
+        suppressed: finding.suppressed,
+        suppression: finding.suppression.as_ref().map(|n| doc::SuppressionNote {
+            reason: n.reason.clone(),
+            owner: n.owner.clone(),
+            expires: n.expires.clone(),
+            expired: n.expired,
+        }),
+        // A FAIL says what to do about it; the other statuses need no remediation.
+        remediation: (finding.status == Status::Fail)
+            .then(|| remediation.get(finding.check_id).cloned())
+            .flatten(),
+    }
+}
+
+fn error_record(error: &CollectionError) -> doc::ErrorRecord {
+    doc::ErrorRecord {
+        account_id: error.scope.account_id.clone(),
+        region: error.scope.region.clone(),
+        service: error.scope.service.to_string(),
+        operation: error.operation.to_string(),
+        error_type: error.kind.as_str().to_string(),
+        message: error.message.clone(),
     }
 }

@@ -10,6 +10,7 @@ mod finding;
 extern crate self as tomwatch_model;
 
 pub mod inventory;
+pub mod security_hub;
 mod stats;
 
 pub use error::{Collected, CollectionError, ErrorKind, Scope};

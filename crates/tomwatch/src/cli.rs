@@ -44,6 +44,16 @@ pub enum Command {
     Config(ConfigCommand),
     /// Print the least-privilege IAM policy tomwatch needs (read-only), as JSON.
     IamPolicy(IamPolicyArgs),
+    /// Check a report's recorded digest and, if signed, its Ed25519 signature.
+    ///
+    /// Exit codes: 0 intact (and signed by the given key, with --public-key), 1 changed or
+    /// badly signed, 2 unreadable.
+    Verify(VerifyArgs),
+    /// Compare two audits (`tomwatch audit --format json` documents): what was fixed, what
+    /// newly fails, what became UNKNOWN.
+    ///
+    /// Exit codes: 0 nothing newly fails, 1 something newly fails, 2 unreadable input.
+    Diff(DiffArgs),
     /// Print the EventBridge event pattern that selects the change events tomwatch rescans on
     /// (the rules of deploy/events/ use it), as JSON.
     EventPattern,
@@ -56,9 +66,29 @@ pub struct AuditArgs {
     #[arg(long, short, value_name = "FILE", env = "TOMWATCH_CONFIG")]
     pub config: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format: table, json, ocsf, junit, csv or html. Repeatable, each with an
+    /// `--output FILE` (paired in order) or as `FORMAT=FILE`; one format may go to stdout.
+    /// Default: table on stdout.
+    #[arg(long, short, value_name = "FORMAT[=FILE]")]
+    pub format: Vec<String>,
+
+    /// Where the report of the `--format` in the same position goes (`-` for stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+
+    /// Sign every report with this Ed25519 private key (PKCS#8 PEM, as `openssl genpkey
+    /// -algorithm ed25519` writes it); `tomwatch verify` checks the signature.
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
+
+    /// Also send the findings elsewhere: `securityhub` imports the FAILs into AWS Security Hub
+    /// of each audited account (BatchImportFindings).
+    #[arg(long, value_enum, value_name = "TARGET")]
+    pub export: Vec<Export>,
+
+    /// No progress display (it is shown only when stderr is a terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
 
     /// Scan only these regions (repeatable or comma-separated); overrides the config's `regions`.
     #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
@@ -72,6 +102,42 @@ pub struct AuditArgs {
     /// The default since `--all` exists; kept so that existing scripts keep working.
     #[arg(long, hide = true, conflicts_with = "all")]
     pub problems_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Export {
+    Securityhub,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A report written by `tomwatch audit` (any format but the table).
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+
+    /// The Ed25519 public key (PEM) the report must be signed with; without it, a signature is
+    /// checked against the key it names, which proves integrity but not who signed.
+    #[arg(long, value_name = "PEM")]
+    pub public_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier audit (`tomwatch audit --format json`).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later audit.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// text for people, json for tools.
+    #[arg(long, short, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +183,11 @@ pub struct IamPolicyArgs {
     /// config), as a second statement on that queue alone.
     #[arg(long, value_name = "ARN")]
     pub event_queue_arn: Option<String>,
+
+    /// Also grant importing findings into the account's Security Hub, for `tomwatch audit
+    /// --export securityhub` (the only write tomwatch makes, and only to Security Hub).
+    #[arg(long)]
+    pub security_hub_export: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -37,6 +37,8 @@ fn main() -> ExitCode {
             commands::config::validate(args)
         }
         cli::Command::IamPolicy(args) => commands::iam_policy::run(args),
+        cli::Command::Verify(args) => commands::verify::run(args),
+        cli::Command::Diff(args) => commands::diff::run(args),
         cli::Command::EventPattern => {
             println!("{}", tomwatch_engine::events::rule_pattern());
             exit::COMPLIANT

@@ -81,6 +81,11 @@ def guardduty():
 
 
 @aws_provider()
+def securityhub():
+    return _moto_service("securityhub")
+
+
+@aws_provider()
 def backup():
     from tomwatch_localstack_ext.backup_jobs import HANDLERS
 

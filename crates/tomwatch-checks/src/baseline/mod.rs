@@ -10,6 +10,7 @@ use crate::check::{Check, EvalContext, Evidence};
 use crate::params::{ParameterOverrides, Parameters};
 use crate::registry::find_check;
 use serde_saphyr::Location;
+use std::collections::BTreeMap;
 use std::fmt;
 use tomwatch_model::{AccountInventory, Finding, Severity};
 
@@ -28,6 +29,29 @@ pub struct Baseline {
     /// In baseline order: by control, then as listed.
     pub rules: Vec<Rule>,
     pub params: Parameters,
+    /// The catalogues the controls cite, e.g. BSI C5:2020 and ISO/IEC 27001:2022 Annex A.
+    pub frameworks: Vec<Framework>,
+    /// Measures of the TOM document no AWS API can show: a report lists them as not verified.
+    pub not_verified: Vec<UnverifiedMeasure>,
+}
+
+/// A catalogue of requirements a certification is made against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Framework {
+    /// The key controls cite it by, e.g. `c5_2020`.
+    pub id: String,
+    /// As an auditor names it, e.g. `BSI C5:2020`.
+    pub name: String,
+    /// Requirement ID -> its name in the catalogue.
+    pub requirements: BTreeMap<String, String>,
+}
+
+/// A measure of the TOM document that tomwatch cannot verify, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnverifiedMeasure {
+    pub measure: String,
+    pub reason: String,
 }
 
 /// A promise of the TOM document.
@@ -38,6 +62,10 @@ pub struct Control {
     /// The section of the TOM document the promise comes from.
     pub section: String,
     pub rationale: String,
+    /// What of the promise the checks cannot see.
+    pub limits: Option<String>,
+    /// Framework ID -> the requirements of that catalogue the control gives evidence for.
+    pub references: BTreeMap<String, Vec<String>>,
 }
 
 /// A check placed in a control.

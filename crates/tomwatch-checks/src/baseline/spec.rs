@@ -1,12 +1,12 @@
 //! The file format of a baseline and its resolution against the check registry.
 
-use super::{Baseline, BaselineError, Control, Rule};
+use super::{Baseline, BaselineError, Control, Framework, Rule, UnverifiedMeasure};
 use crate::params::{ParameterOverrides, Parameters};
 use crate::registry::find_check;
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 use sha2::Digest;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tomwatch_model::Severity;
 use tomwatch_yaml::syntax_error;
 
@@ -21,7 +21,24 @@ struct BaselineSpec {
     /// Values of the baseline's thresholds; omitted ones keep tomwatch's defaults.
     #[serde(default)]
     parameters: ParameterOverrides,
+    /// The catalogues the controls cite (`references`), each with the names of its requirements.
+    #[serde(default)]
+    frameworks: Vec<FrameworkSpec>,
     controls: Vec<ControlSpec>,
+    /// Measures of the TOM document that no AWS API can show, each with the reason.
+    #[serde(default)]
+    not_verified: Vec<UnverifiedMeasure>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrameworkSpec {
+    /// The key controls cite it by, e.g. `c5_2020`.
+    id: Spanned<String>,
+    /// As an auditor names it, e.g. `BSI C5:2020`.
+    name: String,
+    /// Requirement ID -> its name in the catalogue.
+    requirements: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -34,6 +51,12 @@ struct ControlSpec {
     section: String,
     /// Why the promise matters, in a paragraph.
     rationale: String,
+    /// What of the promise the checks cannot see, in a sentence (shown beside the verdict).
+    #[serde(default)]
+    limits: Option<String>,
+    /// Framework ID -> the requirements of that catalogue this control gives evidence for.
+    #[serde(default)]
+    references: BTreeMap<String, Vec<Spanned<String>>>,
     /// The checks that give evidence for the control.
     checks: Vec<RuleSpec>,
 }
@@ -76,6 +99,7 @@ pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
     let mut rules = Vec::new();
     let mut control_seen: HashMap<String, Location> = HashMap::new();
     let mut check_seen: HashMap<String, String> = HashMap::new();
+    let frameworks = frameworks(spec.frameworks, &mut problems);
     for control in spec.controls {
         let id = control.id.value.clone();
         if !is_control_id(&id) {
@@ -127,11 +151,14 @@ pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
                 beyond_tom: rule.beyond_tom,
             });
         }
+        let references = references(&id, control.references, &frameworks, &mut problems);
         controls.push(Control {
             id,
             title: control.title,
             section: control.section,
             rationale: control.rationale,
+            limits: control.limits,
+            references,
         });
     }
     if problems.is_empty() {
@@ -142,10 +169,79 @@ pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
             controls,
             rules,
             params,
+            frameworks,
+            not_verified: spec.not_verified,
         })
     } else {
         Err(problems)
     }
+}
+
+fn frameworks(specs: Vec<FrameworkSpec>, problems: &mut Vec<BaselineError>) -> Vec<Framework> {
+    let mut seen = HashMap::new();
+    let mut frameworks = Vec::new();
+    for spec in specs {
+        if let Some(first) = seen.insert(spec.id.value.clone(), spec.id.referenced) {
+            problems.push(BaselineError::at(
+                &spec.id.referenced,
+                format!(
+                    "framework {} is defined twice (first at line {})",
+                    spec.id.value,
+                    first.line()
+                ),
+            ));
+            continue;
+        }
+        frameworks.push(Framework {
+            id: spec.id.value,
+            name: spec.name,
+            requirements: spec.requirements,
+        });
+    }
+    frameworks
+}
+
+/// A control's citations, each checked against its framework's catalogue: a typo in a
+/// requirement ID would send an auditor to the wrong page.
+fn references(
+    control: &str,
+    cited: BTreeMap<String, Vec<Spanned<String>>>,
+    frameworks: &[Framework],
+    problems: &mut Vec<BaselineError>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut references = BTreeMap::new();
+    for (framework_id, requirements) in cited {
+        let Some(framework) = frameworks.iter().find(|f| f.id == framework_id) else {
+            let known: Vec<&str> = frameworks.iter().map(|f| f.id.as_str()).collect();
+            let place = requirements
+                .first()
+                .map_or(Location::UNKNOWN, |r| r.referenced);
+            problems.push(BaselineError::at(
+                &place,
+                format!(
+                    "control {control} cites framework `{framework_id}`, which `frameworks` does not define (defined: {})",
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                ),
+            ));
+            continue;
+        };
+        let mut ids = Vec::new();
+        for requirement in requirements {
+            if framework.requirements.contains_key(&requirement.value) {
+                ids.push(requirement.value);
+            } else {
+                problems.push(BaselineError::at(
+                    &requirement.referenced,
+                    format!(
+                        "control {control} cites `{}`, which is not among the requirements of {} in `frameworks`",
+                        requirement.value, framework.name
+                    ),
+                ));
+            }
+        }
+        references.insert(framework_id, ids);
+    }
+    references
 }
 
 fn is_control_id(id: &str) -> bool {

@@ -294,3 +294,72 @@ fn anomaly_detection_environments_must_be_declared_environments() {
         .override_parameters(&layer("anomaly_detection_environments: []\n"))
         .expect("nobody is held to it");
 }
+
+#[test]
+fn every_builtin_control_cites_c5_and_iso_27001_and_every_citation_has_a_name() {
+    let baseline = Baseline::builtin();
+    let names: Vec<&str> = baseline
+        .frameworks
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["BSI C5:2020", "ISO/IEC 27001:2022 Annex A"]);
+    for control in &baseline.controls {
+        for framework in &baseline.frameworks {
+            let cited = control.references.get(&framework.id);
+            assert!(
+                cited.is_some_and(|ids| !ids.is_empty()),
+                "{} cites nothing of {}",
+                control.id,
+                framework.name
+            );
+        }
+    }
+    // A catalogue entry no control cites is dead weight that drifts from the catalogue.
+    for framework in &baseline.frameworks {
+        for id in framework.requirements.keys() {
+            assert!(
+                baseline.controls.iter().any(|c| c
+                    .references
+                    .get(&framework.id)
+                    .is_some_and(|r| r.contains(id))),
+                "{} {id} is named but cited by no control",
+                framework.name
+            );
+        }
+    }
+    assert!(baseline.not_verified.len() >= 3);
+}
+
+#[test]
+fn a_citation_of_an_unknown_framework_or_requirement_is_located() {
+    let text = "\
+name: x
+version: 1
+frameworks:
+  - id: c5_2020
+    name: C5
+    requirements:
+      CRY-03: Encryption at rest
+controls:
+  - id: TOM-ENC-REST
+    title: t
+    section: s
+    rationale: r
+    references:
+      c5_2020: [CRY-03, CRY-33]
+      iso27001: [A.8.24]
+    checks:
+      - id: s3_bucket_default_encryption_kms
+        severity: high
+        remediation: r
+";
+    let problems = errors(text);
+    assert_eq!(
+        problems,
+        [
+            "14:25: control TOM-ENC-REST cites `CRY-33`, which is not among the requirements of C5 in `frameworks`",
+            "15:18: control TOM-ENC-REST cites framework `iso27001`, which `frameworks` does not define (defined: c5_2020)",
+        ]
+    );
+}

@@ -72,6 +72,7 @@ pub async fn rescan(
     let limits = Limits {
         global: limiter,
         account: &account_limit,
+        progress: &crate::audit::Unwatched,
     };
     let due: Vec<&Rescan> = rescans
         .iter()

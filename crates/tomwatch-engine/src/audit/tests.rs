@@ -114,6 +114,7 @@ async fn a_unit_over_its_budget_is_a_timeout_of_its_own_scope() {
         Limits {
             global: &limiter,
             account: &account,
+            progress: &crate::audit::Unwatched,
         },
         Duration::from_millis(20),
         ACCOUNT,
@@ -139,6 +140,7 @@ async fn a_unit_over_its_budget_is_a_timeout_of_its_own_scope() {
         Limits {
             global: &limiter,
             account: &account,
+            progress: &crate::audit::Unwatched,
         },
         Duration::from_secs(1),
         ACCOUNT,
@@ -163,6 +165,7 @@ async fn units_wait_for_a_permit_of_the_global_bound() {
                 Limits {
                     global: &limiter,
                     account: &account,
+                    progress: &crate::audit::Unwatched,
                 },
                 Duration::from_secs(5),
                 ACCOUNT,
@@ -194,6 +197,7 @@ async fn a_stuck_account_leaves_global_permits_to_the_others() {
                     Limits {
                         global: &global,
                         account: &account,
+                        progress: &crate::audit::Unwatched,
                     },
                     Duration::from_secs(30),
                     ACCOUNT,
@@ -221,6 +225,7 @@ async fn a_stuck_account_leaves_global_permits_to_the_others() {
             Limits {
                 global: &global,
                 account: &other_account,
+                progress: &crate::audit::Unwatched,
             },
             Duration::from_secs(5),
             "222222222222",

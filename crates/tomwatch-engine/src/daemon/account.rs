@@ -114,6 +114,7 @@ pub(super) async fn account_loop(
                         &schedule.regions,
                         &schedule.options,
                         &shared.limiter,
+                        &crate::audit::Unwatched,
                     )
                     .await
                 }

@@ -1,63 +1,147 @@
-use crate::cli::{AuditArgs, Format};
+mod outputs;
+mod progress;
+
+use crate::cli::{AuditArgs, Export};
 use crate::commands::config::load;
 use crate::commands::setup::{check_endpoint_overrides, connect, region_selection, runtime, usage};
 use crate::exit;
 use crate::render;
+use outputs::{Destination, Output, ReportFormat};
+use std::io::Write;
 use tomwatch_engine::config::Config;
-use tomwatch_engine::{run_audit, Outcome, RegionSelection};
+use tomwatch_engine::{run_watched_audit, AuditReport, Outcome, RegionSelection};
 use tomwatch_model::ApiStats;
+use tomwatch_report::document::ConfigRecord;
+use tomwatch_report::integrity::sha256_hex;
+use tomwatch_report::ReportSigner;
 
-pub fn run(args: AuditArgs) -> u8 {
-    prepare(&args).map_or_else(
-        |code| code,
-        |(config, regions, runtime)| {
-            runtime.block_on(audit(args.format, args.all, &config, regions))
-        },
-    )
+/// Everything decided before the audit starts: a mistake in any of it costs no audit.
+struct Plan {
+    config: Config,
+    config_record: ConfigRecord,
+    regions: RegionSelection,
+    outputs: Vec<Output>,
+    signer: Option<ReportSigner>,
 }
 
-fn prepare(args: &AuditArgs) -> Result<(Config, RegionSelection, tokio::runtime::Runtime), u8> {
-    let config = match &args.config {
-        Some(path) => load(path).ok_or(exit::USAGE)?,
-        None => Config::default(),
+pub fn run(args: AuditArgs) -> u8 {
+    let (plan, runtime) = match prepare(&args).and_then(|plan| Ok((plan, runtime()?))) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    runtime.block_on(audit(&args, plan))
+}
+
+fn prepare(args: &AuditArgs) -> Result<Plan, u8> {
+    let outputs = usage(outputs::plan(&args.format, &args.output))?;
+    let signer = match &args.sign {
+        None => None,
+        Some(path) => {
+            let pem = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the signing key {}: {e}", path.display()));
+            Some(usage(pem.and_then(|pem| {
+                ReportSigner::from_pem(&pem)
+                    .map_err(|e| format!("the signing key {}: {e}", path.display()))
+            }))?)
+        }
+    };
+    let (config, config_bytes) = match &args.config {
+        Some(path) => {
+            let config = load(path).ok_or(exit::USAGE)?;
+            // Read again for the digest: what the report records is the file as it was used.
+            let bytes = usage(
+                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display())),
+            )?;
+            (config, bytes)
+        }
+        None => (Config::default(), Vec::new()),
+    };
+    let mut digested = config_bytes;
+    if !args.regions.is_empty() {
+        digested.extend(format!("\n--region={}", args.regions.join(",")).into_bytes());
+    }
+    let config_record = ConfigRecord {
+        source: args
+            .config
+            .as_ref()
+            .map_or_else(|| "(defaults)".to_string(), |p| p.display().to_string()),
+        sha256: sha256_hex(&digested),
     };
     usage(check_endpoint_overrides(std::env::vars()))?;
     let regions = usage(region_selection(&args.regions, &config))?;
-    Ok((config, regions, runtime()?))
+    Ok(Plan {
+        config,
+        config_record,
+        regions,
+        outputs,
+        signer,
+    })
 }
 
-async fn audit(format: Format, show_all: bool, config: &Config, regions: RegionSelection) -> u8 {
-    let setup = match connect(config, &regions, ApiStats::default()).await {
+async fn audit(args: &AuditArgs, plan: Plan) -> u8 {
+    let setup = match connect(&plan.config, &plan.regions, ApiStats::default()).await {
         Ok(setup) => setup,
         Err(code) => return code,
     };
-    let report = run_audit(
+    let progress = progress::Progress::new(args.quiet);
+    let mut report = run_watched_audit(
         &setup.connector,
         &setup.accounts,
-        &regions,
+        &plan.regions,
         &setup.options,
-        &config.policy,
+        &plan.config.policy,
+        &progress,
     )
     .await;
-    match format {
-        Format::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
-            );
-            // The table lists these itself; a pipeline reading JSON sees them in its log.
-            for unused in report.suppressions.iter().filter(|s| s.is_unused()) {
-                eprintln!(
-                    "warning: the suppression of {} on {} (owner {}) matched no FAIL in this audit: remove it, or fix its patterns",
-                    unused.check, unused.resource, unused.owner
-                );
-            }
-        }
-        Format::Table => print!("{}", render::table::report(&report, show_all)),
+    progress.finish();
+    report.config = Some(plan.config_record.clone());
+    if !plan.outputs.iter().any(|o| o.format == ReportFormat::Table) {
+        warn_unused_suppressions(&report);
     }
-    match report.outcome() {
+    let mut code = match report.outcome() {
         Outcome::Compliant => exit::COMPLIANT,
         Outcome::Failing => exit::FAILING,
         Outcome::Incomplete => exit::INCOMPLETE,
+    };
+    let document = report.to_document();
+    for output in &plan.outputs {
+        let bytes = match output.format {
+            ReportFormat::Table => render::table::report(&report, args.all).into_bytes(),
+            ReportFormat::File(format) => {
+                tomwatch_report::render(&document, format, plan.signer.as_ref())
+            }
+        };
+        if let Err(message) = write(&output.destination, &bytes) {
+            eprintln!("error: {message}");
+            code = exit::USAGE;
+        }
+    }
+    if args.export.contains(&Export::Securityhub) {
+        if let Err(message) = crate::commands::securityhub::export(&setup, &document).await {
+            eprintln!("error: {message}");
+            code = exit::USAGE;
+        }
+    }
+    code
+}
+
+fn write(destination: &Destination, bytes: &[u8]) -> Result<(), String> {
+    match destination {
+        Destination::Stdout => std::io::stdout()
+            .write_all(bytes)
+            .map_err(|e| format!("cannot write to stdout: {e}")),
+        Destination::File(path) => {
+            std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
+    }
+}
+
+/// The table lists these itself; a pipeline reading files sees them in its log.
+fn warn_unused_suppressions(report: &AuditReport) {
+    for unused in report.suppressions.iter().filter(|s| s.is_unused()) {
+        eprintln!(
+            "warning: the suppression of {} on {} (owner {}) matched no FAIL in this audit: remove it, or fix its patterns",
+            unused.check, unused.resource, unused.owner
+        );
     }
 }

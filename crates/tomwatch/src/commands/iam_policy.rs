@@ -16,7 +16,10 @@ pub fn run(args: IamPolicyArgs) -> u8 {
     }
     println!(
         "{}",
-        tomwatch_aws::permissions::policy_document_for(args.event_queue_arn.as_deref())
+        tomwatch_aws::permissions::policy_document_for(tomwatch_aws::permissions::PolicyExtras {
+            event_queue_arn: args.event_queue_arn.as_deref(),
+            security_hub_export: args.security_hub_export,
+        })
     );
     exit::COMPLIANT
 }

@@ -1,6 +1,9 @@
 pub mod audit;
 pub mod checks;
 pub mod config;
+pub mod diff;
 pub mod iam_policy;
+pub mod securityhub;
 pub mod serve;
 pub mod setup;
+pub mod verify;

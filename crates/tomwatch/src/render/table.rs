@@ -378,6 +378,9 @@ mod tests {
             suppressions: vec![],
             baseline: None,
             remediation: Default::default(),
+            controls: vec![],
+            not_verified: vec![],
+            config: None,
         };
         let table = super::report(&report, false);
         assert!(
