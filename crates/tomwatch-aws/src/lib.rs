@@ -46,6 +46,6 @@ pub use classify::classify;
 pub use event_queue::{queue_region, EventQueue, QueueMessage};
 pub use securityhub::{batches as security_hub_batches, ImportOutcome};
 pub use session::{
-    AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions, GlobalCollection,
-    Identity, RegionStatus, RegionalCollection,
+    partition_of, AccountTarget, AwsConnector, AwsSession, ConnectError, ConnectorOptions,
+    GlobalCollection, Identity, RegionStatus, RegionalCollection,
 };

@@ -346,7 +346,7 @@ fn region_statuses(regions: &[aws_sdk_ec2::types::Region], partition: &str) -> V
 }
 
 /// The AWS partition a region belongs to.
-pub(crate) fn partition_of(region: &str) -> &'static str {
+pub fn partition_of(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {

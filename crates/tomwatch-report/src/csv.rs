@@ -27,21 +27,7 @@ pub fn render(document: &AuditDocument) -> String {
     // Writing to memory cannot fail; a record of the right width cannot either.
     let _ = writer.write_record(COLUMNS);
     for finding in &document.findings {
-        let references = document
-            .control(&finding.control)
-            .map(|control| {
-                control
-                    .references
-                    .iter()
-                    .flat_map(|r| {
-                        r.requirements
-                            .iter()
-                            .map(move |q| format!("{} {}", r.framework, q.id))
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .unwrap_or_default();
+        let references = document.requirement_labels(&finding.control).join("; ");
         let note = finding.suppression.as_ref();
         let row = [
             finding.status.as_str(),

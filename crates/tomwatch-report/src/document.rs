@@ -236,6 +236,48 @@ impl AuditDocument {
             .map_or(check_id, |c| c.title.as_str())
     }
 
+    /// Every control of the document in baseline order with its findings, then a bare record
+    /// for any control only findings name (a document without `controls`).
+    pub fn findings_by_control(&self) -> Vec<(ControlRecord, Vec<&FindingRecord>)> {
+        let mut controls: Vec<(ControlRecord, Vec<&FindingRecord>)> = self
+            .controls
+            .iter()
+            .map(|c| (c.clone(), Vec::new()))
+            .collect();
+        for finding in &self.findings {
+            match controls.iter_mut().find(|(c, _)| c.id == finding.control) {
+                Some((_, findings)) => findings.push(finding),
+                None => controls.push((
+                    ControlRecord {
+                        id: finding.control.clone(),
+                        title: String::new(),
+                        section: String::new(),
+                        rationale: String::new(),
+                        limits: None,
+                        references: Vec::new(),
+                        checks: Vec::new(),
+                    },
+                    vec![finding],
+                )),
+            }
+        }
+        controls
+    }
+
+    /// The framework requirements a control evidences, as `<framework> <id>` (empty for a
+    /// control the document does not describe).
+    pub fn requirement_labels(&self, control: &str) -> Vec<String> {
+        self.control(control)
+            .iter()
+            .flat_map(|c| &c.references)
+            .flat_map(|r| {
+                r.requirements
+                    .iter()
+                    .map(move |q| format!("{} {}", r.framework, q.id))
+            })
+            .collect()
+    }
+
     /// Every region scanned, over all accounts, sorted and once each.
     pub fn regions(&self) -> Vec<&str> {
         let mut regions: Vec<&str> = self

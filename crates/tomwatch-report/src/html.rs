@@ -10,7 +10,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 const STYLE: &str = include_str!("html.css");
 
 pub fn render(document: &AuditDocument) -> String {
-    let controls = controls(document);
+    let controls = document.findings_by_control();
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -47,34 +47,6 @@ pub fn render(document: &AuditDocument) -> String {
     let mut text = page.into_string();
     text.push('\n');
     text
-}
-
-/// The document's controls with their findings; findings of a control the document does not
-/// describe (a report without controls) get a bare section of their own.
-fn controls(document: &AuditDocument) -> Vec<(ControlRecord, Vec<&FindingRecord>)> {
-    let mut controls: Vec<(ControlRecord, Vec<&FindingRecord>)> = document
-        .controls
-        .iter()
-        .map(|c| (c.clone(), Vec::new()))
-        .collect();
-    for finding in &document.findings {
-        match controls.iter_mut().find(|(c, _)| c.id == finding.control) {
-            Some((_, findings)) => findings.push(finding),
-            None => controls.push((
-                ControlRecord {
-                    id: finding.control.clone(),
-                    title: String::new(),
-                    section: String::new(),
-                    rationale: String::new(),
-                    limits: None,
-                    references: Vec::new(),
-                    checks: Vec::new(),
-                },
-                vec![finding],
-            )),
-        }
-    }
-    controls
 }
 
 fn scope(document: &AuditDocument) -> Markup {

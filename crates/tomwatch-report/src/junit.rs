@@ -7,7 +7,7 @@ use quick_xml::escape::escape;
 use std::fmt::Write;
 
 pub fn render(document: &AuditDocument) -> String {
-    let suites = suites(document);
+    let suites = document.findings_by_control();
     let total = |f: fn(&FindingRecord) -> bool| document.findings.iter().filter(|x| f(x)).count();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -19,13 +19,13 @@ pub fn render(document: &AuditDocument) -> String {
         total(is_skipped),
         attr(&document.finished_at),
     );
-    for (id, title, findings) in suites {
+    for (control, findings) in suites {
         let count = |f: fn(&FindingRecord) -> bool| findings.iter().filter(|x| f(x)).count();
         let _ = writeln!(
             xml,
             "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" timestamp=\"{}\">",
-            attr(&id),
-            attr(&title),
+            attr(&control.id),
+            attr(&control.title),
             findings.len(),
             count(is_failure),
             count(is_error),
@@ -39,22 +39,6 @@ pub fn render(document: &AuditDocument) -> String {
     }
     xml.push_str("</testsuites>\n");
     xml
-}
-
-/// Every control of the document in baseline order, then any control only findings name.
-fn suites(document: &AuditDocument) -> Vec<(String, String, Vec<&FindingRecord>)> {
-    let mut suites: Vec<(String, String, Vec<&FindingRecord>)> = document
-        .controls
-        .iter()
-        .map(|c| (c.id.clone(), c.title.clone(), Vec::new()))
-        .collect();
-    for finding in &document.findings {
-        match suites.iter_mut().find(|(id, _, _)| *id == finding.control) {
-            Some((_, _, findings)) => findings.push(finding),
-            None => suites.push((finding.control.clone(), String::new(), vec![finding])),
-        }
-    }
-    suites
 }
 
 fn test_case(xml: &mut String, document: &AuditDocument, finding: &FindingRecord) {

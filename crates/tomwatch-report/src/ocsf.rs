@@ -138,21 +138,18 @@ fn compliance(document: &AuditDocument, finding: &FindingRecord) -> Value {
         Status::Unknown => (0, "Unknown"),
         Status::NotApplicable => (99, "Not Applicable"),
     };
-    let control = document.control(&finding.control);
     let mut standards = vec![document
         .baseline
         .as_ref()
         .map_or_else(|| "tom".to_string(), |b| b.name.clone())];
-    let mut requirements = Vec::new();
-    for reference in control.iter().flat_map(|c| &c.references) {
-        standards.push(reference.framework.clone());
-        requirements.extend(
-            reference
-                .requirements
-                .iter()
-                .map(|r| format!("{} {}", reference.framework, r.id)),
-        );
-    }
+    standards.extend(
+        document
+            .control(&finding.control)
+            .iter()
+            .flat_map(|c| &c.references)
+            .map(|r| r.framework.clone()),
+    );
+    let requirements = document.requirement_labels(&finding.control);
     json!({
         "control": finding.control,
         "standards": standards,

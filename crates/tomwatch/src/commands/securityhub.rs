@@ -72,16 +72,7 @@ fn convert(document: &AuditDocument, finding: &FindingRecord, home: &str) -> Sec
         finding.region.clone()
     };
     let mut related = vec![finding.control.clone()];
-    if let Some(control) = document.control(&finding.control) {
-        for reference in &control.references {
-            related.extend(
-                reference
-                    .requirements
-                    .iter()
-                    .map(|r| format!("{} {}", reference.framework, r.id)),
-            );
-        }
-    }
+    related.extend(document.requirement_labels(&finding.control));
     SecurityHubFinding {
         id: format!(
             "tomwatch/{}/{}/{}/{}",
@@ -89,7 +80,7 @@ fn convert(document: &AuditDocument, finding: &FindingRecord, home: &str) -> Sec
         ),
         generator_id: format!("tomwatch/{}", finding.check_id),
         account_id: finding.account_id.clone(),
-        partition: partition(&region).to_string(),
+        partition: tomwatch_aws::partition_of(&region).to_string(),
         region,
         title: format!(
             "{}: {}",
@@ -113,15 +104,5 @@ fn convert(document: &AuditDocument, finding: &FindingRecord, home: &str) -> Sec
                     n.expires, n.owner, n.reason
                 )
             }),
-    }
-}
-
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
     }
 }
