@@ -227,8 +227,9 @@ mod tests {
 
     #[test]
     fn batches_stay_under_six_megabytes() {
-        // 60 findings of 200 KB: 12 MB, so at least three calls although fewer than 100.
-        let big = "x".repeat(200 * 1024);
+        // 60 findings of 250 KB: 15 MB, more than two calls' budget, so at least three calls
+        // although fewer than 100 findings.
+        let big = "x".repeat(250 * 1024);
         let findings: Vec<_> = (0..60).map(|n| finding(n, &big)).collect();
         let cut = batches(&findings);
         assert!(cut.len() >= 3, "{} batches", cut.len());
