@@ -138,9 +138,29 @@ pub fn text_trailer(format: &str, integrity: &Integrity) -> String {
 
 /// A JSON value serialized as its digest is taken: compact, keys sorted.
 pub fn canonical_json(value: &serde_json::Value) -> Vec<u8> {
-    // serde_json's map is ordered by key unless `preserve_order` is on, which this workspace
-    // does not enable; the test below holds that.
-    serde_json::to_vec(value).unwrap_or_default()
+    // Sorted here, not left to serde_json: its map keeps insertion order when any crate of the
+    // build turns on `preserve_order` (the AWS SDK's HTTP client does), and a digest must not
+    // depend on which crates a binary links.
+    serde_json::to_vec(&sorted(value)).unwrap_or_default()
+}
+
+fn sorted(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            serde_json::Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted(v)))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.iter().map(sorted).collect())
+        }
+        other => other.clone(),
+    }
 }
 
 /// What `tomwatch verify` found.
