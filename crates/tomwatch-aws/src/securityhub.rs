@@ -87,19 +87,25 @@ pub(crate) async fn import(
             )
             .await?;
         outcome.calls += 1;
-        outcome.imported += usize::try_from(output.success_count().unwrap_or(0)).unwrap_or(0);
-        outcome
-            .refused
-            .extend(output.failed_findings().iter().map(|f| {
-                (
-                    f.id().unwrap_or("?").to_string(),
-                    format!(
-                        "{}: {}",
-                        f.error_code().unwrap_or("?"),
-                        f.error_message().unwrap_or("")
-                    ),
-                )
-            }));
+        let imported = output
+            .success_count()
+            .ok_or_else(|| caller.missing("BatchImportFindings", "SuccessCount"))?;
+        // A count below zero is no count: it is read as the error it would be.
+        outcome.imported += usize::try_from(imported)
+            .map_err(|_| caller.missing("BatchImportFindings", "a non-negative SuccessCount"))?;
+        for refused in output.failed_findings() {
+            let missing = |what| caller.missing("BatchImportFindings", what);
+            let id = refused.id().ok_or_else(|| missing("FailedFindings.Id"))?;
+            let code = refused
+                .error_code()
+                .ok_or_else(|| missing("FailedFindings.ErrorCode"))?;
+            let message = refused
+                .error_message()
+                .ok_or_else(|| missing("FailedFindings.ErrorMessage"))?;
+            outcome
+                .refused
+                .push((id.to_string(), format!("{code}: {message}")));
+        }
     }
     Ok(outcome)
 }
@@ -309,5 +315,17 @@ mod tests {
         assert_eq!(outcome.refused.len(), 1);
         assert!(outcome.refused[0].1.contains("InvalidInput"));
         assert_eq!(call.num_calls(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_response_without_its_counts_is_an_error_not_zero_imported() {
+        let call = mock!(Client::batch_import_findings)
+            .then_output(|| BatchImportFindingsOutput::builder().build());
+        let client = mocked_client!(aws_sdk_securityhub, call);
+        let findings: Vec<_> = (0..3).map(|n| finding(n, "d")).collect();
+        let error = import(&client, &caller("eu-central-1", "securityhub"), &findings)
+            .await
+            .expect_err("a response without SuccessCount says nothing about what was imported");
+        assert!(error.message.contains("SuccessCount"), "{error:?}");
     }
 }
