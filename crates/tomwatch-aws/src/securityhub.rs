@@ -74,6 +74,7 @@ pub(crate) async fn import(
     caller: &Caller,
     findings: &[SecurityHubFinding],
 ) -> Collected<ImportOutcome> {
+    let missing = |what| caller.missing("BatchImportFindings", what);
     let mut outcome = ImportOutcome::default();
     for batch in batches(findings) {
         let asff = batch.iter().map(asff).collect();
@@ -89,12 +90,11 @@ pub(crate) async fn import(
         outcome.calls += 1;
         let imported = output
             .success_count()
-            .ok_or_else(|| caller.missing("BatchImportFindings", "SuccessCount"))?;
+            .ok_or_else(|| missing("SuccessCount"))?;
         // A count below zero is no count: it is read as the error it would be.
-        outcome.imported += usize::try_from(imported)
-            .map_err(|_| caller.missing("BatchImportFindings", "a non-negative SuccessCount"))?;
+        outcome.imported +=
+            usize::try_from(imported).map_err(|_| missing("a non-negative SuccessCount"))?;
         for refused in output.failed_findings() {
-            let missing = |what| caller.missing("BatchImportFindings", what);
             let id = refused.id().ok_or_else(|| missing("FailedFindings.Id"))?;
             let code = refused
                 .error_code()

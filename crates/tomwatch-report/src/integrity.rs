@@ -141,26 +141,9 @@ pub fn canonical_json(value: &serde_json::Value) -> Vec<u8> {
     // Sorted here, not left to serde_json: its map keeps insertion order when any crate of the
     // build turns on `preserve_order` (the AWS SDK's HTTP client does), and a digest must not
     // depend on which crates a binary links.
-    serde_json::to_vec(&sorted(value)).unwrap_or_default()
-}
-
-fn sorted(value: &serde_json::Value) -> serde_json::Value {
-    match value {
-        serde_json::Value::Object(map) => {
-            let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            serde_json::Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), sorted(v)))
-                    .collect(),
-            )
-        }
-        serde_json::Value::Array(items) => {
-            serde_json::Value::Array(items.iter().map(sorted).collect())
-        }
-        other => other.clone(),
-    }
+    let mut sorted = value.clone();
+    sorted.sort_all_objects();
+    serde_json::to_vec(&sorted).unwrap_or_default()
 }
 
 /// What `tomwatch verify` found.
