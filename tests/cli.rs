@@ -210,6 +210,42 @@ fn bad_region_flag_exits_2() {
     );
 }
 
+/// The SDK clients share one HTTP client that tomwatch builds itself; it must still go
+/// through the proxy of HTTP_PROXY (as the SDK's own default does), or tomwatch would stop
+/// working behind a corporate proxy.
+#[test]
+fn calls_go_through_the_proxy_of_the_environment() {
+    use std::io::{BufRead, BufReader, Write};
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = proxy.local_addr().expect("address");
+    let (seen, requests) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in proxy.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_ok() {
+                let _ = seen.send(line.trim_end().to_string());
+            }
+            let _ = reader.get_mut().write_all(
+                b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let (code, _, stderr) = run(unreachable_aws(&["audit"])
+        .env("AWS_ENDPOINT_URL", "http://aws.tomwatch-proxy-test.invalid")
+        .env("HTTP_PROXY", format!("http://{address}"))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy"));
+    assert_eq!(code, 2, "{stderr}");
+    let first = requests
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("a request reached the proxy");
+    assert!(
+        first.starts_with("POST http://aws.tomwatch-proxy-test.invalid/"),
+        "{first}"
+    );
+}
+
 #[test]
 fn checks_lists_the_catalogue_and_filters_by_control() {
     let (code, stdout, _) = run(tomwatch().args(["checks", "--format", "json"]));

@@ -6,6 +6,9 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use std::time::Duration;
 use tomwatch_model::ApiStats;
 use tomwatch_model::{Collected, CollectionError, ErrorKind, Scope};
@@ -90,6 +93,29 @@ impl GlobalCollection for tomwatch_model::inventory::OrganizationsInventory {
     }
 }
 
+/// The one HTTP client of the process, handed to every SDK client (and to the credential
+/// providers) through the shared config. Left to itself, the SDK builds a new client, with a
+/// connection pool of its own, for every service client: each of the thousands of clients a scan
+/// of many accounts and regions makes would open (and TLS-handshake) its own connections, and no
+/// connection would outlive its client into the next scan. Built as the SDK builds its default
+/// (aws-smithy-runtime's `default_https_client`): rustls with aws-lc, and the proxies of
+/// HTTP_PROXY, HTTPS_PROXY and NO_PROXY, which the default honours since behavior version
+/// 2025-08-07. The client keeps one connector (and pool) per timeout setting, so clients with
+/// other timeouts (the event queue's long poll) still share it.
+fn shared_http_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = aws_smithy_http_client::Connector::builder().tls_provider(
+            tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc),
+        );
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
+}
+
 /// Who the ambient credentials are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -118,6 +144,7 @@ impl AwsConnector {
         let region = RegionProviderChain::default_provider()
             .or_else(Region::new(options.fallback_region.clone()));
         let base = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(shared_http_client())
             .region(region)
             .retry_config(RetryConfig::standard().with_max_attempts(options.max_attempts.max(1)))
             .timeout_config(
