@@ -246,6 +246,48 @@ fn calls_go_through_the_proxy_of_the_environment() {
     );
 }
 
+/// A shard that cannot be is refused with what to fix, before any call: by clap for the flag
+/// and TOMWATCH_SHARD alike (exit 2), and by tomwatch for a config without accounts to split.
+#[test]
+fn a_bad_shard_exits_2_before_any_call() {
+    for args in [
+        &["audit", "--shard", "2/2"][..],
+        &["serve", "--config", "x.yaml", "--shard", "0/0"],
+    ] {
+        let (code, _, stderr) = run(&mut unreachable_aws(args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("is not INDEX/COUNT"), "{args:?}: {stderr}");
+    }
+    let (code, _, stderr) = run(unreachable_aws(&["audit"]).env("TOMWATCH_SHARD", "one/3"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("TOMWATCH_SHARD") && stderr.contains("`one/3` is not INDEX/COUNT"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&mut unreachable_aws(&["audit", "--shard", "1/3"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--shard 1/3 splits the config's accounts among replicas, but the config lists no `accounts:`"),
+        "{stderr}"
+    );
+    // Replicas that shared one event queue would take each other's events.
+    let config = scratch_dir("shard-events").join("tomwatch.yaml");
+    std::fs::write(
+        &config,
+        "accounts:\n  - id: \"111111111111\"\n  - id: \"222222222222\"\n    role_arn: arn:aws:iam::222222222222:role/audit\n\
+         events:\n  queue_url: https://sqs.eu-central-1.amazonaws.com/111111111111/tomwatch-events\n",
+    )
+    .expect("write config");
+    let (code, _, stderr) =
+        run(unreachable_aws(&["serve", "--shard", "0/2", "--config"]).arg(&config));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--shard 0/2: every replica would read the one queue of events.queue_url")
+            && stderr.contains("tomwatch-events-{shard}"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn checks_lists_the_catalogue_and_filters_by_control() {
     let (code, stdout, _) = run(tomwatch().args(["checks", "--format", "json"]));

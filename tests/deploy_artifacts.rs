@@ -192,12 +192,12 @@ fn the_dashboard_is_generated_from_its_source() {
 }
 
 #[test]
-fn the_kubernetes_base_validates_offline_and_its_config_is_valid() {
+fn the_kubernetes_base_and_sharded_overlay_validate_offline_and_the_config_is_valid() {
     let said = succeeds(
         Command::new(deploy_python()).arg(deploy("kubernetes/validate.py")),
         "deploy/kubernetes/validate.py",
     );
-    assert!(said.contains("resources valid"), "{said}");
+    assert!(said.contains("base 7, sharded 7 resources valid"), "{said}");
     let (code, out, err) = run(tomwatch()
         .args(["config", "validate", "--config"])
         .arg(deploy("kubernetes/base/tomwatch.yaml")));

@@ -539,3 +539,70 @@ fn credentials_never_reach_the_logs_or_the_report_even_at_trace_level() {
         }
     }
 }
+
+/// `--shard INDEX/COUNT` (or TOMWATCH_SHARD) splits the configured accounts: every account is
+/// audited by exactly one shard, with exactly the findings the unsharded audit gives it, and
+/// the split is the consistent hash every replica computes alike.
+#[test]
+fn shards_split_the_accounts_and_together_give_the_whole_audit() {
+    let estate = estate();
+    let config = "regions: [eu-central-1]\n";
+    let (_, whole, stderr) = audit_json(estate, config, &[], &[]);
+    let whole_findings = by_check_and_resource(whole["findings"].as_array().expect("findings"));
+    assert!(!whole_findings.is_empty(), "{stderr}");
+    for count in [2u32, 3] {
+        let mut audited: Vec<String> = Vec::new();
+        for index in 0..count {
+            let shard = format!("{index}/{count}");
+            // The flag and the environment variable (a StatefulSet's) are the same setting.
+            let (flag, env): (Vec<&str>, Vec<(&str, &str)>) = if index % 2 == 0 {
+                (vec!["--shard", &shard], vec![])
+            } else {
+                (vec![], vec![("TOMWATCH_SHARD", &shard)])
+            };
+            let (_, report, stderr) = audit_json(estate, config, &flag, &env);
+            let ids: Vec<String> = report["accounts"]
+                .as_array()
+                .expect("accounts")
+                .iter()
+                .filter_map(|a| a["account_id"].as_str().map(str::to_string))
+                .collect();
+            for id in &ids {
+                assert_eq!(
+                    tomwatch_engine::Shard::of_account(id, count),
+                    index,
+                    "{id} in shard {shard}"
+                );
+            }
+            assert!(
+                stderr.contains(&format!(
+                    "shard {shard}: auditing {} of the config's 2 accounts",
+                    ids.len()
+                )),
+                "{stderr}"
+            );
+            let findings = by_check_and_resource(report["findings"].as_array().expect("findings"));
+            let expected: BTreeMap<&Key, &Value> = whole_findings
+                .iter()
+                .filter(|(_, f)| ids.iter().any(|id| f["account_id"] == id.as_str()))
+                .map(|(key, finding)| (key, *finding))
+                .collect();
+            assert_eq!(findings.len(), expected.len(), "shard {shard}");
+            for (key, finding) in &findings {
+                assert_eq!(
+                    expected.get(key).map(|f| &f["status"]),
+                    Some(&finding["status"]),
+                    "{key:?} in shard {shard}"
+                );
+            }
+            audited.extend(ids);
+        }
+        audited.sort();
+        let mut both = vec![estate.prod.clone(), estate.dev.clone()];
+        both.sort();
+        assert_eq!(
+            audited, both,
+            "every account exactly once among {count} shards"
+        );
+    }
+}

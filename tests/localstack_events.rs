@@ -35,8 +35,12 @@ fn deploy_event_queue(estate: &Estate) -> String {
 /// Deploys the member template in the development account's us-east-1, where IAM reports its
 /// changes, forwarding them to the production account's change bus.
 fn deploy_forwarding(estate: &Estate) {
+    deploy_forwarding_to(estate, "tomwatch-events-changes");
+}
+
+fn deploy_forwarding_to(estate: &Estate, bus_name: &str) {
     let bus = format!(
-        "arn:aws:events:eu-central-1:{}:event-bus/tomwatch-events-changes",
+        "arn:aws:events:eu-central-1:{}:event-bus/{bus_name}",
         estate.prod
     );
     estate.deploy_stack(
@@ -81,6 +85,16 @@ fn put_prod_event(estate: &Estate, event_source: &str, event_name: &str, paramet
         event_name,
         parameters,
     );
+}
+
+/// Messages on the production account's queue, visible or in flight.
+fn messages_left(estate: &Estate, queue: &str) -> String {
+    estate.python(&format!(
+        "sqs = client('sqs')\n\
+         url = sqs.get_queue_url(QueueName='{queue}')['QueueUrl']\n\
+         a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'])['Attributes']\n\
+         print(int(a['ApproximateNumberOfMessages']) + int(a['ApproximateNumberOfMessagesNotVisible']))"
+    ))
 }
 
 fn failing(daemon: &Daemon, check: &str, resource: &str) -> Option<f64> {
@@ -303,13 +317,11 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
         "{text}"
     );
     // Every message was deleted once applied: nothing is left on the queue.
-    let left = estate.python(
-        "sqs = client('sqs')\n\
-         url = sqs.get_queue_url(QueueName='tomwatch-events')['QueueUrl']\n\
-         a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'])['Attributes']\n\
-         print(int(a['ApproximateNumberOfMessages']) + int(a['ApproximateNumberOfMessagesNotVisible']))",
+    assert_eq!(
+        messages_left(&estate, "tomwatch-events"),
+        "0",
+        "messages left on the queue"
     );
-    assert_eq!(left, "0", "messages left on the queue");
     // The schedule did not do this: one full scan per account, at start-up.
     let log = std::fs::read_to_string(estate.dir.join(format!("serve-{}.log", daemon.port)))
         .expect("daemon log");
@@ -326,4 +338,167 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
         "{log}"
     );
     assert_eq!(daemon.stop(Duration::from_secs(10)), 0);
+}
+
+/// Two replicas (`--shard`), each with a queue of its own (the central template deployed once
+/// per shard, the second stack's rules on the first one's change bus): both queues get every
+/// change; each replica audits, serves and rescans only its own account and drops the other's
+/// events as `other_shard`.
+#[test]
+fn sharded_replicas_each_read_their_own_queue_and_apply_their_own_accounts_events() {
+    let estate = Estate::seed("events-shards");
+    // The smallest split that puts the two accounts on different replicas.
+    let count = (2..=16)
+        .find(|count| {
+            tomwatch_engine::Shard::of_account(&estate.prod, *count)
+                != tomwatch_engine::Shard::of_account(&estate.dev, *count)
+        })
+        .expect("two accounts split among at most 16 shards");
+    let index = |account: &str| tomwatch_engine::Shard::of_account(account, count);
+    let (prod_index, dev_index) = (index(&estate.prod), index(&estate.dev));
+    let template = repo_root().join("deploy/events/central.cfn.yaml");
+    let first = format!("tomwatch-events-{prod_index}");
+    let outputs = estate.deploy_stack(
+        "PROD",
+        "eu-central-1",
+        &first,
+        &template,
+        &[("QueueName", &first)],
+    );
+    let prod_queue = outputs["QueueUrl"].as_str().expect("QueueUrl").to_string();
+    let bus = format!("{first}-changes");
+    let second = format!("tomwatch-events-{dev_index}");
+    estate.deploy_stack(
+        "PROD",
+        "eu-central-1",
+        &second,
+        &template,
+        &[("QueueName", &second), ("SharedChangeBus", &bus)],
+    );
+    deploy_forwarding_to(&estate, &bus);
+    let queue_url = prod_queue.replace(&first, "tomwatch-events-{shard}");
+    let config = estate.config(&format!(
+        "regions: [eu-central-1]\nschedule:\n  interval: 1h\n  jitter: 0\n\
+         events:\n  queue_url: {queue_url}\n  debounce: 200ms\n"
+    ));
+    let shard = |index: u32| format!("{index}/{count}");
+    let mut prod_replica = Daemon::start(
+        &estate,
+        &config,
+        &estate.dir.join("store-prod"),
+        &[],
+        &[("TOMWATCH_SHARD", &shard(prod_index))],
+    );
+    let mut dev_replica = Daemon::start(
+        &estate,
+        &config,
+        &estate.dir.join("store-dev"),
+        &["--shard", &shard(dev_index)],
+        &[],
+    );
+    prod_replica.wait_ready(Duration::from_secs(240));
+    dev_replica.wait_ready(Duration::from_secs(240));
+    for (replica, own, other) in [
+        (&prod_replica, &estate.prod, &estate.dev),
+        (&dev_replica, &estate.dev, &estate.prod),
+    ] {
+        let text = replica.metrics();
+        let scanned = |account: &str| {
+            metric(
+                &text,
+                "tomwatch_scan_success",
+                &[("account_id", account), ("service", "ec2")],
+            )
+        };
+        assert_eq!(scanned(own), Some(1.0), "{text}");
+        assert!(
+            !text.contains(&format!("account_id=\"{other}\"")),
+            "another shard's account is served: {text}"
+        );
+    }
+
+    let group = estate.planted(GROUP_CHECK, "PASS", &estate.prod);
+    let group_id = group.rsplit('/').next().expect("group id").to_string();
+    let group_parameters = format!("{{'groupId': '{group_id}'}}");
+    let postgres = "IpPermissions=[{'IpProtocol': 'tcp', 'FromPort': 5432, 'ToPort': 5432, 'IpRanges': [{'CidrIp': '0.0.0.0/0'}]}]";
+    let dev_root = format!("arn:aws:iam::{}:root", estate.dev);
+    let demo = repo_root().join("localstack/estates/demo");
+    estate.python(&format!(
+        "client('ec2').authorize_security_group_ingress(GroupId='{group_id}', {postgres})"
+    ));
+    put_prod_event(
+        &estate,
+        "ec2.amazonaws.com",
+        "AuthorizeSecurityGroupIngress",
+        &group_parameters,
+    );
+    estate.python(&format!(
+        "import sys\nsys.path.insert(0, '{}')\nfrom identity import STRONG_PASSWORD_POLICY\n\
+         client('iam', account=DEV).update_account_password_policy(**STRONG_PASSWORD_POLICY)",
+        demo.display()
+    ));
+    put_change_event(
+        &estate,
+        "DEV",
+        "us-east-1",
+        "iam.amazonaws.com",
+        "UpdateAccountPasswordPolicy",
+        "None",
+    );
+    flips_to(
+        &prod_replica,
+        GROUP_CHECK,
+        &group,
+        Some(1.0),
+        "the opened group to fail on its replica",
+    );
+    flips_to(
+        &dev_replica,
+        PASSWORD_CHECK,
+        &dev_root,
+        None,
+        "the strong policy to pass on its replica",
+    );
+
+    // Each replica got both changes, applied its own account's and dropped the other's.
+    for (replica, own, other) in [
+        (&prod_replica, "ec2.amazonaws.com", "iam.amazonaws.com"),
+        (&dev_replica, "iam.amazonaws.com", "ec2.amazonaws.com"),
+    ] {
+        let text = eventually(WITHIN, "the other shard's event to be dropped", || {
+            let text = replica.metrics();
+            let dropped = metric(
+                &text,
+                "tomwatch_events_ignored_total",
+                &[("reason", "other_shard")],
+            );
+            (dropped == Some(1.0)).then_some(text)
+        });
+        let received = |source| {
+            metric(
+                &text,
+                "tomwatch_events_received_total",
+                &[("source", source)],
+            )
+        };
+        assert_eq!(
+            (received(own), received(other)),
+            (Some(1.0), Some(1.0)),
+            "{text}"
+        );
+        assert_eq!(
+            metric(&text, "tomwatch_event_rescan_latency_seconds_count", &[]),
+            Some(1.0),
+            "{text}"
+        );
+    }
+    for queue in [&first, &second] {
+        assert_eq!(
+            messages_left(&estate, queue),
+            "0",
+            "messages left on {queue}"
+        );
+    }
+    assert_eq!(prod_replica.stop(Duration::from_secs(10)), 0);
+    assert_eq!(dev_replica.stop(Duration::from_secs(10)), 0);
 }

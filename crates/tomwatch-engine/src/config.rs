@@ -10,7 +10,7 @@ mod regions;
 mod validate;
 
 pub use baseline::{BaselineConfig, DisabledCheck, SuppressionConfig};
-pub use events::EventsConfig;
+pub use events::{EventsConfig, SHARD_PLACEHOLDER};
 pub use regions::Regions;
 
 use crate::policy::Policy;

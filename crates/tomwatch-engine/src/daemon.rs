@@ -44,6 +44,9 @@ pub struct EventSettings {
     pub reader_account: String,
     /// How long an account gathers events after the first before it rescans.
     pub debounce: Duration,
+    /// The configured accounts that other replicas audit (`--shard`): each replica reads a
+    /// queue of its own, so their events are dropped here as `other_shard`.
+    pub other_shards: BTreeSet<String>,
 }
 
 /// Rescans asked for by one queue message, sent to the loop of the account they concern.
@@ -83,6 +86,7 @@ pub async fn run(
             .collect(),
         schedule.interval,
     );
+    state.mark_planned();
     state.set_policy(schedule.policy.clone());
     state.set_events_enabled(schedule.events.is_some());
     let limiter = Arc::new(Semaphore::new(schedule.options.concurrency.max(1)));

@@ -66,13 +66,16 @@ pub enum Ignored {
     Irrelevant,
     /// In an account tomwatch does not audit.
     UnknownAccount,
+    /// In an account that another replica audits (`--shard`), which reads the event from a
+    /// queue of its own.
+    OtherShard,
     /// In a region the account's scans do not cover (not configured, or not enabled): the next
     /// full scan decides whether to scan it at all.
     RegionNotScanned,
 }
 
 impl Ignored {
-    pub const ALL: [Ignored; 8] = [
+    pub const ALL: [Ignored; 9] = [
         Ignored::Malformed,
         Ignored::NotAws,
         Ignored::NotApiCall,
@@ -80,6 +83,7 @@ impl Ignored {
         Ignored::FailedCall,
         Ignored::Irrelevant,
         Ignored::UnknownAccount,
+        Ignored::OtherShard,
         Ignored::RegionNotScanned,
     ];
 
@@ -92,6 +96,7 @@ impl Ignored {
             Ignored::FailedCall => "failed_call",
             Ignored::Irrelevant => "irrelevant",
             Ignored::UnknownAccount => "unknown_account",
+            Ignored::OtherShard => "other_shard",
             Ignored::RegionNotScanned => "region_not_scanned",
         }
     }

@@ -9,6 +9,7 @@ pub mod events;
 pub mod policy;
 mod regions;
 mod report;
+mod shard;
 pub mod state;
 #[cfg(test)]
 mod testing;
@@ -23,3 +24,4 @@ pub use report::{
     AccountReport, AuditReport, EvaluatedAccount, Outcome, SuppressionReport, UnitReport,
     AUDIT_SCHEMA,
 };
+pub use shard::{Shard, MAX_SHARDS};

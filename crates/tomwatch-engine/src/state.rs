@@ -78,6 +78,9 @@ pub struct ServeState {
     skipped_scans: Mutex<BTreeMap<String, u64>>,
     storage_errors: Mutex<u64>,
     reload_failed: AtomicBool,
+    /// The scheduler has planned the accounts: from then on an empty `expected` is a shard that
+    /// owns no account (ready, with nothing to scan), not a plan still to come.
+    planned: AtomicBool,
     /// Why the daemon could not reach AWS at start-up yet (it retries); `None` once it has.
     connection_failure: RwLock<Option<ErrorKind>>,
     /// The policy of the configuration in force, which the snapshots were judged by.
@@ -172,11 +175,17 @@ impl ServeState {
         read(&self.policy).clone()
     }
 
-    /// Every configured account has completed at least one scan.
+    /// The scheduler has planned the accounts of the configuration in force.
+    pub fn mark_planned(&self) {
+        self.planned.store(true, Ordering::Relaxed);
+        self.changed();
+    }
+
+    /// Every configured account (of this shard) has completed at least one scan.
     pub fn is_ready(&self) -> bool {
         let snapshots = read(&self.snapshots);
         let expected = read(&self.expected);
-        !expected.is_empty()
+        (!expected.is_empty() || self.planned.load(Ordering::Relaxed))
             && expected
                 .iter()
                 .all(|a| snapshots.contains_key(&a.account_id))
@@ -304,5 +313,32 @@ mod tests {
             "counters are cumulative"
         );
         assert_eq!(drift.get(&key(DriftKind::Resolved)), Some(&1));
+    }
+
+    #[test]
+    fn ready_once_every_planned_account_has_a_snapshot_and_an_empty_shard_once_planned() {
+        let state = ServeState::default();
+        let second = Duration::from_secs(1);
+        assert!(!state.is_ready(), "nothing planned yet");
+        let account = |id: &str| ExpectedAccount {
+            account_id: id.to_string(),
+            environment: None,
+        };
+        state.set_expected(vec![account("111111111111")], second);
+        assert!(!state.is_ready());
+        state.publish(snapshot("111111111111", vec![]), &[]);
+        assert!(state.is_ready());
+
+        let empty = ServeState::default();
+        empty.set_expected(vec![], second);
+        assert!(
+            !empty.is_ready(),
+            "no accounts before the plan: the ambient one is to come"
+        );
+        empty.mark_planned();
+        assert!(
+            empty.is_ready(),
+            "a shard that owns no account has nothing to wait for"
+        );
     }
 }

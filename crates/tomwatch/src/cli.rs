@@ -1,5 +1,6 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use tomwatch_engine::Shard;
 
 /// Audits live AWS accounts against the TOM baseline (technische und organisatorische Maßnahmen).
 #[derive(Debug, Parser)]
@@ -90,9 +91,21 @@ pub struct AuditArgs {
     #[arg(long, short)]
     pub quiet: bool,
 
+    /// Also write the AWS API requests the audit sent to FILE, as JSON by service and operation
+    /// (requests, retries among them, failed operations by error type): what
+    /// `tomwatch_api_requests_total` counts in `serve`, for cost and rate-limit planning.
+    #[arg(long, value_name = "FILE")]
+    pub api_calls: Option<PathBuf>,
+
     /// Scan only these regions (repeatable or comma-separated); overrides the config's `regions`.
     #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
     pub regions: Vec<String>,
+
+    /// Audit only this replica's share of the configured accounts: INDEX/COUNT, 0-based, like
+    /// 0/3 for the first of three (a StatefulSet pod's ordinal). Every replica computes the same
+    /// split from the same config, by a consistent hash of the account ID.
+    #[arg(long, value_name = "INDEX/COUNT", env = "TOMWATCH_SHARD", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
 
     /// In the table, list every finding, PASS and NOT_APPLICABLE included. By default it lists
     /// the problems (FAIL, UNKNOWN, suppressed FAILs) and then a summary per control.
@@ -161,6 +174,12 @@ pub struct ServeArgs {
     /// Directory of the drift store (first-seen times of failures survive restarts).
     #[arg(long = "storage.path", value_name = "DIR", default_value = "./data")]
     pub storage_path: std::path::PathBuf,
+
+    /// Audit only this replica's share of the configured accounts: INDEX/COUNT, 0-based, like
+    /// 0/3 for the first of three (a StatefulSet pod's ordinal). Every replica computes the same
+    /// split from the same config, by a consistent hash of the account ID.
+    #[arg(long, value_name = "INDEX/COUNT", env = "TOMWATCH_SHARD", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
 }
 
 #[derive(Debug, Args)]
@@ -206,4 +225,9 @@ pub struct ValidateArgs {
 pub enum Format {
     Table,
     Json,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    // clap names only the flag, also when the value came from the environment.
+    Shard::parse(text, "the shard (--shard or TOMWATCH_SHARD)")
 }

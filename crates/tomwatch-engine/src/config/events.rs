@@ -15,6 +15,8 @@ use tomwatch_aws::queue_region;
 pub struct EventsConfig {
     /// The queue's URL, `https://sqs.<region>.amazonaws.com/<account>/<name>`, as the
     /// CloudFormation template in `deploy/events/` outputs it. Read with the ambient credentials.
+    /// With `--shard`, each replica reads a queue of its own: `{shard}` in the name stands for
+    /// the replica's shard index (`.../tomwatch-events-{shard}`).
     pub queue_url: Spanned<String>,
     /// The queue's region, for a URL that names none (an emulator's `http://host:port/...`).
     #[serde(default)]
@@ -33,7 +35,22 @@ fn default_debounce() -> Spanned<String> {
 /// The longest gathering that still deserves the name "within seconds".
 const MAX_DEBOUNCE: Duration = Duration::from_secs(60);
 
+/// Stands for the replica's shard index in `events.queue_url`.
+pub const SHARD_PLACEHOLDER: &str = "{shard}";
+
 impl EventsConfig {
+    /// The URL of the queue that the replica with shard index `index` reads.
+    pub fn queue_url_of_shard(&self, index: u32) -> String {
+        self.queue_url
+            .value
+            .replace(SHARD_PLACEHOLDER, &index.to_string())
+    }
+
+    /// Each replica reads a queue of its own (the URL names `{shard}`).
+    pub fn has_queue_per_shard(&self) -> bool {
+        self.queue_url.value.contains(SHARD_PLACEHOLDER)
+    }
+
     /// The region the queue is read in: the URL's own, else `region`.
     pub fn queue_region(&self) -> Option<String> {
         queue_region(&self.queue_url.value)
@@ -52,7 +69,8 @@ impl EventsConfig {
             problems.push(ConfigError::at(path, span, message))
         };
         let url = &self.queue_url;
-        let url_problem = queue_url_problem(&url.value);
+        // Checked as shard 0's: the placeholder stands in the name, where `0` is legal.
+        let url_problem = queue_url_problem(&self.queue_url_of_shard(0));
         if let Some(problem) = url_problem {
             at(
                 &url.referenced,
@@ -132,7 +150,7 @@ fn queue_url_problem(url: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::queue_url_problem;
+    use super::*;
 
     #[test]
     fn queue_urls_are_checked_for_the_shape_sqs_gives_them() {
@@ -153,5 +171,27 @@ mod tests {
         ] {
             assert!(queue_url_problem(bad).is_some(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_queue_per_shard_is_named_by_the_shard_index_and_checked_as_shard_0s() {
+        let events = EventsConfig {
+            queue_url: unwritten(
+                "https://sqs.eu-central-1.amazonaws.com/111111111111/tomwatch-events-{shard}"
+                    .into(),
+            ),
+            region: None,
+            debounce: default_debounce(),
+        };
+        assert!(events.has_queue_per_shard());
+        assert_eq!(
+            events.queue_url_of_shard(3),
+            "https://sqs.eu-central-1.amazonaws.com/111111111111/tomwatch-events-3"
+        );
+        assert!(events.problems(Path::new("t.yaml")).is_empty());
+        assert!(
+            queue_url_problem(&events.queue_url.value).is_some(),
+            "braces are no queue name"
+        );
     }
 }

@@ -54,7 +54,7 @@ pub(super) async fn read_events(
             Ok(messages) => {
                 backoff = Duration::from_secs(1);
                 for message in messages {
-                    let outcome = route(&message, &known, &state);
+                    let outcome = route(&message, &known, &settings.other_shards, &state);
                     let settled = match outcome {
                         Route::Delete => None,
                         Route::Rescan(account_id, request, settled) => {
@@ -116,7 +116,12 @@ enum Route {
 }
 
 /// What to do with one message, counting it as received and, if it asks for nothing, why.
-fn route(message: &QueueMessage, known: &BTreeSet<String>, state: &ServeState) -> Route {
+fn route(
+    message: &QueueMessage,
+    known: &BTreeSet<String>,
+    other_shards: &BTreeSet<String>,
+    state: &ServeState,
+) -> Route {
     let received = Instant::now();
     let event = events::parse(&message.body);
     state.record_event_received(
@@ -125,6 +130,9 @@ fn route(message: &QueueMessage, known: &BTreeSet<String>, state: &ServeState) -
             .map_or("other", |e| events::source_label(&e.event_source)),
     );
     let planned = event.and_then(|event| {
+        if other_shards.contains(&event.account_id) {
+            return Err(Ignored::OtherShard);
+        }
         let rescans = events::rescans(&event, known)?;
         Ok((event, rescans))
     });

@@ -3,7 +3,9 @@ mod progress;
 
 use crate::cli::{AuditArgs, Export};
 use crate::commands::config::load;
-use crate::commands::setup::{check_endpoint_overrides, connect, region_selection, runtime, usage};
+use crate::commands::setup::{
+    check_endpoint_overrides, connect, region_selection, runtime, shard_problem, usage,
+};
 use crate::exit;
 use crate::render;
 use outputs::{Destination, Output, ReportFormat};
@@ -60,6 +62,10 @@ fn prepare(args: &AuditArgs) -> Result<Plan, u8> {
     if !args.regions.is_empty() {
         digested.extend(format!("\n--region={}", args.regions.join(",")).into_bytes());
     }
+    if let Some(shard) = args.shard.filter(|shard| shard.is_split()) {
+        // A shard's report covers part of the config's accounts: its digest says which part.
+        digested.extend(format!("\n--shard={shard}").into_bytes());
+    }
     let config_record = ConfigRecord {
         source: args
             .config
@@ -68,6 +74,7 @@ fn prepare(args: &AuditArgs) -> Result<Plan, u8> {
         sha256: sha256_hex(&digested),
     };
     usage(check_endpoint_overrides(std::env::vars()))?;
+    usage(shard_problem(&config, args.shard.unwrap_or_default()).map_or(Ok(()), Err))?;
     let regions = usage(region_selection(&args.regions, &config))?;
     Ok(Plan {
         config,
@@ -79,10 +86,20 @@ fn prepare(args: &AuditArgs) -> Result<Plan, u8> {
 }
 
 async fn audit(args: &AuditArgs, plan: Plan) -> u8 {
-    let setup = match connect(&plan.config, &plan.regions, ApiStats::default()).await {
+    let shard = args.shard.unwrap_or_default();
+    let stats = ApiStats::default();
+    let setup = match connect(&plan.config, &plan.regions, shard, stats.clone()).await {
         Ok(setup) => setup,
         Err(code) => return code,
     };
+    if shard.is_split() {
+        // On stderr: stdout may be a report that a pipeline reads.
+        eprintln!(
+            "shard {shard}: auditing {} of the config's {} accounts",
+            setup.accounts.len(),
+            plan.config.accounts.len()
+        );
+    }
     let progress = progress::Progress::new(args.quiet);
     let mut report = run_watched_audit(
         &setup.connector,
@@ -116,6 +133,14 @@ async fn audit(args: &AuditArgs, plan: Plan) -> u8 {
             code = exit::USAGE;
         }
     }
+    if let Some(path) = &args.api_calls {
+        let written = std::fs::write(path, api_calls_json(&stats).to_string())
+            .map_err(|e| format!("cannot write --api-calls {}: {e}", path.display()));
+        if let Err(message) = written {
+            eprintln!("error: {message}");
+            code = exit::USAGE;
+        }
+    }
     if args.export.contains(&Export::Securityhub) {
         if let Err(message) = crate::commands::securityhub::export(&setup, &document).await {
             eprintln!("error: {message}");
@@ -123,6 +148,32 @@ async fn audit(args: &AuditArgs, plan: Plan) -> u8 {
         }
     }
     code
+}
+
+/// `{service: {operation: {requests, retries, errors: {error_type: n}}}}`.
+fn api_calls_json(stats: &ApiStats) -> serde_json::Value {
+    let mut services = serde_json::Map::new();
+    for ((service, operation), counts) in stats.snapshot() {
+        let errors: serde_json::Map<String, serde_json::Value> = counts
+            .errors
+            .iter()
+            .map(|(kind, n)| (kind.to_string(), (*n).into()))
+            .collect();
+        let entry = services
+            .entry(service.to_string())
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let serde_json::Value::Object(operations) = entry {
+            operations.insert(
+                operation,
+                serde_json::json!({
+                    "requests": counts.requests,
+                    "retries": counts.retries,
+                    "errors": errors,
+                }),
+            );
+        }
+    }
+    serde_json::Value::Object(services)
 }
 
 fn write(destination: &Destination, bytes: &[u8]) -> Result<(), String> {

@@ -1,8 +1,8 @@
 use crate::cli::ServeArgs;
 use crate::commands::config::load;
 use crate::commands::setup::{
-    audit_options, check_endpoint_overrides, config_regions, connector, identify, plan_accounts,
-    runtime, usage, IdentifyError,
+    audit_options, check_endpoint_overrides, config_regions, connector, identify,
+    other_shards_accounts, plan_accounts, runtime, shard_problem, usage, IdentifyError,
 };
 use crate::exit;
 use std::net::SocketAddr;
@@ -16,6 +16,7 @@ use tomwatch_engine::config::Config;
 use tomwatch_engine::daemon::{self, EventSettings, Schedule};
 use tomwatch_engine::drift::DriftStore;
 use tomwatch_engine::state::{ExpectedAccount, ServeState};
+use tomwatch_engine::Shard;
 use tomwatch_exporter::{AppState, BuildInfo, WebConfig};
 use tomwatch_model::{ApiStats, ErrorKind};
 
@@ -28,6 +29,7 @@ pub fn run(args: ServeArgs) -> u8 {
     let prepared = (|| {
         let config = load(&args.config).ok_or(exit::USAGE)?;
         usage(check_endpoint_overrides(std::env::vars()))?;
+        usage(shard_problem(&config, args.shard.unwrap_or_default()).map_or(Ok(()), Err))?;
         let address = usage(parse_listen_address(&args.listen_address))?;
         let (web, tls) = match &args.web_config {
             Some(path) => {
@@ -102,11 +104,15 @@ async fn serve(
     // Serving starts now, whether AWS answers or not: until it does, /metrics shows every
     // configured account failing at sts, and start-up is retried with backoff. Only a config
     // that does not fit the credentials stops the daemon.
-    state.set_expected(expected_accounts(&config), config.schedule.interval());
+    let shard = args.shard.unwrap_or_default();
+    state.set_expected(
+        expected_accounts(&config, shard),
+        config.schedule.interval(),
+    );
     let connector = connector(&config, stats).await;
     let mut delay = Duration::from_secs(1);
     let (ambient_account, accounts) = loop {
-        match identify(&config, &config_regions(&config), &connector).await {
+        match identify(&config, &config_regions(&config), shard, &connector).await {
             Ok(identified) => break identified,
             Err(IdentifyError::Config(problem)) => {
                 eprintln!("error: {problem}");
@@ -130,7 +136,8 @@ async fn serve(
     };
     state.set_connection_failure(None);
 
-    let schedule = schedule_of(&config, accounts, &ambient_account);
+    log_shard(shard, &config, accounts.len());
+    let schedule = schedule_of(&config, accounts, &ambient_account, shard);
     let mut scheduler = start_scheduler(&connector, schedule, &state, &store, &shutdown);
 
     loop {
@@ -172,10 +179,11 @@ async fn serve(
 
 /// The accounts as the config names them, before the ambient identity is known (a config
 /// without accounts audits the ambient account, whose ID is not known yet).
-fn expected_accounts(config: &Config) -> Vec<ExpectedAccount> {
+fn expected_accounts(config: &Config, shard: Shard) -> Vec<ExpectedAccount> {
     config
         .accounts
         .iter()
+        .filter(|a| shard.owns(&a.id.value))
         .map(|a| ExpectedAccount {
             account_id: a.id.value.clone(),
             environment: a.environment.as_ref().map(|e| e.value.clone()),
@@ -218,18 +226,20 @@ fn schedule_of(
     config: &Config,
     accounts: Vec<tomwatch_engine::PlannedAccount>,
     ambient_account: &str,
+    shard: Shard,
 ) -> Schedule {
     let events = config.events.as_ref().map(|events| EventSettings {
-        queue_url: events.queue_url.value.clone(),
+        queue_url: events.queue_url_of_shard(shard.index()),
         // Config::load has rejected a queue without a region.
         queue_region: events.queue_region().unwrap_or_default(),
         reader_account: ambient_account.to_string(),
         debounce: events.debounce(),
+        other_shards: other_shards_accounts(config, shard),
     });
     Schedule {
+        options: audit_options(config, accounts.len()),
         accounts,
         regions: config_regions(config),
-        options: audit_options(config),
         policy: config.policy.clone(),
         interval: config.schedule.interval(),
         jitter: config.schedule.jitter.value,
@@ -246,11 +256,31 @@ fn reload(args: &ServeArgs, ambient_account: &str) -> Result<Schedule, String> {
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    Ok(schedule_of(
-        &config,
-        plan_accounts(&config, ambient_account)?,
-        ambient_account,
-    ))
+    let shard = args.shard.unwrap_or_default();
+    let accounts = plan_accounts(&config, ambient_account, shard)?;
+    log_shard(shard, &config, accounts.len());
+    Ok(schedule_of(&config, accounts, ambient_account, shard))
+}
+
+/// Says which part of the accounts this replica audits; an empty share is legal (more
+/// replicas than accounts, for now) but worth a warning.
+fn log_shard(shard: Shard, config: &Config, planned: usize) {
+    if !shard.is_split() {
+        return;
+    }
+    if planned == 0 {
+        tracing::warn!(
+            shard = %shard,
+            "this shard owns none of the config's {} accounts: it serves no findings",
+            config.accounts.len()
+        );
+    } else {
+        tracing::info!(
+            shard = %shard,
+            "this shard audits {planned} of the config's {} accounts",
+            config.accounts.len()
+        );
+    }
 }
 
 /// `:9947`, `0.0.0.0:9947`, `127.0.0.1:9947`, `[::1]:9947`.

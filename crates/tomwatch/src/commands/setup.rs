@@ -6,7 +6,7 @@ use std::time::Duration;
 use tomwatch_aws::{AccountTarget, AwsConnector, ConnectorOptions};
 use tomwatch_engine::config::{Config, Regions};
 use tomwatch_engine::{
-    account_share, AuditOptions, NotScannedReason, PlannedAccount, RegionSelection,
+    account_share, AuditOptions, NotScannedReason, PlannedAccount, RegionSelection, Shard,
 };
 use tomwatch_model::ApiStats;
 
@@ -37,14 +37,15 @@ pub struct Setup {
 pub async fn connect(
     config: &Config,
     regions: &RegionSelection,
+    shard: Shard,
     stats: ApiStats,
 ) -> Result<Setup, u8> {
     let connector = connector(config, stats).await;
-    match identify(config, regions, &connector).await {
+    match identify(config, regions, shard, &connector).await {
         Ok((_, accounts)) => Ok(Setup {
             connector,
+            options: audit_options(config, accounts.len()),
             accounts,
-            options: audit_options(config),
         }),
         Err(problem) => usage(Err(problem.to_string())),
     }
@@ -83,6 +84,7 @@ impl std::fmt::Display for IdentifyError {
 pub async fn identify(
     config: &Config,
     regions: &RegionSelection,
+    shard: Shard,
     connector: &AwsConnector,
 ) -> Result<(String, Vec<PlannedAccount>), IdentifyError> {
     home_region_problem(&connector.home_region())
@@ -91,7 +93,8 @@ pub async fn identify(
         .ambient_identity()
         .await
         .map_err(IdentifyError::Connect)?;
-    let accounts = plan_accounts(config, &identity.account_id).map_err(IdentifyError::Config)?;
+    let accounts =
+        plan_accounts(config, &identity.account_id, shard).map_err(IdentifyError::Config)?;
     check_region_names(connector, &identity.account_id, regions)
         .await
         .map_err(IdentifyError::Config)?;
@@ -153,13 +156,14 @@ async fn check_region_names(
     }
 }
 
-pub fn audit_options(config: &Config) -> AuditOptions {
+/// The scan settings of the config, for `accounts` planned accounts (this shard's).
+pub fn audit_options(config: &Config, accounts: usize) -> AuditOptions {
     AuditOptions {
         concurrency: config.scan.concurrency.value,
         region_concurrency: config.scan.region_concurrency.value,
         account_concurrency: account_share(
             config.scan.concurrency.value,
-            config.accounts.len(),
+            accounts,
             config.scan.region_concurrency.value,
         ),
         unit_timeout: Duration::from_secs(config.scan.unit_timeout_seconds.value),
@@ -217,12 +221,16 @@ pub fn region_selection(
     Ok(config_regions(config))
 }
 
-/// The accounts to audit. Accounts without a role are audited with the ambient credentials,
-/// so those must belong to them: anything else is a config mistake, reported before scanning.
+/// The accounts to audit: this shard's share of the config's. Accounts without a role are
+/// audited with the ambient credentials, so those must belong to them: anything else is a
+/// config mistake, reported before scanning (in every shard, so that no replica starts on a
+/// config another one refuses).
 pub fn plan_accounts(
     config: &Config,
     ambient_account: &str,
+    shard: Shard,
 ) -> Result<Vec<PlannedAccount>, String> {
+    shard_problem(config, shard).map_or(Ok(()), Err)?;
     if config.accounts.is_empty() {
         let target = AccountTarget {
             account_id: ambient_account.to_string(),
@@ -254,6 +262,46 @@ pub fn plan_accounts(
                 environment: account.environment.as_ref().map(|e| e.value.clone()),
             })
         })
+        .filter(|planned| {
+            planned
+                .as_ref()
+                .map_or(true, |p| shard.owns(&p.target.account_id))
+        })
+        .collect()
+}
+
+/// A shard the config cannot be split into: said before AWS is asked anything.
+pub fn shard_problem(config: &Config, shard: Shard) -> Option<String> {
+    if !shard.is_split() {
+        return None;
+    }
+    if config.accounts.is_empty() {
+        return Some(format!(
+            "--shard {shard} splits the config's accounts among replicas, but the config lists no \
+             `accounts:` (it audits the ambient account alone): list the accounts, or drop --shard \
+             and TOMWATCH_SHARD"
+        ));
+    }
+    let events = config.events.as_ref()?;
+    (!events.has_queue_per_shard()).then(|| {
+        format!(
+            "--shard {shard}: every replica would read the one queue of events.queue_url and take \
+             the others' events; give each replica a queue of its own (deploy/events/ per shard, \
+             docs/SCALING.md) and write `{}` in the queue's name, like \
+             https://sqs.eu-central-1.amazonaws.com/111111111111/tomwatch-events-{}",
+            tomwatch_engine::config::SHARD_PLACEHOLDER,
+            tomwatch_engine::config::SHARD_PLACEHOLDER
+        )
+    })
+}
+
+/// The configured accounts that other shards audit.
+pub fn other_shards_accounts(config: &Config, shard: Shard) -> std::collections::BTreeSet<String> {
+    config
+        .accounts
+        .iter()
+        .map(|a| a.id.value.clone())
+        .filter(|id| !shard.owns(id))
         .collect()
 }
 
