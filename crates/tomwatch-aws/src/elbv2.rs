@@ -77,14 +77,22 @@ pub(crate) async fn collect(
                     Err(error) => return Elbv2Inventory::failed(error),
                 }
             }
-            Ok(stream::iter(listed)
+            let arns: Vec<String> = listed.iter().map(|(arn, ..)| arn.clone()).collect();
+            let described = stream::iter(listed)
                 .map(|(arn, kind, internet_facing, lb)| async move {
-                    let web_acl = if kind == "application" {
-                        Some(waf::web_acl_of(wafv2, waf_caller, &arn).await)
-                    } else {
-                        None
+                    // Independent reads, sent together: one round trip per load balancer
+                    // (two with HTTP listeners' rules), not three.
+                    let web_acl = async {
+                        if kind == "application" {
+                            Some(waf::web_acl_of(wafv2, waf_caller, &arn).await)
+                        } else {
+                            None
+                        }
                     };
-                    LoadBalancer {
+                    let (web_acl, listeners) =
+                        tokio::join!(web_acl, listeners(client, caller, &arn));
+                    // Completed with its tags below, from the batched DescribeTags.
+                    move |tags| LoadBalancer {
                         name: lb.load_balancer_name().unwrap_or_default().to_string(), // default: display name
                         internet_facing,
                         availability_zones: lb
@@ -92,16 +100,29 @@ pub(crate) async fn collect(
                             .iter()
                             .filter_map(|az| az.zone_name().map(str::to_string))
                             .collect(),
-                        listeners: listeners(client, caller, &arn).await,
+                        listeners,
                         web_acl,
-                        tags: tags(client, caller, &arn).await,
+                        tags,
                         kind,
                         arn,
                     }
                 })
                 .buffered(LOAD_BALANCER_CONCURRENCY)
-                .collect()
-                .await)
+                .collect::<Vec<_>>();
+            let (described, mut tags) = tokio::join!(described, tags_of(client, caller, &arns));
+            Ok(described
+                .into_iter()
+                .zip(arns)
+                .map(|(complete, arn)| {
+                    let own = tags.remove(&arn).ok_or_else(|| {
+                        caller.missing(
+                            "DescribeTags",
+                            "the tags of a load balancer it was asked for",
+                        )
+                    });
+                    complete(own.and_then(|tags| tags))
+                })
+                .collect())
         }
     };
     let ssl_policies = match &load_balancers {
@@ -245,20 +266,53 @@ fn listener_rule(rule: &SdkRule) -> Result<ListenerRule, &'static str> {
     })
 }
 
-async fn tags(client: &Client, caller: &Caller, arn: &str) -> Collected<Tags> {
-    let output = caller
-        .call(
-            "DescribeTags",
-            client.describe_tags().resource_arns(arn).send(),
-        )
-        .await?;
-    Ok(crate::tags::tag_map(
-        output
-            .tag_descriptions()
-            .iter()
-            .flat_map(|d| d.tags())
-            .map(|t| (t.key(), t.value())),
-    ))
+/// The tags of every load balancer, twenty to a DescribeTags call (its limit) instead of one
+/// call each. A load balancer the answer does not describe gets an error, never empty tags.
+async fn tags_of(
+    client: &Client,
+    caller: &Caller,
+    arns: &[String],
+) -> BTreeMap<String, Collected<Tags>> {
+    const TAGS_PER_CALL: usize = 20;
+    // Owned batches: a future borrowing the slice would not be Send for every lifetime.
+    let batches: Vec<Vec<String>> = arns.chunks(TAGS_PER_CALL).map(<[String]>::to_vec).collect();
+    let batches: Vec<Vec<(String, Collected<Tags>)>> = stream::iter(batches)
+        .map(|batch| async move {
+            let answer = caller
+                .call(
+                    "DescribeTags",
+                    client
+                        .describe_tags()
+                        .set_resource_arns(Some(batch.clone()))
+                        .send(),
+                )
+                .await;
+            batch
+                .into_iter()
+                .map(|arn| {
+                    let tags = answer.as_ref().map_err(Clone::clone).and_then(|output| {
+                        output
+                            .tag_descriptions()
+                            .iter()
+                            .find(|d| d.resource_arn() == Some(arn.as_str()))
+                            .map(|d| {
+                                crate::tags::tag_map(d.tags().iter().map(|t| (t.key(), t.value())))
+                            })
+                            .ok_or_else(|| {
+                                caller.missing(
+                                    "DescribeTags",
+                                    "the tags of a load balancer it was asked for",
+                                )
+                            })
+                    });
+                    (arn, tags)
+                })
+                .collect()
+        })
+        .buffered(LOAD_BALANCER_CONCURRENCY)
+        .collect()
+        .await;
+    batches.into_iter().flatten().collect()
 }
 
 /// The protocols of every policy the listeners name. A policy AWS does not describe is an

@@ -93,22 +93,28 @@ pub(crate) async fn collect(client: &Client, caller: &Caller, collected_at: i64)
     }
 }
 
+/// The three reads of a user are independent: sent together, a user costs one round trip (plus
+/// one per access key), not three.
 async fn describe_user(client: &Client, caller: &Caller, arn: String, name: String) -> IamUser {
-    let console_password = caller
-        .call_absent_ok(
-            "GetLoginProfile",
-            client.get_login_profile().user_name(&name).send(),
-            &["NoSuchEntity"],
+    let console_password = async {
+        caller
+            .call_absent_ok(
+                "GetLoginProfile",
+                client.get_login_profile().user_name(&name).send(),
+                &["NoSuchEntity"],
+            )
+            .await
+            .map(|profile| profile.is_some())
+    };
+    let mfa_devices = async {
+        all_pages!(
+            caller,
+            "ListMFADevices",
+            client.list_mfa_devices().user_name(&name)
         )
         .await
-        .map(|profile| profile.is_some());
-    let mfa_devices = all_pages!(
-        caller,
-        "ListMFADevices",
-        client.list_mfa_devices().user_name(&name)
-    )
-    .await
-    .map(|pages| pages.iter().map(|p| p.mfa_devices().len()).sum());
+        .map(|pages| pages.iter().map(|p| p.mfa_devices().len()).sum())
+    };
     let access_keys = async {
         let pages = all_pages!(
             caller,
@@ -145,12 +151,14 @@ async fn describe_user(client: &Client, caller: &Caller, arn: String, name: Stri
         }
         Ok(keys)
     };
+    let (console_password, mfa_devices, access_keys) =
+        tokio::join!(console_password, mfa_devices, access_keys);
     IamUser {
         arn,
         name: name.clone(),
         console_password,
         mfa_devices,
-        access_keys: access_keys.await,
+        access_keys,
     }
 }
 

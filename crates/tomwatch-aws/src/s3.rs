@@ -80,19 +80,17 @@ async fn describe_bucket(
             .await
             .map(|o| normalise_location(o.location_constraint().map(|c| c.as_str()))),
     };
-    let encryption = match &region {
+    // S3 has no batch read: three calls per bucket, sent together (one round trip, not three).
+    let (encryption, tags, policy) = match &region {
         Ok(region) => {
-            bucket_encryption(&client_for(region), &caller.in_region(region), &name).await
+            let (client, caller) = (client_for(region), caller.in_region(region));
+            tokio::join!(
+                bucket_encryption(&client, &caller, &name),
+                bucket_tags(&client, &caller, &name),
+                bucket_policy(&client, &caller, &name),
+            )
         }
-        Err(error) => Err(error.clone()),
-    };
-    let tags = match &region {
-        Ok(region) => bucket_tags(&client_for(region), &caller.in_region(region), &name).await,
-        Err(error) => Err(error.clone()),
-    };
-    let policy = match &region {
-        Ok(region) => bucket_policy(&client_for(region), &caller.in_region(region), &name).await,
-        Err(error) => Err(error.clone()),
+        Err(error) => (Err(error.clone()), Err(error.clone()), Err(error.clone())),
     };
     S3Bucket {
         tags,

@@ -23,6 +23,7 @@ use aws_smithy_mocks::mock;
 use tomwatch_model::inventory::WafStatement;
 use tomwatch_model::ErrorKind;
 
+mod tag_batches;
 mod target_groups;
 
 const LB: &str = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/app/web/1";
@@ -290,7 +291,9 @@ async fn a_denied_waf_lookup_stays_on_its_load_balancer_and_an_undescribed_polic
         mock!(Client::describe_load_balancers).then_output(load_balancers),
         mock!(Client::describe_listeners).then_output(listeners),
         mock!(Client::describe_rules).then_output(rules),
-        mock!(Client::describe_tags).then_output(|| DescribeTagsOutput::builder().build()),
+        mock!(Client::describe_tags).then_output(|| DescribeTagsOutput::builder()
+            .tag_descriptions(TagDescription::builder().resource_arn(LB).build())
+            .build()),
         mock!(Client::describe_ssl_policies)
             .then_output(|| DescribeSslPoliciesOutput::builder().build()),
         mock!(Client::describe_target_groups)
