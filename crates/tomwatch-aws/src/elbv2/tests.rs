@@ -26,6 +26,17 @@ use tomwatch_model::ErrorKind;
 mod tag_batches;
 mod target_groups;
 
+/// The region's inventory from the mocked clients, as `collect` makes it in eu-central-1.
+async fn collected(elbv2: &Client, wafv2: &aws_sdk_wafv2::Client) -> Elbv2Inventory {
+    collect(
+        elbv2,
+        wafv2,
+        &caller("eu-central-1", "elasticloadbalancing"),
+        &caller("eu-central-1", "wafv2"),
+    )
+    .await
+}
+
 const LB: &str = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/app/web/1";
 
 fn load_balancers() -> DescribeLoadBalancersOutput {
@@ -220,13 +231,7 @@ async fn listeners_policies_tags_and_the_web_acl_are_collected() {
         aws_sdk_wafv2,
         mock!(aws_sdk_wafv2::Client::get_web_acl_for_resource).then_output(web_acl)
     );
-    let inventory = collect(
-        &elbv2,
-        &wafv2,
-        &caller("eu-central-1", "elasticloadbalancing"),
-        &caller("eu-central-1", "wafv2"),
-    )
-    .await;
+    let inventory = collected(&elbv2, &wafv2).await;
     let lbs = inventory.load_balancers.expect("listed");
     let lb = &lbs[0];
     assert!(lb.internet_facing && lb.is_application());
@@ -305,13 +310,7 @@ async fn a_denied_waf_lookup_stays_on_its_load_balancer_and_an_undescribed_polic
             GetWebACLForResourceError::generic(aws_error("AccessDeniedException"))
         })
     );
-    let inventory = collect(
-        &elbv2,
-        &wafv2,
-        &caller("eu-central-1", "elasticloadbalancing"),
-        &caller("eu-central-1", "wafv2"),
-    )
-    .await;
+    let inventory = collected(&elbv2, &wafv2).await;
     let lbs = inventory.load_balancers.expect("listed");
     let acl_error = lbs[0].web_acl.clone().expect("an ALB").expect_err("denied");
     assert_eq!(acl_error.kind, ErrorKind::AccessDenied);

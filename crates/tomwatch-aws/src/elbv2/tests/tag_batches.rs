@@ -49,13 +49,7 @@ async fn tags_are_read_twenty_load_balancers_to_a_call() {
             .then_output(|| DescribeTargetGroupsOutput::builder().build()),
     );
     let wafv2 = mocked_client!(aws_sdk_wafv2,);
-    let inventory = collect(
-        &elbv2,
-        &wafv2,
-        &caller("eu-central-1", "elasticloadbalancing"),
-        &caller("eu-central-1", "wafv2"),
-    )
-    .await;
+    let inventory = collected(&elbv2, &wafv2).await;
     assert_eq!(tags.num_calls(), 2);
     let balancers = inventory.load_balancers.expect("listed");
     assert_eq!(balancers.len(), 25);
