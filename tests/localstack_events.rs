@@ -87,6 +87,25 @@ fn put_prod_event(estate: &Estate, event_source: &str, event_name: &str, paramet
     );
 }
 
+/// The development account gets the demo's strong password policy, and its change event is put
+/// in us-east-1, where IAM reports it, to be forwarded by the member template.
+fn give_dev_a_strong_password_policy(estate: &Estate) {
+    let demo = repo_root().join("localstack/estates/demo");
+    estate.python(&format!(
+        "import sys\nsys.path.insert(0, '{}')\nfrom identity import STRONG_PASSWORD_POLICY\n\
+         client('iam', account=DEV).update_account_password_policy(**STRONG_PASSWORD_POLICY)",
+        demo.display()
+    ));
+    put_change_event(
+        estate,
+        "DEV",
+        "us-east-1",
+        "iam.amazonaws.com",
+        "UpdateAccountPasswordPolicy",
+        "None",
+    );
+}
+
 /// Messages on the production account's queue, visible or in flight.
 fn messages_left(estate: &Estate, queue: &str) -> String {
     estate.python(&format!(
@@ -241,20 +260,7 @@ fn a_change_event_flips_its_metric_within_seconds_and_the_fix_resolves_it() {
     // member template: the development account gets a strong password policy, then loses it.
     let dev_root = format!("arn:aws:iam::{}:root", estate.dev);
     assert_eq!(failing(&daemon, PASSWORD_CHECK, &dev_root), Some(1.0));
-    let demo = repo_root().join("localstack/estates/demo");
-    estate.python(&format!(
-        "import sys\nsys.path.insert(0, '{}')\nfrom identity import STRONG_PASSWORD_POLICY\n\
-         client('iam', account=DEV).update_account_password_policy(**STRONG_PASSWORD_POLICY)",
-        demo.display()
-    ));
-    put_change_event(
-        &estate,
-        "DEV",
-        "us-east-1",
-        "iam.amazonaws.com",
-        "UpdateAccountPasswordPolicy",
-        "None",
-    );
+    give_dev_a_strong_password_policy(&estate);
     flips_to(
         &daemon,
         PASSWORD_CHECK,
@@ -422,7 +428,6 @@ fn sharded_replicas_each_read_their_own_queue_and_apply_their_own_accounts_event
     let group_parameters = format!("{{'groupId': '{group_id}'}}");
     let postgres = "IpPermissions=[{'IpProtocol': 'tcp', 'FromPort': 5432, 'ToPort': 5432, 'IpRanges': [{'CidrIp': '0.0.0.0/0'}]}]";
     let dev_root = format!("arn:aws:iam::{}:root", estate.dev);
-    let demo = repo_root().join("localstack/estates/demo");
     estate.python(&format!(
         "client('ec2').authorize_security_group_ingress(GroupId='{group_id}', {postgres})"
     ));
@@ -432,19 +437,7 @@ fn sharded_replicas_each_read_their_own_queue_and_apply_their_own_accounts_event
         "AuthorizeSecurityGroupIngress",
         &group_parameters,
     );
-    estate.python(&format!(
-        "import sys\nsys.path.insert(0, '{}')\nfrom identity import STRONG_PASSWORD_POLICY\n\
-         client('iam', account=DEV).update_account_password_policy(**STRONG_PASSWORD_POLICY)",
-        demo.display()
-    ));
-    put_change_event(
-        &estate,
-        "DEV",
-        "us-east-1",
-        "iam.amazonaws.com",
-        "UpdateAccountPasswordPolicy",
-        "None",
-    );
+    give_dev_a_strong_password_policy(&estate);
     flips_to(
         &prod_replica,
         GROUP_CHECK,
