@@ -3,6 +3,7 @@
 //! auditors; each records digests of itself, the config and the baseline, signed on request.
 //! `diff` compares two audits. Everything here is pure: text in, text out.
 
+pub mod canonical;
 pub mod csv;
 pub mod diff;
 pub mod document;
@@ -15,9 +16,9 @@ mod verdict;
 pub use document::{AuditDocument, Status, AUDIT_SCHEMA};
 pub use integrity::{ReportSigner, VerifyError};
 
-use integrity::{
-    canonical_json, canonical_sha256, sha256_hex, text_trailer, Integrity, Provenance,
-};
+use canonical::document_sha256;
+use integrity::{canonical_json, sha256_hex, text_trailer, Integrity, Provenance};
+use std::io::Write;
 
 /// The file formats of a report (the table is the binary's own, for terminals).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,20 @@ impl Format {
 
 /// A report in `format`, with its integrity record, signed if a signer is given.
 pub fn render(document: &AuditDocument, format: Format, signer: Option<&ReportSigner>) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = render_to(&mut bytes, document, format, signer);
+    bytes
+}
+
+/// [`render`], written into `out` as it is made: a JSON report of a large audit is never held
+/// as text (nor, for its digest, as a JSON tree) in memory.
+pub fn render_to(
+    out: &mut dyn Write,
+    document: &AuditDocument,
+    format: Format,
+    signer: Option<&ReportSigner>,
+) -> std::io::Result<()> {
     let provenance = Provenance {
         config_sha256: document.config.as_ref().map(|c| c.sha256.clone()),
         baseline_sha256: document.baseline.as_ref().map(|b| b.sha256.clone()),
@@ -51,19 +66,15 @@ pub fn render(document: &AuditDocument, format: Format, signer: Option<&ReportSi
         |content: &[u8]| Integrity::new(format.name(), sha256_hex(content), &provenance, signer);
     match format {
         Format::Json => {
-            // One copy of the findings at a time (a 10,000-resource audit has 40,000 of them):
-            // the canonical form is sorted in place and hashed as it is written, then dropped;
-            // the report is written from the typed document, in its own field order.
-            let mut value = serde_json::to_value(document).unwrap_or_default();
-            if let Some(members) = value.as_object_mut() {
-                members.remove("integrity");
-            }
-            let integrity =
-                Integrity::new(format.name(), canonical_sha256(value), &provenance, signer);
-            pretty(&Sealed {
-                document,
-                integrity,
-            })
+            let digest = document_sha256(document);
+            let integrity = Integrity::new(format.name(), digest, &provenance, signer);
+            pretty(
+                out,
+                &Sealed {
+                    document,
+                    integrity,
+                },
+            )
         }
         Format::Ocsf => {
             let mut findings = serde_json::Value::Array(ocsf::findings(document));
@@ -72,7 +83,7 @@ pub fn render(document: &AuditDocument, format: Format, signer: Option<&ReportSi
             for finding in findings.as_array_mut().into_iter().flatten() {
                 finding["unmapped"][ocsf::INTEGRITY_KEY] = integrity.clone();
             }
-            pretty(&findings)
+            pretty(out, &findings)
         }
         Format::Junit | Format::Csv | Format::Html => {
             let mut text = match format {
@@ -82,7 +93,7 @@ pub fn render(document: &AuditDocument, format: Format, signer: Option<&ReportSi
             };
             let integrity = seal(text.as_bytes());
             text.push_str(&text_trailer(format.name(), &integrity));
-            text.into_bytes()
+            out.write_all(text.as_bytes())
         }
     }
 }
@@ -109,10 +120,9 @@ fn without_integrity<S: serde::Serializer>(
     }
 }
 
-fn pretty(value: &impl serde::Serialize) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+fn pretty(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

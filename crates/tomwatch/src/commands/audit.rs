@@ -120,15 +120,19 @@ async fn audit(args: &AuditArgs, plan: Plan) -> u8 {
         Outcome::Failing => exit::FAILING,
         Outcome::Incomplete => exit::INCOMPLETE,
     };
-    let document = report.to_document();
+    // The table is made from the report, the files from the document the report turns into.
+    let table = (plan.outputs.iter())
+        .any(|o| o.format == ReportFormat::Table)
+        .then(|| render::table::report(&report, args.all));
+    let document = report.into_document();
     for output in &plan.outputs {
-        let bytes = match output.format {
-            ReportFormat::Table => render::table::report(&report, args.all).into_bytes(),
+        let written = write(&output.destination, |out| match output.format {
+            ReportFormat::Table => out.write_all(table.as_deref().unwrap_or_default().as_bytes()),
             ReportFormat::File(format) => {
-                tomwatch_report::render(&document, format, plan.signer.as_ref())
+                tomwatch_report::render_to(out, &document, format, plan.signer.as_ref())
             }
-        };
-        if let Err(message) = write(&output.destination, &bytes) {
+        });
+        if let Err(message) = written {
             eprintln!("error: {message}");
             code = exit::USAGE;
         }
@@ -176,14 +180,25 @@ fn api_calls_json(stats: &ApiStats) -> serde_json::Value {
     serde_json::Value::Object(services)
 }
 
-fn write(destination: &Destination, bytes: &[u8]) -> Result<(), String> {
+/// Writes a report into `destination` as `report` makes it, buffered.
+fn write(
+    destination: &Destination,
+    report: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     match destination {
-        Destination::Stdout => std::io::stdout()
-            .write_all(bytes)
-            .map_err(|e| format!("cannot write to stdout: {e}")),
-        Destination::File(path) => {
-            std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        Destination::Stdout => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            report(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write to stdout: {e}"))
         }
+        Destination::File(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                report(&mut out)?;
+                out.flush()
+            })
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
     }
 }
 
