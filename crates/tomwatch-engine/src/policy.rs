@@ -88,7 +88,7 @@ impl Policy {
             if let Some(suppression) = chosen {
                 let note = suppression.note(today);
                 finding.suppressed = !note.expired;
-                finding.suppression = Some(note);
+                finding.suppression = Some(Box::new(note));
             }
         }
     }

@@ -108,7 +108,12 @@ impl AuditReport {
 
     pub(crate) fn add(&mut self, account: EvaluatedAccount) {
         self.accounts.push(account.account);
-        self.findings.extend(account.findings);
+        if self.findings.is_empty() {
+            // The first account's findings are taken as they are, not copied into a new vector.
+            self.findings = account.findings;
+        } else {
+            self.findings.extend(account.findings);
+        }
         self.errors.extend(account.errors);
         self.units.extend(account.units);
     }
@@ -347,11 +352,14 @@ fn finding_record(finding: Finding, remediation: &BTreeMap<String, String>) -> d
         resource_id: finding.resource_id,
         message: finding.message,
         suppressed: finding.suppressed,
-        suppression: finding.suppression.map(|n| doc::SuppressionNote {
-            reason: n.reason,
-            owner: n.owner,
-            expires: n.expires,
-            expired: n.expired,
+        suppression: finding.suppression.map(|n| {
+            let n = *n;
+            doc::SuppressionNote {
+                reason: n.reason,
+                owner: n.owner,
+                expires: n.expires,
+                expired: n.expired,
+            }
         }),
         // A FAIL says what to do about it; the other statuses need no remediation.
         remediation: (finding.status == Status::Fail)

@@ -83,9 +83,10 @@ pub struct Finding {
     /// True for a FAIL that an unexpired suppression covers: it stays a FAIL, but it does not fail
     /// the audit or page anyone until the suppression expires.
     pub suppressed: bool,
-    /// The suppression that matched this FAIL, expired or not.
+    /// The suppression that matched this FAIL, expired or not. Boxed: few findings have one, and
+    /// an audit holds tens of thousands of findings.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppression: Option<SuppressionNote>,
+    pub suppression: Option<Box<SuppressionNote>>,
 }
 
 impl Finding {

@@ -356,12 +356,12 @@ fn labels_are_identifiers_never_messages() {
     );
     open.message = "MessageCanary: tag value secret-ish".into();
     let mut accepted = accepted_ssh();
-    accepted.suppression = Some(tomwatch_model::SuppressionNote {
+    accepted.suppression = Some(Box::new(tomwatch_model::SuppressionNote {
         reason: "ReasonCanary".into(),
         owner: "it-ops".into(),
         expires: "2099-12-31".into(),
         expired: false,
-    });
+    }));
     let state = ServeState::new(Default::default());
     state.publish(snapshot(vec![open, accepted], vec![]), &[]);
     let text = render(&state, &build());
