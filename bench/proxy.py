@@ -97,17 +97,22 @@ async def read_request(reader: asyncio.StreamReader):
     return method, target, headers, head, body
 
 
-async def exchange(upstream, request: bytes, head_request: bool) -> bytes:
+async def round_trip(upstream, request: bytes) -> bytes:
     """One request on a fresh upstream connection (LocalStack answers `Connection: close`), its
-    response read to the end and rewritten to keep the client's connection open, as AWS does."""
-    host, port = upstream
-    reader, writer = await asyncio.open_connection(host, port)
+    response read to the end. bench/replay.py sends its requests the same way."""
+    reader, writer = await asyncio.open_connection(*upstream)
     try:
         writer.write(request)
         await writer.drain()
-        raw = await reader.read()
+        return await reader.read()
     finally:
         writer.close()
+
+
+async def exchange(upstream, request: bytes, head_request: bool) -> bytes:
+    """One request's `round_trip`, its response rewritten to keep the client's connection open,
+    as AWS does."""
+    raw = await round_trip(upstream, request)
     head, _, body = raw.partition(b"\r\n\r\n")
     lines = head.split(b"\r\n")
     kept = [lines[0]]

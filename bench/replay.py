@@ -17,6 +17,8 @@ import json
 import sys
 import time
 
+from proxy import round_trip
+
 
 def load(path: str) -> list:
     requests = []
@@ -33,13 +35,7 @@ def load(path: str) -> list:
 async def send(upstream, request: bytes, latency: float) -> bool:
     if latency:
         await asyncio.sleep(latency)
-    reader, writer = await asyncio.open_connection(*upstream)
-    try:
-        writer.write(request)
-        await writer.drain()
-        answer = await reader.read()
-    finally:
-        writer.close()
+    answer = await round_trip(upstream, request)
     return answer.startswith(b"HTTP/1.1 ")
 
 
