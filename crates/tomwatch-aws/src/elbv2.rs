@@ -109,19 +109,11 @@ pub(crate) async fn collect(
                 })
                 .buffered(LOAD_BALANCER_CONCURRENCY)
                 .collect::<Vec<_>>();
-            let (described, mut tags) = tokio::join!(described, tags_of(client, caller, &arns));
+            let (described, tags) = tokio::join!(described, tags_of(client, caller, &arns));
             Ok(described
                 .into_iter()
-                .zip(arns)
-                .map(|(complete, arn)| {
-                    let own = tags.remove(&arn).ok_or_else(|| {
-                        caller.missing(
-                            "DescribeTags",
-                            "the tags of a load balancer it was asked for",
-                        )
-                    });
-                    complete(own.and_then(|tags| tags))
-                })
+                .zip(tags)
+                .map(|(complete, tags)| complete(tags))
                 .collect())
         }
     };
@@ -266,17 +258,15 @@ fn listener_rule(rule: &SdkRule) -> Result<ListenerRule, &'static str> {
     })
 }
 
-/// The tags of every load balancer, twenty to a DescribeTags call (its limit) instead of one
-/// call each. A load balancer the answer does not describe gets an error, never empty tags.
-async fn tags_of(
-    client: &Client,
-    caller: &Caller,
-    arns: &[String],
-) -> BTreeMap<String, Collected<Tags>> {
+/// The tags of every load balancer, in the order of `arns`, twenty to a DescribeTags call (its
+/// limit) instead of one call each. A load balancer the answer does not describe gets an error,
+/// never empty tags.
+async fn tags_of(client: &Client, caller: &Caller, arns: &[String]) -> Vec<Collected<Tags>> {
     const TAGS_PER_CALL: usize = 20;
     // Owned batches: a future borrowing the slice would not be Send for every lifetime.
     let batches: Vec<Vec<String>> = arns.chunks(TAGS_PER_CALL).map(<[String]>::to_vec).collect();
-    let batches: Vec<Vec<(String, Collected<Tags>)>> = stream::iter(batches)
+    // `buffered` keeps the batches in order, and each batch answers its ARNs in order.
+    let batches: Vec<Vec<Collected<Tags>>> = stream::iter(batches)
         .map(|batch| async move {
             let answer = caller
                 .call(
@@ -288,9 +278,9 @@ async fn tags_of(
                 )
                 .await;
             batch
-                .into_iter()
+                .iter()
                 .map(|arn| {
-                    let tags = answer.as_ref().map_err(Clone::clone).and_then(|output| {
+                    answer.as_ref().map_err(Clone::clone).and_then(|output| {
                         output
                             .tag_descriptions()
                             .iter()
@@ -304,8 +294,7 @@ async fn tags_of(
                                     "the tags of a load balancer it was asked for",
                                 )
                             })
-                    });
-                    (arn, tags)
+                    })
                 })
                 .collect()
         })
