@@ -111,7 +111,7 @@ impl CheckMeta {
                 return vec![self.evidence(
                     tomwatch_model::GLOBAL_REGION,
                     id,
-                    Verdict::unknown(error),
+                    Verdict::not_collected(error),
                 )];
             }
         };
@@ -125,7 +125,7 @@ impl CheckMeta {
                 ),
                 Err(error) => {
                     let id = scope_wildcard(ctx, region, wildcard);
-                    findings.push(self.evidence(region, id, Verdict::unknown(error)));
+                    findings.push(self.evidence(region, id, Verdict::not_collected(error)));
                 }
             }
         }

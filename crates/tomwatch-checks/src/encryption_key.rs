@@ -97,13 +97,21 @@ fn judged_key(
     }
     // A key ARN says where the key lives; a bare ID lives in the resource's region.
     let region = key_home(key).unwrap_or(region);
-    let regions = ctx.account.regions.as_ref().map_err(Verdict::unknown)?;
+    let regions = ctx
+        .account
+        .regions
+        .as_ref()
+        .map_err(Verdict::not_collected)?;
     let Some(inventory) = regions.get(region) else {
         return Err(Verdict::undecidable(format!(
             "{subject}'s key {key} is in {region}, which tomwatch does not scan, so who manages it is unseen"
         )));
     };
-    let keys = inventory.kms.keys.as_ref().map_err(Verdict::unknown)?;
+    let keys = inventory
+        .kms
+        .keys
+        .as_ref()
+        .map_err(Verdict::not_collected)?;
     let id = key.rsplit('/').next().unwrap_or(key); // default: a bare key ID has no slash
     let Some(found) = keys.iter().find(|k| k.arn == key || k.key_id == id) else {
         return Err(Verdict::undecidable(format!(
@@ -111,7 +119,7 @@ fn judged_key(
         )));
     };
     match &found.details {
-        Err(error) => Err(Verdict::unknown(error)),
+        Err(error) => Err(Verdict::not_collected(error)),
         Ok(details) if details.is_customer_managed() => Ok(format!("customer-managed key {key}")),
         Ok(_) => Err(aws_managed(key)),
     }

@@ -13,7 +13,7 @@ use tomwatch_model::inventory::{
     SqsQueue, Tags, UserPool,
 };
 use tomwatch_model::{
-    AccountInventory, Collected, CollectionError, RegionInventory, GLOBAL_REGION,
+    AccountInventory, Collected, CollectionError, ErrorKind, RegionInventory, GLOBAL_REGION,
 };
 
 /// A resource's tags, or the error that kept them unseen.
@@ -114,6 +114,9 @@ fn place<'a, T>(
 ) -> Vec<Placed<'a>> {
     match listed {
         Ok(items) => items.iter().map(resource).collect(),
+        // Where AWS does not offer the service, none of its resources can exist: the region's
+        // workloads, tags and placements count none, rather than an unseen scope.
+        Err(error) if error.kind == ErrorKind::NotOffered => Vec::new(),
         Err(error) => vec![Placed::Unseen {
             region: unseen_at,
             wildcard: wildcard(),

@@ -22,7 +22,7 @@ pub fn public_subnets<'a>(
         .map(|r| &r.ec2.route_tables)
     {
         Some(Ok(tables)) => tables,
-        Some(Err(error)) => return Err(Verdict::unknown(error)),
+        Some(Err(error)) => return Err(Verdict::not_collected(error)),
         None => {
             return Err(Verdict::not_applicable(format!(
                 "region {region} was not scanned"

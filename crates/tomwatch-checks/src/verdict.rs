@@ -1,4 +1,4 @@
-use tomwatch_model::{CollectionError, Status};
+use tomwatch_model::{CollectionError, ErrorKind, Status};
 
 /// A status with the sentence that explains it to a human.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +38,16 @@ impl Verdict {
         }
     }
 
-    /// UNKNOWN because a value could not be collected: always with the error that hid it.
-    pub fn unknown(error: &CollectionError) -> Self {
+    /// What is said of a value that was not collected: UNKNOWN with the error that hid it, or
+    /// NOT_APPLICABLE where the service is one AWS does not offer in that region (nothing of
+    /// it can exist there, so nothing was hidden).
+    pub fn not_collected(error: &CollectionError) -> Self {
+        if error.kind == ErrorKind::NotOffered {
+            return Verdict::not_applicable(format!(
+                "{} is not offered in {} (AWS's published service availability)",
+                error.scope.service, error.scope.region
+            ));
+        }
         Verdict {
             status: Status::Unknown,
             message: format!(
@@ -47,5 +55,43 @@ impl Verdict {
                 error.scope.service, error.operation, error.kind, error.scope.region
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tomwatch_model::Scope;
+
+    fn error(kind: ErrorKind) -> CollectionError {
+        CollectionError {
+            scope: Scope {
+                account_id: "111111111111".into(),
+                region: "mx-central-1".into(),
+                service: "cognito-idp",
+            },
+            operation: "ListUserPools",
+            kind,
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn a_failed_call_is_unknown_and_a_service_not_offered_is_not_applicable() {
+        for kind in ErrorKind::ALL {
+            let verdict = Verdict::not_collected(&error(kind));
+            assert_eq!(verdict.status, Status::Unknown, "{kind}");
+            assert!(
+                verdict.message.contains(kind.as_str()),
+                "{}",
+                verdict.message
+            );
+        }
+        let verdict = Verdict::not_collected(&error(ErrorKind::NotOffered));
+        assert_eq!(verdict.status, Status::NotApplicable);
+        assert_eq!(
+            verdict.message,
+            "cognito-idp is not offered in mx-central-1 (AWS's published service availability)"
+        );
     }
 }

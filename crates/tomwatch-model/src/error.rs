@@ -26,9 +26,16 @@ pub enum ErrorKind {
     NotAvailable,
     /// Anything else: connection failures, 5xx after retries, unparseable responses.
     Other,
+    /// AWS does not offer the service in that region (its published service availability), so
+    /// it was not called: there is nothing there to collect, and nothing failed. Never the
+    /// outcome of a call, so never an `error_type` label, and left out of the errors an
+    /// inventory lists; a check whose resources it hides says NOT_APPLICABLE.
+    NotOffered,
 }
 
 impl ErrorKind {
+    /// What a failed call can be: the values of the `error_type` label. (`NotOffered` is no
+    /// failure and is not among them.)
     pub const ALL: [ErrorKind; 5] = [
         ErrorKind::Throttled,
         ErrorKind::AccessDenied,
@@ -44,6 +51,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::NotAvailable => "not_available",
             ErrorKind::Other => "other",
+            ErrorKind::NotOffered => "not_offered",
         }
     }
 }

@@ -19,7 +19,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                 let points = match &vault.recovery_points {
                     Ok(points) => points,
                     Err(error) => {
-                        out.push((format!("{}/*", vault.arn), Verdict::unknown(error)));
+                        out.push((format!("{}/*", vault.arn), Verdict::not_collected(error)));
                         continue;
                     }
                 };

@@ -32,7 +32,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             let id = format!("arn:aws:backup:{region}:{account}:backup-plan:*");
             let workloads = match region_workloads(inventory) {
                 Ok(workloads) => workloads,
-                Err(error) => return vec![(id, Verdict::unknown(error))],
+                Err(error) => return vec![(id, Verdict::not_collected(error))],
             };
             if workloads.is_empty() {
                 return Vec::new();
@@ -74,7 +74,7 @@ fn judge(
     if daily.is_empty() {
         // No daily rule among the plans read; an unread plan might have had one.
         return match unreadable {
-            Some(error) => Verdict::unknown(error),
+            Some(error) => Verdict::not_collected(error),
             None if plans.is_empty() => {
                 Verdict::fail(format!("{region} runs {runs} but has no AWS Backup plan"))
             }
@@ -86,7 +86,7 @@ fn judge(
     }
     let databases = match databases(inventory) {
         Ok(databases) => databases,
-        Err(error) => return Verdict::unknown(error),
+        Err(error) => return Verdict::not_collected(error),
     };
     let mut unread_selections = None;
     let mut uncovered = Vec::new();
@@ -114,7 +114,7 @@ fn judge(
         .join(", ");
     if !uncovered.is_empty() {
         return match unread_selections {
-            Some(error) => Verdict::unknown(error),
+            Some(error) => Verdict::not_collected(error),
             None => Verdict::fail(format!(
                 "{region} runs {runs}; daily plan(s) {names} select none of the database(s) {}",
                 uncovered.join(", ")
@@ -142,7 +142,7 @@ fn judge(
                 format!("all {} database(s) of the region", databases.len())
             }
         )),
-        (None, Some(error)) => Verdict::unknown(error),
+        (None, Some(error)) => Verdict::not_collected(error),
         (None, None) => Verdict::fail(format!(
             "{region} runs {runs}; daily plan(s) {names} have no resource assignment, so they back up nothing"
         )),

@@ -28,13 +28,13 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                     // doomed key leaves the vault unable to protect new recovery points.
                     let keys = match &inventory.kms.keys {
                         Ok(keys) => keys,
-                        Err(error) => return (vault.arn.clone(), Verdict::unknown(error)),
+                        Err(error) => return (vault.arn.clone(), Verdict::not_collected(error)),
                     };
                     let subject = format!("vault {}", vault.name);
                     let state = match keys.iter().find(|k| &k.arn == key_arn) {
                         None => Ok("a key of another account"),
                         Some(key) => match &key.details {
-                            Err(error) => Err(Verdict::unknown(error)),
+                            Err(error) => Err(Verdict::not_collected(error)),
                             Ok(details) if details.key_state == "Enabled" => Ok("enabled"),
                             Ok(details) => Err(Verdict::fail(format!(
                                 "{subject} encrypts with {key_arn}, which is {}: backups into it fail and its recovery points cannot be restored",

@@ -16,7 +16,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
 fn judge(ctx: &EvalContext) -> Verdict {
     let regions = match &ctx.account.regions {
         Ok(regions) => regions,
-        Err(error) => return Verdict::unknown(error),
+        Err(error) => return Verdict::not_collected(error),
     };
     let mut first_error = None;
     let mut seen: Vec<&Trail> = Vec::new();
@@ -49,7 +49,7 @@ fn judge(ctx: &EvalContext) -> Verdict {
     }
     // Proof of absence needs every region's trails and every candidate's status.
     if let Some(error) = first_error {
-        return Verdict::unknown(error);
+        return Verdict::not_collected(error);
     }
     if seen.is_empty() {
         Verdict::fail("the account has no CloudTrail trail")

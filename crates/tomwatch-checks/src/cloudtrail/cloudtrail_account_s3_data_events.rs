@@ -15,7 +15,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
         )
     } else {
         match &ctx.account.regions {
-            Err(error) => Verdict::unknown(error),
+            Err(error) => Verdict::not_collected(error),
             Ok(regions) => {
                 let mut blind = None;
                 let mut recording = None;
@@ -42,7 +42,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                 // Positive evidence anywhere proves the promise; proving absence needs every region.
                 match (recording, blind) {
                     (Some(name), _) => Verdict::pass(format!("trail {name} records S3 data events")),
-                    (None, Some(error)) => Verdict::unknown(error),
+                    (None, Some(error)) => Verdict::not_collected(error),
                     (None, None) => Verdict::fail(
                         "no logging trail records S3 data events: object reads and writes leave no audit trail",
                     ),

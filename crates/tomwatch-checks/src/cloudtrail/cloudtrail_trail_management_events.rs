@@ -11,7 +11,7 @@ check! {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_trail(&CHECK.meta, ctx, |_, trail| match &trail.event_selectors {
-        Err(error) => Verdict::unknown(error),
+        Err(error) => Verdict::not_collected(error),
         Ok(events) => {
             let missing: Vec<&str> = [
                 (events.management_read, "read"),

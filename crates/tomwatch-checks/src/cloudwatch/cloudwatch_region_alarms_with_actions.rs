@@ -19,7 +19,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             let id = format!("arn:aws:cloudwatch:{region}:{account}:alarm:*");
             let workloads = match region_workloads(inventory) {
                 Ok(workloads) => workloads,
-                Err(error) => return vec![(id, Verdict::unknown(error))],
+                Err(error) => return vec![(id, Verdict::not_collected(error))],
             };
             let notifying: Vec<&str> = alarms
                 .iter()
@@ -116,5 +116,18 @@ mod tests {
         region_mut(&mut account, "eu-central-1").lambda.functions =
             Err(denied("lambda", "ListFunctions", "eu-central-1"));
         assert_eq!(only(run(&CHECK, &account)).1, Status::Unknown);
+    }
+
+    #[test]
+    fn a_service_aws_does_not_offer_runs_no_workload() {
+        let mut account = account(&["eu-central-1"]);
+        with_workload(&mut account, "eu-central-1");
+        let mut not_offered = denied("eks", "*", "eu-central-1");
+        not_offered.kind = tomwatch_model::ErrorKind::NotOffered;
+        region_mut(&mut account, "eu-central-1").eks.clusters = Err(not_offered);
+        // The RDS instance still makes it a region with workloads, and it has no alarm.
+        let (finding, status) = only(run(&CHECK, &account));
+        assert_eq!(status, Status::Fail, "{}", finding.message);
+        assert!(finding.message.contains("1 RDS instance(s)"));
     }
 }

@@ -37,7 +37,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             let id = format!("arn:aws:cloudwatch:{region}:{account}:alarm:*");
             let workloads = match region_workloads(inventory) {
                 Ok(workloads) => workloads,
-                Err(error) => return vec![(id, Verdict::unknown(error))],
+                Err(error) => return vec![(id, Verdict::not_collected(error))],
             };
             if workloads.is_empty() {
                 // Nothing runs here: the plain alarm check speaks for the region, if anything.

@@ -23,7 +23,7 @@ fn per_pool(
         |_, pool| {
             let verdict = match &pool.details {
                 Ok(details) => judge(pool, details),
-                Err(error) => Verdict::unknown(error),
+                Err(error) => Verdict::not_collected(error),
             };
             (pool.arn.clone(), verdict)
         },

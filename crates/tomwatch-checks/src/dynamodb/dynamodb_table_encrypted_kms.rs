@@ -14,7 +14,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_kind_item(ctx, &DYNAMODB_TABLE, |region, table| {
             let subject = format!("table {}", table.name);
             let verdict = match &table.encryption {
-                Err(error) => Verdict::unknown(error),
+                Err(error) => Verdict::not_collected(error),
                 // DynamoDB always encrypts, by default under a key it owns: KMS in the account
                 // neither shows that key nor logs its use, so it is not "KMS".
                 Ok(TableEncryption::AwsOwnedKey) => Verdict::fail(format!(

@@ -22,7 +22,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             return vec![CHECK.meta.evidence(
                 GLOBAL_REGION,
                 setting("*", account),
-                Verdict::unknown(error),
+                Verdict::not_collected(error),
             )]
         }
     };
@@ -41,7 +41,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                     Ok(false) => {
                         Verdict::fail(format!("EBS encryption by default is off in {region}"))
                     }
-                    Err(error) => Verdict::unknown(error),
+                    Err(error) => Verdict::not_collected(error),
                 }
             };
             CHECK

@@ -27,7 +27,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                     .then(|| format!("{} (admin port {})", describe(rule), ports.join(", ")))
             });
             let verdict = match exposed {
-                Err(error) => Verdict::unknown(error),
+                Err(error) => Verdict::not_collected(error),
                 Ok(exposed) if exposed.is_empty() => Verdict::pass(format!(
                     "{} ({}) admits no admin port {admin:?} from the internet",
                     group.group_id, group.group_name

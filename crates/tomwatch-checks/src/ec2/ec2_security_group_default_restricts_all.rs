@@ -28,7 +28,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                         ))
                     } else {
                         match unused_default_vpc(&inventory.ec2.vpcs, group.vpc_id.as_deref()) {
-                            Err(error) => Verdict::unknown(error),
+                            Err(error) => Verdict::not_collected(error),
                             Ok(true) => Verdict::not_applicable(format!(
                                 "{} belongs to the unused default VPC of {region} (better: delete that VPC)",
                                 group.group_id

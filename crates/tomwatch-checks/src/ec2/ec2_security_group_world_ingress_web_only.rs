@@ -20,7 +20,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             let offending =
                 world_exposures(group, |rule| (!only_allowed_ports(rule, allowed)).then(|| describe(rule)));
             let verdict = match offending {
-                Err(error) => Verdict::unknown(error),
+                Err(error) => Verdict::not_collected(error),
                 Ok(offending) if offending.is_empty() => Verdict::pass(format!(
                     "{} ({}) admits the internet to no port beyond {allowed:?}",
                     group.group_id, group.group_name

@@ -21,7 +21,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                     Ok(services) => services,
                     Err(error) => {
                         let wildcard = cluster.arn.replacen(":cluster/", ":service/", 1) + "/*";
-                        out.push((wildcard, Verdict::unknown(error)));
+                        out.push((wildcard, Verdict::not_collected(error)));
                         continue;
                     }
                 };

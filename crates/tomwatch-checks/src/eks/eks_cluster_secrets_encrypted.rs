@@ -13,7 +13,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     CHECK.meta.per_kind_item(ctx, &EKS_CLUSTER, |region, cluster| {
             let subject = format!("EKS cluster {}", cluster.name);
             let verdict = match &cluster.details {
-                Err(error) => Verdict::unknown(error),
+                Err(error) => Verdict::not_collected(error),
                 // Without a key of the account's, EKS's default envelope encryption uses a key
                 // AWS owns: KMS in the account neither shows it nor logs its use.
                 Ok(details) => match details.secrets_key_arn.as_deref() {

@@ -16,7 +16,7 @@ check! {
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_standalone_cluster(&CHECK.meta, ctx, |cluster| {
         match &cluster.at_rest_encryption {
-            Err(error) => Verdict::unknown(error),
+            Err(error) => Verdict::not_collected(error),
             Ok(false) if cluster.is_memcached() => Verdict::fail(format!(
                 "cache cluster {} is node-based Memcached, which cannot encrypt at rest; a serverless Memcached cache can",
                 cluster.id

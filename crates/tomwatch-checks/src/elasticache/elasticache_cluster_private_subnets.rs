@@ -14,7 +14,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_cluster(&CHECK.meta, ctx, |region, cluster| {
         let subnets = match &cluster.subnets {
             Ok(subnets) => subnets,
-            Err(error) => return Verdict::unknown(error),
+            Err(error) => return Verdict::not_collected(error),
         };
         match public_subnets(ctx, region, &subnets.vpc_id, &subnets.subnet_ids) {
             Err(verdict) => verdict,

@@ -12,7 +12,7 @@ check! {
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_standalone_cluster(&CHECK.meta, ctx, |cluster| {
         match &cluster.transit_encryption {
-            Err(error) => Verdict::unknown(error),
+            Err(error) => Verdict::not_collected(error),
             Ok(enabled) => transit_verdict(
                 &format!("cache cluster {}", cluster.id),
                 *enabled,

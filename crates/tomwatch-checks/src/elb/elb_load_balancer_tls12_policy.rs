@@ -35,7 +35,7 @@ fn load_balancer_verdict(lb: &ClassicLoadBalancer) -> Verdict {
     }
     let policies = match &lb.policies {
         Ok(policies) => policies,
-        Err(error) => return Verdict::unknown(error),
+        Err(error) => return Verdict::not_collected(error),
     };
     let verdicts: Vec<Verdict> = secure
         .iter()

@@ -19,7 +19,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             let at = format!("{}:{}", lb.name, listener.port);
             let rules = match &listener.http_rules {
                 Some(Ok(rules)) => rules,
-                Some(Err(error)) => return Verdict::unknown(error),
+                Some(Err(error)) => return Verdict::not_collected(error),
                 None => {
                     return Verdict::not_applicable(format!("{at}: its rules were not collected"))
                 }

@@ -31,7 +31,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                     ))
                     }
                 },
-                Err(error) => return Verdict::unknown(error),
+                Err(error) => return Verdict::not_collected(error),
             };
             let old: Vec<&str> = protocols
                 .iter()

@@ -37,7 +37,7 @@ fn judge(lb: &LoadBalancer, groups: &Collected<Vec<TargetGroup>>) -> Verdict {
         return Verdict::not_applicable(format!("{} is internal", lb.name));
     }
     let groups = match groups {
-        Err(error) => return Verdict::unknown(error),
+        Err(error) => return Verdict::not_collected(error),
         Ok(groups) => groups,
     };
     let routed: Vec<&TargetGroup> = groups

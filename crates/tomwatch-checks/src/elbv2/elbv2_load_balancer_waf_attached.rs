@@ -20,7 +20,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                 "{} is a {} load balancer; WAFv2 protects application load balancers",
                 lb.name, lb.kind
             )),
-            Some(Err(error)) => Verdict::unknown(error),
+            Some(Err(error)) => Verdict::not_collected(error),
             Some(Ok(Some(acl))) => {
                 // An attached ACL that does not block protects nothing: the ALB's finding says
                 // so too, not only the ACL's (wafv2_web_acl_required_rules).

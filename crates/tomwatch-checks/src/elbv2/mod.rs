@@ -42,7 +42,7 @@ fn per_listener(
         |_, region, lbs| {
             lbs.iter()
                 .flat_map(|lb| match &lb.listeners {
-                    Err(error) => vec![(lb.arn.clone(), Verdict::unknown(error))],
+                    Err(error) => vec![(lb.arn.clone(), Verdict::not_collected(error))],
                     Ok(listeners) => listeners
                         .iter()
                         .filter(|l| applies(l))

@@ -17,7 +17,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             let id = format!("arn:aws:guardduty:*:{account}:detector/*");
             return vec![CHECK
                 .meta
-                .evidence(GLOBAL_REGION, id, Verdict::unknown(error))];
+                .evidence(GLOBAL_REGION, id, Verdict::not_collected(error))];
         }
     };
     regions
@@ -31,7 +31,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                 ))
             } else {
                 match &inventory.guardduty.detectors {
-                    Err(error) => Verdict::unknown(error),
+                    Err(error) => Verdict::not_collected(error),
                     Ok(detectors) => {
                         let states: Vec<_> =
                             detectors.iter().map(|d| (&d.id, &d.enabled)).collect();
@@ -40,7 +40,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                         } else if let Some((_, Err(error))) =
                             states.iter().find(|(_, e)| e.is_err())
                         {
-                            Verdict::unknown(error)
+                            Verdict::not_collected(error)
                         } else if detectors.is_empty() {
                             Verdict::fail(format!("GuardDuty has no detector in {region}"))
                         } else {

@@ -18,7 +18,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_user(&CHECK.meta, ctx, |user| {
         let keys = match &user.access_keys {
             Ok(keys) => keys,
-            Err(error) => return Verdict::unknown(error),
+            Err(error) => return Verdict::not_collected(error),
         };
         let active: Vec<_> = keys.iter().filter(|k| k.active).collect();
         if active.is_empty() {
@@ -49,7 +49,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             }
         }
         if let (true, Some(error)) = (problems.is_empty(), unread) {
-            Verdict::unknown(error)
+            Verdict::not_collected(error)
         } else if problems.is_empty() {
             Verdict::pass(format!(
                 "user {}: {} active key(s), all younger than {max_age} days and in use",

@@ -12,7 +12,7 @@ check! {
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let p = ctx.params;
     let verdict = match &ctx.account.iam.password_policy {
-        Err(error) => Verdict::unknown(error),
+        Err(error) => Verdict::not_collected(error),
         Ok(None) => Verdict::fail("the account has no password policy (AWS defaults: 8 characters, no reuse prevention, no expiry)"),
         Ok(Some(policy)) => {
             let mut gaps = Vec::new();

@@ -12,7 +12,7 @@ check! {
 /// makes it acceptable: AWS's own guidance is to have none.
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let verdict = match &ctx.account.iam.account_summary {
-        Err(error) => Verdict::unknown(error),
+        Err(error) => Verdict::not_collected(error),
         Ok(summary) if summary.root_access_keys_present => Verdict::fail(
             "the root user has an access key: a credential no policy can restrict opens the whole account",
         ),

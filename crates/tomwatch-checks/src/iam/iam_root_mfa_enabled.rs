@@ -10,14 +10,14 @@ check! {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let verdict = match &ctx.account.iam.account_summary {
-        Err(error) => Verdict::unknown(error),
+        Err(error) => Verdict::not_collected(error),
         Ok(summary) if summary.root_mfa_enabled => Verdict::pass("the root user has an MFA device"),
         // Centralized root access deletes a member account's root password, keys and
         // certificates and blocks password recovery: no one signs in as root, so MFA has
         // nothing to guard. A management account's root cannot be removed so.
         Ok(summary) if summary.root_credentials_absent() => {
             match &ctx.account.organizations.organization {
-                Err(error) => Verdict::unknown(error),
+                Err(error) => Verdict::not_collected(error),
                 Ok(Some(org)) if org.management_account_id != ctx.account.account_id => {
                     Verdict::not_applicable(format!(
                         "the root user has no password, access keys or signing certificates \

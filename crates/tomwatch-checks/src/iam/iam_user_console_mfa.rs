@@ -13,7 +13,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_user(&CHECK.meta, ctx, |user| {
         let password = match &user.console_password {
             Ok(password) => *password,
-            Err(error) => return Verdict::unknown(error),
+            Err(error) => return Verdict::not_collected(error),
         };
         if !password {
             return Verdict::not_applicable(format!(
@@ -22,7 +22,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             ));
         }
         match &user.mfa_devices {
-            Err(error) => Verdict::unknown(error),
+            Err(error) => Verdict::not_collected(error),
             Ok(0) => Verdict::fail(format!(
                 "user {} signs in to the console with a password and no MFA device",
                 user.name

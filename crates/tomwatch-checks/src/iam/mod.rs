@@ -25,7 +25,7 @@ fn per_user(
             .collect(),
         Err(error) => {
             let id = format!("arn:aws:iam::{}:user/*", ctx.account.account_id);
-            vec![meta.evidence(GLOBAL_REGION, id, Verdict::unknown(error))]
+            vec![meta.evidence(GLOBAL_REGION, id, Verdict::not_collected(error))]
         }
     }
 }

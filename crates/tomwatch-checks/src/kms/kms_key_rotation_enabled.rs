@@ -17,7 +17,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
 fn judge(key: &KmsKey) -> Verdict {
     let details = match &key.details {
         Ok(details) => details,
-        Err(error) => return Verdict::unknown(error),
+        Err(error) => return Verdict::not_collected(error),
     };
     if !details.can_encrypt() {
         return Verdict::not_applicable(format!(
@@ -40,7 +40,7 @@ fn judge(key: &KmsKey) -> Verdict {
         Some(Ok(false)) => {
             Verdict::fail(format!("key {} does not rotate automatically", key.key_id))
         }
-        Some(Err(error)) => Verdict::unknown(error),
+        Some(Err(error)) => Verdict::not_collected(error),
         // The collector asks for every key where rotation applies; a missing answer means it
         // could not ask, which is not evidence either way.
         None => Verdict::not_applicable(format!(

@@ -10,7 +10,7 @@ check! {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     let verdict = match &ctx.account.organizations.organization {
-        Err(error) => Verdict::unknown(error),
+        Err(error) => Verdict::not_collected(error),
         Ok(Some(org)) => Verdict::pass(format!(
             "member of organization {} (management account {})",
             org.id, org.management_account_id

@@ -23,7 +23,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             .map(|r| &r.rds.instances)
         {
             Some(Ok(instances)) => instances,
-            Some(Err(error)) => return Verdict::unknown(error),
+            Some(Err(error)) => return Verdict::not_collected(error),
             None => return Verdict::not_applicable(format!("region {region} was not scanned")),
         };
         let zone_of = |member: &String| {

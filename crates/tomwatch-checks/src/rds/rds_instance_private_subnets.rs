@@ -14,7 +14,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_instance(&CHECK.meta, ctx, |region, db| {
         let subnets = match &db.subnet_ids {
             Ok(subnets) => subnets,
-            Err(error) => return Verdict::unknown(error),
+            Err(error) => return Verdict::not_collected(error),
         };
         let vpc = db.vpc_id.as_deref().unwrap_or_default();
         let public = match public_subnets(ctx, region, vpc, subnets) {

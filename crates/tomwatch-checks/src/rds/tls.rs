@@ -80,7 +80,7 @@ fn is_on(value: &str) -> bool {
 fn oracle_verdict(what: &str, ssl: Option<&Collected<Option<OracleSslOption>>>) -> Verdict {
     match ssl {
         None => Verdict::undecidable(format!("{what}: its option group was not read")),
-        Some(Err(error)) => Verdict::unknown(error),
+        Some(Err(error)) => Verdict::not_collected(error),
         Some(Ok(None)) => Verdict::fail(format!(
             "{what} runs Oracle without the SSL option in its option group: clients can only connect without TLS"
         )),
@@ -110,7 +110,7 @@ pub(super) fn tls_verdict(facts: &TlsFacts) -> Verdict {
     };
     let parameters = match facts.parameters {
         Ok(parameters) => parameters,
-        Err(error) => return Verdict::unknown(error),
+        Err(error) => return Verdict::not_collected(error),
     };
     let parameter = governing.parameter;
     match parameters.get(parameter) {

@@ -65,10 +65,10 @@ fn allowed_region(meta: &CheckMeta, kind: &dyn Kind, ctx: &EvalContext) -> Vec<E
                 region,
                 wildcard,
                 error,
-            } => meta.evidence(region, wildcard, Verdict::unknown(error)),
+            } => meta.evidence(region, wildcard, Verdict::not_collected(error)),
             Placed::Resource { region, view } => {
                 let verdict = match (view.exempt, region) {
-                    (Err(error), _) | (Ok(None), Err(error)) => Verdict::unknown(error),
+                    (Err(error), _) | (Ok(None), Err(error)) => Verdict::not_collected(error),
                     (Ok(Some(why)), _) => Verdict::not_applicable(why),
                     (Ok(None), Ok(region)) => region_verdict(ctx, &view.label, region),
                 };

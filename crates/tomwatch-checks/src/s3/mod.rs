@@ -28,7 +28,11 @@ fn per_bucket(
             })
             .collect(),
         Err(error) => {
-            vec![meta.evidence(GLOBAL_REGION, kind.wildcard.into(), Verdict::unknown(error))]
+            vec![meta.evidence(
+                GLOBAL_REGION,
+                kind.wildcard.into(),
+                Verdict::not_collected(error),
+            )]
         }
     }
 }

@@ -29,7 +29,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             bucket.name, sse.sse_algorithm
         )),
         Ok(None) => Verdict::fail(format!("bucket {} has no default encryption", bucket.name)),
-        Err(error) => Verdict::unknown(error),
+        Err(error) => Verdict::not_collected(error),
     })
 }
 

@@ -13,7 +13,7 @@ check! {
 
 fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
     per_bucket(&CHECK.meta, ctx, |bucket| match &bucket.policy {
-        Err(error) => Verdict::unknown(error),
+        Err(error) => Verdict::not_collected(error),
         Ok(None) => Verdict::fail(format!(
             "bucket {} has no bucket policy, so plain-HTTP requests are not denied",
             bucket.name

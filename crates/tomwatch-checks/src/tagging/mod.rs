@@ -94,7 +94,7 @@ fn per_workload(
         .map(|w| {
             let verdict = match w.tags {
                 Ok(tags) => judge(&w.arn, tags),
-                Err(error) => Verdict::unknown(error),
+                Err(error) => Verdict::not_collected(error),
             };
             meta.typed_evidence(w.region, w.resource_type, w.arn, verdict)
         })

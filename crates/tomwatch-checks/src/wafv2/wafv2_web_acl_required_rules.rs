@@ -22,7 +22,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                 "arn:aws:wafv2:*:{}:regional/webacl/*",
                 ctx.account.account_id
             );
-            return vec![meta.evidence(GLOBAL_REGION, id, Verdict::unknown(error))];
+            return vec![meta.evidence(GLOBAL_REGION, id, Verdict::not_collected(error))];
         }
     };
     let mut findings = Vec::new();
@@ -37,7 +37,7 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
                     findings.push(meta.evidence(region, acl.arn.clone(), judge(ctx, acl)));
                 }
                 Some(Err(error)) => {
-                    findings.push(meta.evidence(region, lb.arn.clone(), Verdict::unknown(error)))
+                    findings.push(meta.evidence(region, lb.arn.clone(), Verdict::not_collected(error)))
                 }
                 _ => {}
             }

@@ -6,7 +6,7 @@
 //! values the model is built from.
 
 use super::AccountInventory;
-use crate::{Collected, CollectionError};
+use crate::{Collected, CollectionError, ErrorKind};
 use std::collections::BTreeMap;
 
 impl AccountInventory {
@@ -42,6 +42,8 @@ impl<T: CollectedErrors> CollectedErrors for Collected<T> {
     fn errors_into(&self, out: &mut Vec<CollectionError>) {
         match self {
             Ok(value) => value.errors_into(out),
+            // A service AWS does not offer in the region was not called: no error, no gap.
+            Err(error) if error.kind == ErrorKind::NotOffered => {}
             Err(error) => out.push(error.clone()),
         }
     }
