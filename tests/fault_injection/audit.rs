@@ -174,3 +174,79 @@ fn thirty_percent_throttling_still_gives_the_complete_audit() {
     assert_eq!(statuses(&throttled), statuses(clean));
     assert!(proxy.injected_total() > 100, "{:?}", proxy.injected());
 }
+
+/// What AWS's public parameters would say if it did not offer EKS in eu-central-1: both regions are
+/// known, the EKS parameter of eu-central-1 does not exist. (LocalStack offers every service in
+/// every region of the partition; its reserved parameters can be deleted, but not put back, for
+/// every test that shares the emulator.)
+const EKS_NOT_IN_FRANKFURT: &str = r#"{"Parameters":[{"Name":"/aws/service/global-infrastructure/regions/eu-central-1","Type":"String","Value":"eu-central-1","Version":1},{"Name":"/aws/service/global-infrastructure/regions/eu-west-1","Type":"String","Value":"eu-west-1","Version":1}],"InvalidParameters":["/aws/service/global-infrastructure/regions/eu-central-1/services/eks"]}"#;
+
+#[test]
+fn a_service_aws_does_not_offer_in_a_region_is_not_called_and_not_applicable() {
+    let clean = clean_audit();
+    let proxy = FaultProxy::start(localstack());
+    proxy.set_rules(vec![Rule::operation(
+        "ssm",
+        "GetParameters",
+        Fault::Answer(EKS_NOT_IN_FRANKFURT),
+    )]);
+    let (_, report, stderr) = audit_through(&proxy, FAST_FAILURE);
+    let errors = report["errors"].as_array().expect("errors");
+    assert!(
+        errors.is_empty(),
+        "not offered is no error: {errors:?}\n{stderr}"
+    );
+    let faulted = verdicts(&report);
+    let hidden = |(_, region, check, resource): &Key| {
+        region == "eu-central-1" && (check.starts_with("eks_") || resource.contains(":eks:"))
+    };
+    // Everything else is as in the clean audit.
+    for (key, (status, _)) in clean {
+        if !hidden(key) {
+            assert_eq!(
+                faulted.get(key).map(|(s, _)| s),
+                Some(status),
+                "{key:?}\n{stderr}"
+            );
+        }
+    }
+    // EKS in eu-central-1 is NOT_APPLICABLE, and says why: the estate's two clusters there
+    // were not asked for.
+    let eks_in_frankfurt: Vec<_> = faulted.iter().filter(|(key, _)| hidden(key)).collect();
+    assert!(!eks_in_frankfurt.is_empty());
+    for (key, (status, message)) in eks_in_frankfurt {
+        assert_eq!(status, "NOT_APPLICABLE", "{key:?}: {message}");
+        assert!(
+            message.contains("eks is not offered in eu-central-1"),
+            "{key:?}: {message}"
+        );
+    }
+    assert!(clean
+        .keys()
+        .any(|key| hidden(key) && key.3.contains(":cluster/")));
+    // Both accounts' scans were served by one read of each region (three calls of ten names).
+    let answered = proxy.injected()[&("ssm".into(), "GetParameters".into(), "answer")];
+    assert_eq!(answered, 6, "{:?}", proxy.injected());
+}
+
+#[test]
+fn an_unreadable_service_list_scans_every_service() {
+    let clean = clean_audit();
+    let proxy = FaultProxy::start(localstack());
+    proxy.set_rules(vec![Rule::service("ssm", Fault::AccessDenied)]);
+    let (_, report, stderr) = audit_through(&proxy, FAST_FAILURE);
+    let errors = report["errors"].as_array().expect("errors");
+    assert!(errors.is_empty(), "{errors:?}\n{stderr}");
+    let statuses = |v: &BTreeMap<Key, (String, String)>| -> BTreeMap<Key, String> {
+        v.iter().map(|(k, (s, _))| (k.clone(), s.clone())).collect()
+    };
+    assert_eq!(statuses(&verdicts(&report)), statuses(clean));
+    // Read once per region for both accounts: the failure is remembered, not retried per account.
+    let denied: u64 = proxy
+        .injected()
+        .iter()
+        .filter(|((service, ..), _)| service == "ssm")
+        .map(|(_, count)| count)
+        .sum();
+    assert!((1..=6).contains(&denied), "{:?}", proxy.injected());
+}

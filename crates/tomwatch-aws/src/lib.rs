@@ -9,6 +9,7 @@
 
 mod attempts;
 mod autoscaling;
+mod availability;
 mod backup;
 mod caller;
 mod classify;

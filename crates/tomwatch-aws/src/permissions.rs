@@ -3,8 +3,13 @@
 
 use tomwatch_model::ServiceKind;
 
-/// Actions needed once per account, whatever services are scanned.
-pub const ACCOUNT_ACTIONS: &[&str] = &["sts:GetCallerIdentity", "ec2:DescribeRegions"];
+/// Actions needed once per account, whatever services are scanned. `ssm:GetParameters` reads
+/// AWS's public list of the services each region offers (`crate::availability`).
+pub const ACCOUNT_ACTIONS: &[&str] = &[
+    "sts:GetCallerIdentity",
+    "ec2:DescribeRegions",
+    "ssm:GetParameters",
+];
 
 /// Actions on the event queue (issue 13), granted on that queue alone by `deploy/events/`:
 /// they change the queue, so they are not part of the read-only audit policy.

@@ -1,4 +1,5 @@
 use crate::attempts::{retry_partition_name, sdk_client, AttemptCounter};
+use crate::availability::AvailabilityCache;
 use crate::caller::Caller;
 use crate::classify::error_chain;
 use aws_config::meta::region::RegionProviderChain;
@@ -9,6 +10,7 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use std::sync::Arc;
 use std::time::Duration;
 use tomwatch_model::ApiStats;
 use tomwatch_model::{Collected, CollectionError, ErrorKind, Scope};
@@ -137,6 +139,8 @@ pub struct AccountTarget {
 pub struct AwsConnector {
     base: SdkConfig,
     stats: ApiStats,
+    /// Which services each region offers, read once for all the accounts it connects to.
+    availability: Arc<AvailabilityCache>,
 }
 
 impl AwsConnector {
@@ -156,7 +160,11 @@ impl AwsConnector {
             )
             .load()
             .await;
-        AwsConnector { base, stats }
+        AwsConnector {
+            base,
+            stats,
+            availability: Arc::default(),
+        }
     }
 
     pub fn home_region(&self) -> String {
@@ -197,6 +205,7 @@ impl AwsConnector {
             account_id: target.account_id.clone(),
             config,
             stats: self.stats.clone(),
+            availability: self.availability.clone(),
         })
     }
 
@@ -263,6 +272,7 @@ pub struct AwsSession {
     pub(crate) account_id: String,
     pub(crate) config: SdkConfig,
     pub(crate) stats: ApiStats,
+    pub(crate) availability: Arc<AvailabilityCache>,
 }
 
 impl AwsSession {

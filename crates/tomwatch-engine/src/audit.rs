@@ -7,7 +7,7 @@ use crate::report::{AccountReport, AuditReport, EvaluatedAccount, UnitReport};
 use futures::future::join_all;
 use part::{Part, ServicePart};
 pub use rescan::rescan;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
@@ -194,10 +194,7 @@ pub async fn scan_account(
     };
 
     let global_services = ServiceKind::ALL.iter().filter(|s| s.is_global()).count();
-    let regional_units = region_names
-        .as_ref()
-        .map_or(0, |names| names.len() * RegionalService::ALL.len());
-    progress.planned(global_services + regional_units);
+    progress.planned(global_services);
     // Every account-wide service, from the model's one list.
     let global = join_all(
         ServiceKind::ALL
@@ -209,17 +206,26 @@ pub async fn scan_account(
         let Ok(names) = &region_names else {
             return Vec::new();
         };
-        let units = names.iter().flat_map(|region| {
-            RegionalService::ALL
-                .iter()
-                .map(move |service| (region, *service))
-        });
+        // Read while the global units run; cached for the connector's other accounts.
+        let not_offered = session.services_not_offered(names).await;
+        let (units, skipped) = regional_units(names, &not_offered);
+        progress.planned(units.len());
+        for (region, services) in &not_offered {
+            if !services.is_empty() {
+                let names: Vec<&str> = services.iter().map(|s| s.kind().name()).collect();
+                tracing::info!(
+                    account_id = %session.account_id(), region = %region,
+                    "not scanned, as AWS does not offer them in {region}: {}",
+                    names.join(", ")
+                );
+            }
+        }
         let region_limits: BTreeMap<&String, Semaphore> = names
             .iter()
             .map(|r| (r, Semaphore::new(options.region_concurrency.max(1))))
             .collect();
         let region_limits = &region_limits;
-        join_all(units.map(|(region, service)| async move {
+        let mut parts = join_all(units.into_iter().map(|(region, service)| async move {
             // The region's permit first, so no global permit is held while waiting for it.
             let _region_permit = match region_limits.get(region) {
                 Some(limit) => Some(limit.acquire().await.expect("never closed")),
@@ -238,20 +244,26 @@ pub async fn scan_account(
             )
             .await;
             (
+                region.clone(),
                 part.unwrap_or_else(|error| Part::failed(service, error)),
-                unit,
+                Some(unit),
             )
         }))
-        .await
+        .await;
+        // A service AWS does not offer in the region is no unit: nothing ran, nothing failed.
+        parts.extend(skipped.into_iter().map(|(region, service)| {
+            let error = not_offered_here(session, region, service.kind());
+            (region.clone(), Part::failed(service, error), None)
+        }));
+        parts
     };
     let (global, parts) = tokio::join!(global, regional);
 
     let mut units = Vec::new();
     let regions = region_names.map(|_| {
         let mut inventories: BTreeMap<String, RegionInventory> = BTreeMap::new();
-        for (part, unit) in parts {
-            let region = unit.region.clone();
-            units.push(unit);
+        for (region, part, unit) in parts {
+            units.extend(unit);
             let inventory = inventories.entry(region.clone()).or_insert_with(|| {
                 // Replaced field by field below; every service of the region reports a part.
                 RegionInventory::failed(&region, &not_collected(session, &region))
@@ -391,6 +403,39 @@ async fn bounded<T>(
     };
     limits.progress.unit_done(&unit);
     (result, unit)
+}
+
+/// The regional units to run, in region order, and the (region, service) pairs not to run
+/// because AWS does not offer the service in the region.
+type RegionalUnit<'a> = (&'a String, RegionalService);
+
+fn regional_units<'a>(
+    regions: &'a [String],
+    not_offered: &BTreeMap<String, BTreeSet<RegionalService>>,
+) -> (Vec<RegionalUnit<'a>>, Vec<RegionalUnit<'a>>) {
+    regions
+        .iter()
+        .flat_map(|region| RegionalService::ALL.iter().map(move |&s| (region, s)))
+        .partition(|(region, service)| {
+            !not_offered
+                .get(*region)
+                .is_some_and(|services| services.contains(service))
+        })
+}
+
+/// What stands in a service's inventory where AWS does not offer it: not a failure (it is no
+/// error of the report) and NOT_APPLICABLE for the checks of its resources.
+fn not_offered_here(session: &AwsSession, region: &str, service: ServiceKind) -> CollectionError {
+    CollectionError {
+        scope: Scope {
+            account_id: session.account_id().to_string(),
+            region: region.to_string(),
+            service: service.name(),
+        },
+        operation: "*",
+        kind: ErrorKind::NotOffered,
+        message: format!("AWS does not offer {} in {region}", service.name()),
+    }
 }
 
 fn not_collected(session: &AwsSession, region: &str) -> CollectionError {

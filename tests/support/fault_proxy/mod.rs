@@ -39,6 +39,9 @@ pub enum Fault {
     Reset,
     /// LocalStack's answer with the body cut in half, then the connection is closed.
     Truncate,
+    /// A successful answer with this body (JSON protocols), for what AWS says and the emulator
+    /// cannot be made to say: a service AWS does not offer in a region.
+    Answer(&'static str),
 }
 
 impl Fault {
@@ -51,6 +54,7 @@ impl Fault {
             Fault::Delay(_) => "delay",
             Fault::Reset => "reset",
             Fault::Truncate => "truncate",
+            Fault::Answer(_) => "answer",
         }
     }
 }
@@ -349,6 +353,13 @@ async fn inject(
             #[allow(deprecated)] // set_linger blocks on close only for a non-zero linger
             let _ = client.set_linger(Some(Duration::ZERO));
             false
+        }
+        Fault::Answer(body) => {
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: fault-proxy\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            client.write_all(response.as_bytes()).await.is_ok()
         }
         Fault::Throttle | Fault::AccessDenied | Fault::ExpiredToken | Fault::ServerError(_) => {
             let protocol = request.protocol(&id.service);

@@ -258,3 +258,77 @@ fn an_account_holds_its_fair_share_of_the_units_in_flight() {
     );
     assert_eq!(account_share(0, 0, 0), 1);
 }
+
+#[test]
+fn services_aws_does_not_offer_are_no_units() {
+    let regions = ["eu-central-1".to_string(), "mx-central-1".to_string()];
+    let not_offered = [
+        ("eu-central-1".to_string(), BTreeSet::new()),
+        (
+            "mx-central-1".to_string(),
+            [RegionalService::Cognito, RegionalService::Eks].into(),
+        ),
+    ]
+    .into();
+    let (units, skipped) = regional_units(&regions, &not_offered);
+    assert_eq!(units.len(), 2 * RegionalService::ALL.len() - 2);
+    let skipped: Vec<(&str, RegionalService)> =
+        skipped.iter().map(|(r, s)| (r.as_str(), *s)).collect();
+    assert_eq!(
+        skipped,
+        [
+            ("mx-central-1", RegionalService::Cognito),
+            ("mx-central-1", RegionalService::Eks)
+        ]
+    );
+    // A region whose availability is unknown is scanned whole.
+    let (units, skipped) = regional_units(&regions, &BTreeMap::new());
+    assert_eq!(
+        (units.len(), skipped.len()),
+        (2 * RegionalService::ALL.len(), 0)
+    );
+}
+
+#[test]
+fn a_region_where_aws_offers_nothing_is_not_applicable_and_no_error() {
+    let not_offered = CollectionError {
+        kind: ErrorKind::NotOffered,
+        ..denied("mx-central-1", "cognito-idp")
+    };
+    let mut scan = scan_seeing_only_one_volume();
+    let regions = scan.inventory.regions.as_mut().expect("regions");
+    regions.insert(
+        "mx-central-1".into(),
+        RegionInventory::failed("mx-central-1", &not_offered),
+    );
+    let evaluated = evaluate(
+        &scan,
+        &Policy {
+            baseline: tomwatch_checks::Baseline::builtin(),
+            suppressions: vec![],
+        },
+        date!(2026 - 12 - 02),
+    );
+    let there: Vec<_> = evaluated
+        .findings
+        .iter()
+        .filter(|f| f.region == "mx-central-1")
+        .collect();
+    assert!(there.iter().any(|f| f
+        .message
+        .contains("cognito-idp is not offered in mx-central-1")));
+    for finding in there {
+        assert_eq!(
+            finding.status,
+            Status::NotApplicable,
+            "{} {}: {}",
+            finding.check_id,
+            finding.resource_id,
+            finding.message
+        );
+    }
+    assert!(evaluated
+        .errors
+        .iter()
+        .all(|e| e.scope.region != "mx-central-1"));
+}
