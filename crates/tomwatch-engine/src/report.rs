@@ -1,7 +1,9 @@
 use crate::policy::Policy;
 use crate::regions::RegionNotScanned;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -25,8 +27,8 @@ pub struct AuditReport {
     pub suppressions: Vec<SuppressionReport>,
     /// The baseline the findings were judged by (set with the policy).
     pub baseline: Option<BaselineIdentity>,
-    /// What to do about a FAIL of each check, from the baseline.
-    pub remediation: BTreeMap<String, String>,
+    /// What to do about a FAIL of each check, from the baseline; shared by the check's FAILs.
+    pub remediation: BTreeMap<String, Arc<str>>,
     /// The baseline's controls as applied (set with the policy).
     pub controls: Vec<doc::ControlRecord>,
     /// The TOM's measures no AWS API can show (set with the policy).
@@ -145,7 +147,12 @@ impl AuditReport {
         self.remediation = baseline
             .rules
             .iter()
-            .map(|r| (r.check.meta.id.to_string(), r.remediation.clone()))
+            .map(|r| {
+                (
+                    r.check.meta.id.to_string(),
+                    Arc::from(r.remediation.as_str()),
+                )
+            })
             .collect();
         self.controls = control_records(baseline);
         self.not_verified = baseline
@@ -340,26 +347,29 @@ fn account_record(account: &AccountReport) -> doc::AccountRecord {
     }
 }
 
-fn finding_record(finding: Finding, remediation: &BTreeMap<String, String>) -> doc::FindingRecord {
+fn finding_record(
+    finding: Finding,
+    remediation: &BTreeMap<String, Arc<str>>,
+) -> doc::FindingRecord {
     doc::FindingRecord {
-        check_id: finding.check_id.to_string(),
+        check_id: Cow::Borrowed(finding.check_id),
         control: finding.control,
         status: finding.status,
-        severity: finding.severity.as_str().to_string(),
+        severity: finding.severity,
         account_id: finding.account_id,
         region: finding.region,
-        resource_type: finding.resource_type.to_string(),
+        resource_type: Cow::Borrowed(finding.resource_type),
         resource_id: finding.resource_id,
         message: finding.message,
         suppressed: finding.suppressed,
         suppression: finding.suppression.map(|n| {
             let n = *n;
-            doc::SuppressionNote {
+            Box::new(doc::SuppressionNote {
                 reason: n.reason,
                 owner: n.owner,
                 expires: n.expires,
                 expired: n.expired,
-            }
+            })
         }),
         // A FAIL says what to do about it; the other statuses need no remediation.
         remediation: (finding.status == Status::Fail)

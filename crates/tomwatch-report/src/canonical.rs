@@ -138,13 +138,13 @@ mod tests {
     fn a_document_digested_finding_by_finding_has_the_digest_of_the_whole() {
         let suppressed = FindingRecord {
             suppressed: true,
-            suppression: Some(SuppressionNote {
+            suppression: Some(Box::new(SuppressionNote {
                 reason: "accepted \"risk\" \u{1F512}".to_string(),
                 owner: "platform".to_string(),
                 expires: "2027-01-31".to_string(),
                 expired: false,
-            }),
-            remediation: Some("Encrypt it.".to_string()),
+            })),
+            remediation: Some("Encrypt it.".into()),
             ..finding("s3_bucket_encryption", Status::Fail, "arn:aws:s3:::b")
         };
         let many = document(vec![

@@ -32,7 +32,7 @@ pub fn render(document: &AuditDocument) -> String {
         let row = [
             finding.status.as_str(),
             if finding.suppressed { "true" } else { "false" },
-            &finding.severity,
+            finding.severity.as_str(),
             &finding.control,
             &finding.check_id,
             document.check_title(&finding.check_id),

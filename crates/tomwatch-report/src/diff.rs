@@ -137,7 +137,7 @@ fn change(
 ) -> Change {
     Change {
         control: shown.control.clone(),
-        check_id: shown.check_id.clone(),
+        check_id: shown.check_id.to_string(),
         account_id: shown.account_id.clone(),
         region: shown.region.clone(),
         resource_id: shown.resource_id.clone(),

@@ -4,8 +4,10 @@
 
 use crate::integrity::Integrity;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-pub use tomwatch_model::Status;
+use std::sync::Arc;
+pub use tomwatch_model::{Severity, Status};
 
 pub const AUDIT_SCHEMA: &str = "tomwatch.audit.v1";
 
@@ -87,23 +89,25 @@ pub struct RegionNotScannedRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingRecord {
-    pub check_id: String,
+    /// Borrowed from the check's metadata when made by an audit, owned when read from a file: an
+    /// audit holds tens of thousands of records, and most of their text is the same few names.
+    pub check_id: Cow<'static, str>,
     pub control: String,
     pub status: Status,
-    /// `critical`, `high`, `medium` or `low`.
-    pub severity: String,
+    pub severity: Severity,
     pub account_id: String,
     /// The resource's region, or `global`.
     pub region: String,
-    pub resource_type: String,
+    pub resource_type: Cow<'static, str>,
     pub resource_id: String,
     pub message: String,
     pub suppressed: bool,
+    /// Boxed: few findings carry one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suppression: Option<SuppressionNote>,
-    /// What to do about it; only a FAIL carries one.
+    pub suppression: Option<Box<SuppressionNote>>,
+    /// What to do about it; only a FAIL carries one. Shared by the FAILs of one check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remediation: Option<String>,
+    pub remediation: Option<Arc<str>>,
 }
 
 impl FindingRecord {

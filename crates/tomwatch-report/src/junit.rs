@@ -73,7 +73,7 @@ fn test_case(xml: &mut String, document: &AuditDocument, finding: &FindingRecord
                 xml,
                 ">\n      <failure message=\"{}\" type=\"{} {}\">{}\n\n{}: {}</failure>\n    </testcase>",
                 attr(&finding.message),
-                attr(&finding.severity),
+                attr(finding.severity.as_str()),
                 attr(&finding.check_id),
                 attr(&finding.message),
                 attr(title),

@@ -3,7 +3,7 @@
 //! in `unmapped.compliance`: OCSF's `compliance` object belongs to the Compliance Finding class,
 //! not to Detection Finding, so putting it at the top would fail the schema.
 
-use crate::document::{AuditDocument, FindingRecord, Status};
+use crate::document::{AuditDocument, FindingRecord, Severity, Status};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -24,7 +24,7 @@ pub fn findings(document: &AuditDocument) -> Vec<Value> {
 }
 
 fn detection_finding(document: &AuditDocument, finding: &FindingRecord, time: i64) -> Value {
-    let (severity_id, severity) = severity(&finding.severity);
+    let (severity_id, severity) = severity(finding.severity);
     let (status_id, status) = if finding.status == Status::Fail && finding.suppressed {
         (3, "Suppressed")
     } else {
@@ -91,13 +91,12 @@ fn detection_finding(document: &AuditDocument, finding: &FindingRecord, time: i6
     value
 }
 
-fn severity(severity: &str) -> (u8, &'static str) {
+fn severity(severity: Severity) -> (u8, &'static str) {
     match severity {
-        "critical" => (5, "Critical"),
-        "high" => (4, "High"),
-        "medium" => (3, "Medium"),
-        "low" => (2, "Low"),
-        _ => (0, "Unknown"),
+        Severity::Critical => (5, "Critical"),
+        Severity::High => (4, "High"),
+        Severity::Medium => (3, "Medium"),
+        Severity::Low => (2, "Low"),
     }
 }
 

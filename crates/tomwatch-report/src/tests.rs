@@ -3,18 +3,18 @@ use crate::*;
 
 pub(crate) fn finding(check: &str, status: Status, resource: &str) -> FindingRecord {
     FindingRecord {
-        check_id: check.to_string(),
+        check_id: check.to_string().into(),
         control: "TOM-ENC-REST".to_string(),
         status,
-        severity: "high".to_string(),
+        severity: Severity::High,
         account_id: "111111111111".to_string(),
         region: "eu-central-1".to_string(),
-        resource_type: "AWS::S3::Bucket".to_string(),
+        resource_type: "AWS::S3::Bucket".into(),
         resource_id: format!("arn:aws:s3:::{resource}"),
         message: format!("{resource} is {}", status.as_str()),
         suppressed: false,
         suppression: None,
-        remediation: (status == Status::Fail).then(|| "Turn on SSE-KMS.".to_string()),
+        remediation: (status == Status::Fail).then(|| "Turn on SSE-KMS.".into()),
     }
 }
 
@@ -78,12 +78,12 @@ pub(crate) fn document(findings: Vec<FindingRecord>) -> AuditDocument {
 
 fn suppressed(mut f: FindingRecord) -> FindingRecord {
     f.suppressed = true;
-    f.suppression = Some(SuppressionNote {
+    f.suppression = Some(Box::new(SuppressionNote {
         reason: "legacy bucket, migration ticket OPS-12".to_string(),
         owner: "platform".to_string(),
         expires: "2027-01-31".to_string(),
         expired: false,
-    });
+    }));
     f
 }
 

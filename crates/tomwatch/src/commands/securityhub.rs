@@ -88,12 +88,12 @@ fn convert(document: &AuditDocument, finding: &FindingRecord, home: &str) -> Sec
             document.check_title(&finding.check_id)
         ),
         description: finding.message.clone(),
-        severity_label: finding.severity.to_ascii_uppercase(),
+        severity_label: finding.severity.as_str().to_ascii_uppercase(),
         observed_at: document.finished_at.clone(),
-        resource_type: finding.resource_type.clone(),
+        resource_type: finding.resource_type.to_string(),
         resource_id: finding.resource_id.clone(),
         related_requirements: related,
-        remediation: finding.remediation.clone(),
+        remediation: finding.remediation.as_deref().map(str::to_string),
         suppressed_because: finding
             .suppression
             .as_ref()
