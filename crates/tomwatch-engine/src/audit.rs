@@ -1,21 +1,21 @@
 mod part;
 mod rescan;
+mod unit;
 
 use crate::policy::Policy;
-use crate::regions::{plan_regions, RegionNotScanned};
+use crate::regions::{account_regions, RegionNotScanned};
 use crate::report::{AccountReport, AuditReport, EvaluatedAccount, UnitReport};
 use futures::future::join_all;
-use part::{Part, ServicePart};
+use part::Part;
 pub use rescan::rescan;
-use std::collections::{BTreeMap, BTreeSet};
-use std::future::Future;
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
+use std::time::Duration;
 use tokio::sync::Semaphore;
 use tomwatch_aws::{AccountTarget, AwsConnector, AwsSession};
 use tomwatch_model::{
-    AccountInventory, CollectionError, ErrorKind, RegionInventory, RegionalService, Scope,
-    ServiceKind, GLOBAL_REGION,
+    AccountInventory, CollectionError, ErrorKind, RegionInventory, ServiceKind, GLOBAL_REGION,
 };
+use unit::{bounded, not_collected, not_offered_here, regional_units, service_unit, Limits};
 
 /// One account to audit, as the config describes it.
 #[derive(Debug, Clone)]
@@ -173,26 +173,6 @@ pub async fn scan_account(
         account: &account_limit,
         progress,
     };
-    let (region_names, regions_not_scanned) = match regions {
-        RegionSelection::AllEnabled => (session.enabled_regions().await, Vec::new()),
-        RegionSelection::List(list) => match session.region_statuses().await {
-            Ok(known) => {
-                let (scan, not_scanned) = plan_regions(list, &known);
-                (Ok(scan), not_scanned)
-            }
-            Err(error) => {
-                // The list is still scanned: a missing ec2:DescribeRegions must not hide what
-                // the other permissions can see. Wrong names then show up as collection errors.
-                tracing::warn!(
-                    account_id = %account_id,
-                    error = %error.message,
-                    "could not check the configured regions with ec2:DescribeRegions; scanning them as written"
-                );
-                (Ok(list.clone()), Vec::new())
-            }
-        },
-    };
-
     let global_services = ServiceKind::ALL.iter().filter(|s| s.is_global()).count();
     progress.planned(global_services);
     // Every account-wide service, from the model's one list.
@@ -202,12 +182,28 @@ pub async fn scan_account(
             .filter(|service| service.is_global())
             .map(|&service| service_unit(session, limits, options, GLOBAL_REGION, service)),
     );
+    // The account's regions and the services AWS offers in them are read while the global
+    // units run, and a configured list's services while its regions are checked.
     let regional = async {
-        let Ok(names) = &region_names else {
-            return Vec::new();
+        let listed = match regions {
+            RegionSelection::List(list) => Some(list),
+            RegionSelection::AllEnabled => None,
         };
-        // Read while the global units run; cached for the connector's other accounts.
-        let not_offered = session.services_not_offered(names).await;
+        let ((region_names, regions_not_scanned), listed_not_offered) =
+            tokio::join!(account_regions(session, regions), async {
+                match listed {
+                    Some(list) => Some(session.services_not_offered(list).await),
+                    None => None,
+                }
+            });
+        let Ok(names) = &region_names else {
+            return (region_names, regions_not_scanned, Vec::new());
+        };
+        // Cached per connector: the other accounts' scans find it read.
+        let not_offered = match listed_not_offered {
+            Some(not_offered) => not_offered,
+            None => session.services_not_offered(names).await,
+        };
         let (units, skipped) = regional_units(names, &not_offered);
         progress.planned(units.len());
         for (region, services) in &not_offered {
@@ -255,9 +251,9 @@ pub async fn scan_account(
             let error = not_offered_here(session, region, service.kind());
             (region.clone(), Part::failed(service, error), None)
         }));
-        parts
+        (region_names, regions_not_scanned, parts)
     };
-    let (global, parts) = tokio::join!(global, regional);
+    let (global, (region_names, regions_not_scanned, parts)) = tokio::join!(global, regional);
 
     let mut units = Vec::new();
     let regions = region_names.map(|_| {
@@ -313,142 +309,6 @@ pub async fn connect(
         }
     }
     Ok(session)
-}
-
-/// One service (in `region`, or account-wide for a global one) collected as a bounded unit;
-/// a unit over its budget is a failed part of its own.
-async fn service_unit(
-    session: &AwsSession,
-    limits: Limits<'_>,
-    options: &AuditOptions,
-    region: &str,
-    service: ServiceKind,
-) -> (ServicePart, UnitReport) {
-    // Boxed: a collector's future is large, and many units are joined on one stack.
-    let work = Box::pin(ServicePart::collect(session, region, service));
-    let (part, unit) = bounded(
-        limits,
-        options.unit_timeout,
-        session.account_id(),
-        region,
-        service,
-        work,
-    )
-    .await;
-    (
-        part.unwrap_or_else(|error| ServicePart::failed(service, error)),
-        unit,
-    )
-}
-
-/// The bounds a unit waits for, in this order (after its region's): one order everywhere, so
-/// no two units can each hold what the other waits for.
-#[derive(Clone, Copy)]
-struct Limits<'a> {
-    global: &'a Semaphore,
-    account: &'a Semaphore,
-    /// Told when the unit is done.
-    progress: &'a dyn AuditProgress,
-}
-
-/// Runs one unit under the account's and the global concurrency bound and its time budget. A
-/// unit over budget becomes a failed part of its own; it never delays or spoils the other units.
-async fn bounded<T>(
-    limits: Limits<'_>,
-    budget: Duration,
-    account_id: &str,
-    region: &str,
-    service: ServiceKind,
-    work: impl Future<Output = (T, bool)>,
-) -> (Result<T, CollectionError>, UnitReport) {
-    let _account_permit = limits
-        .account
-        .acquire()
-        .await
-        .expect("the scan never closes its semaphore");
-    let _permit = limits
-        .global
-        .acquire()
-        .await
-        .expect("the audit never closes its semaphore");
-    let started = Instant::now();
-    let outcome = tokio::time::timeout(budget, work).await;
-    let duration = started.elapsed();
-    let (result, success) = match outcome {
-        Ok((value, ok)) => (Ok(value), ok),
-        Err(_) => {
-            let error = CollectionError {
-                scope: Scope {
-                    account_id: account_id.to_string(),
-                    region: region.to_string(),
-                    service: service.name(),
-                },
-                operation: "*",
-                kind: ErrorKind::Timeout,
-                message: format!(
-                    "collecting {} in {region} took longer than {}s",
-                    service.name(),
-                    budget.as_secs()
-                ),
-            };
-            (Err(error), false)
-        }
-    };
-    let unit = UnitReport {
-        account_id: account_id.to_string(),
-        region: region.to_string(),
-        service: service.name(),
-        success,
-        duration,
-    };
-    limits.progress.unit_done(&unit);
-    (result, unit)
-}
-
-/// The regional units to run, in region order, and the (region, service) pairs not to run
-/// because AWS does not offer the service in the region.
-type RegionalUnit<'a> = (&'a String, RegionalService);
-
-fn regional_units<'a>(
-    regions: &'a [String],
-    not_offered: &BTreeMap<String, BTreeSet<RegionalService>>,
-) -> (Vec<RegionalUnit<'a>>, Vec<RegionalUnit<'a>>) {
-    regions
-        .iter()
-        .flat_map(|region| RegionalService::ALL.iter().map(move |&s| (region, s)))
-        .partition(|(region, service)| {
-            !not_offered
-                .get(*region)
-                .is_some_and(|services| services.contains(service))
-        })
-}
-
-/// What stands in a service's inventory where AWS does not offer it: not a failure (it is no
-/// error of the report) and NOT_APPLICABLE for the checks of its resources.
-fn not_offered_here(session: &AwsSession, region: &str, service: ServiceKind) -> CollectionError {
-    CollectionError {
-        scope: Scope {
-            account_id: session.account_id().to_string(),
-            region: region.to_string(),
-            service: service.name(),
-        },
-        operation: "*",
-        kind: ErrorKind::NotOffered,
-        message: format!("AWS does not offer {} in {region}", service.name()),
-    }
-}
-
-fn not_collected(session: &AwsSession, region: &str) -> CollectionError {
-    CollectionError {
-        scope: Scope {
-            account_id: session.account_id().to_string(),
-            region: region.to_string(),
-            service: "tomwatch",
-        },
-        operation: "*",
-        kind: ErrorKind::Other,
-        message: "the service was not collected".into(),
-    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 //! is no region (`eu-centrall-1`, `mars-north-1`) must not be "audited" as if it were empty, and
 //! an opt-in region the account has not enabled cannot be scanned, so it is reported instead.
 
+use crate::audit::RegionSelection;
 use serde::Serialize;
-use tomwatch_aws::RegionStatus;
+use tomwatch_aws::{AwsSession, RegionStatus};
+use tomwatch_model::Collected;
 
 /// A configured region that is not scanned, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,6 +57,34 @@ impl std::fmt::Display for RegionNotScanned {
                 self.region
             ),
         }
+    }
+}
+
+/// The regions to scan in the session's account (every enabled one, or the configured list
+/// checked against the partition and the account's opt-ins), and those of the list it cannot be
+/// scanned in.
+pub async fn account_regions(
+    session: &AwsSession,
+    regions: &RegionSelection,
+) -> (Collected<Vec<String>>, Vec<RegionNotScanned>) {
+    match regions {
+        RegionSelection::AllEnabled => (session.enabled_regions().await, Vec::new()),
+        RegionSelection::List(list) => match session.region_statuses().await {
+            Ok(known) => {
+                let (scan, not_scanned) = plan_regions(list, &known);
+                (Ok(scan), not_scanned)
+            }
+            Err(error) => {
+                // The list is still scanned: a missing ec2:DescribeRegions must not hide what
+                // the other permissions can see. Wrong names then show up as collection errors.
+                tracing::warn!(
+                    account_id = %session.account_id(),
+                    error = %error.message,
+                    "could not check the configured regions with ec2:DescribeRegions; scanning them as written"
+                );
+                (Ok(list.clone()), Vec::new())
+            }
+        },
     }
 }
 

@@ -3,7 +3,7 @@ use crate::policy::{Pattern, Suppression};
 use std::collections::BTreeSet;
 use time::macros::date;
 use tomwatch_model::inventory::EbsVolume;
-use tomwatch_model::Status;
+use tomwatch_model::{RegionalService, Scope, Status};
 
 pub(super) const ACCOUNT: &str = "111111111111";
 pub(super) const VOLUME: &str = "arn:aws:ec2:eu-central-1:111111111111:volume/vol-plain";
