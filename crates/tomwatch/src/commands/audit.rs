@@ -4,7 +4,8 @@ mod progress;
 use crate::cli::{AuditArgs, Export};
 use crate::commands::config::load;
 use crate::commands::setup::{
-    check_endpoint_overrides, connect, region_selection, runtime, shard_problem, usage,
+    check_endpoint_overrides, connect, region_selection, shard_problem, single_thread_runtime,
+    usage,
 };
 use crate::exit;
 use crate::render;
@@ -27,7 +28,8 @@ struct Plan {
 }
 
 pub fn run(args: AuditArgs) -> u8 {
-    let (plan, runtime) = match prepare(&args).and_then(|plan| Ok((plan, runtime()?))) {
+    let (plan, runtime) = match prepare(&args).and_then(|plan| Ok((plan, single_thread_runtime()?)))
+    {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };

@@ -18,10 +18,30 @@ pub fn usage<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, u8> {
     })
 }
 
+/// The runtime of `serve`: worker threads, so `/metrics` answers while a scan runs.
 pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build();
+    started(
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build(),
+    )
+}
+
+/// The runtime of a one-shot `audit`: the caller's thread alone. An audit waits on AWS (its CPU
+/// is about a tenth of its wall time), so one thread keeps up, and nothing crosses threads: on a
+/// worker pool every answer woke the audit's thread from another one, and each thread kept a
+/// malloc arena of its own (BENCHMARKS.md, "One thread for an audit").
+pub fn single_thread_runtime() -> Result<tokio::runtime::Runtime, u8> {
+    started(
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+    )
+}
+
+fn started(
+    runtime: std::io::Result<tokio::runtime::Runtime>,
+) -> Result<tokio::runtime::Runtime, u8> {
     usage(runtime.map_err(|e| format!("cannot start the async runtime: {e}")))
 }
 
