@@ -11,7 +11,8 @@ answer; the proxy keeps the client's connection open, as AWS does, and sends eac
 upstream on a connection of its own. It counts TCP connections
 and requests, by service and operation (service from the SigV4 credential scope; operation from
 X-Amz-Target, the query protocol's Action, or the REST method and the path's first segment),
-and writes them to `--stats` as JSON on SIGTERM/SIGINT or when asked (SIGUSR1).
+and writes them to `--stats` as JSON on SIGTERM/SIGINT or when asked (SIGUSR1); with
+`--timeline`, also when each request arrived and was answered (bench/timeline.py reads it).
 
 Loopback only: it refuses to listen elsewhere. One process, asyncio; requests are parsed just
 enough to find their end (Content-Length; chunked bodies are relayed as they come).
@@ -24,6 +25,7 @@ import json
 import re
 import signal
 import sys
+import time
 import urllib.parse
 
 SCOPE = re.compile(rb"Credential=[^/]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
@@ -38,6 +40,9 @@ class Stats:
         self.by_call: collections.Counter = collections.Counter()
         self.max_in_flight = 0
         self.in_flight = 0
+        # (start, end, service, operation) per request, seconds since the proxy started.
+        self.timeline: list = []
+        self.started = 0.0
 
     def as_json(self) -> dict:
         calls = collections.defaultdict(dict)
@@ -158,11 +163,13 @@ async def handle(client_reader, client_writer, upstream, latency, handshake, sta
             stats.requests += 1
             scope = SCOPE.search(headers.get(b"authorization", b""))
             service = scope.group(2).decode() if scope else "unsigned"
-            stats.by_call[(service, operation_of(method, target, headers, body))] += 1
+            operation = operation_of(method, target, headers, body)
+            stats.by_call[(service, operation)] += 1
             if stats.record:
                 stats.recorded.append(head + body)
             stats.in_flight += 1
             stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+            arrived = time.monotonic()
             try:
                 if latency:
                     await asyncio.sleep(latency)
@@ -172,6 +179,9 @@ async def handle(client_reader, client_writer, upstream, latency, handshake, sta
                     break
             finally:
                 stats.in_flight -= 1
+            stats.timeline.append(
+                (arrived - stats.started, time.monotonic() - stats.started, service, operation)
+            )
             client_writer.write(response)
             await client_writer.drain()
     except ConnectionError:
@@ -195,6 +205,7 @@ async def main() -> int:
     )
     parser.add_argument("--stats", required=True, help="where to write the counts")
     parser.add_argument("--record", help="also write every request, as sent, for bench/replay.py")
+    parser.add_argument("--timeline", help="also write each request's arrival, answer, service and operation")
     args = parser.parse_args()
     if args.handshake_ms is None:
         args.handshake_ms = args.latency_ms
@@ -205,6 +216,7 @@ async def main() -> int:
     upstream_host, upstream_port = args.upstream.rsplit(":", 1)
     stats = Stats()
     stats.record = bool(args.record)
+    stats.started = time.monotonic()
     server = await asyncio.start_server(
         lambda r, w: handle(
             r, w, (upstream_host, int(upstream_port)), args.latency_ms / 1000, args.handshake_ms / 1000, stats
@@ -222,6 +234,9 @@ async def main() -> int:
     async with server:
         await stop.wait()
     write_stats(args.stats, stats)
+    if args.timeline:
+        with open(args.timeline, "w") as out:
+            json.dump([[round(a, 4), round(b, 4), s, o] for a, b, s, o in stats.timeline], out)
     if args.record:
         with open(args.record, "wb") as out:
             for request in stats.recorded:

@@ -3,7 +3,8 @@ optionally, Prowler on the same estate), with and without per-call latency, and 
 
     bench/run [--sizes 1000x1,5000x10,10000x50] [--latency-ms 40] [--prowler SIZES] [--binary PATH]
 
-Per size (resources x accounts) and latency (0 and --latency-ms), in one run:
+Per size (resources x accounts), after one untimed audit that warms the emulator's backends, and
+per latency (0 and --latency-ms), in one run:
 - tomwatch's wall time, CPU time and peak RSS (`/usr/bin/time -v`);
 - API requests by service and operation, from tomwatch's own counters (`audit --api-calls`),
   cross-checked against the counting proxy (bench/proxy.py), which also adds the latency;
@@ -89,7 +90,7 @@ class Proxy:
         command = [str(PYTHON), str(BENCH / "proxy.py"), "--listen", f"127.0.0.1:{PROXY_PORT}",
                    "--latency-ms", str(latency_ms), "--stats", str(self.stats)]
         if self.record:
-            command += ["--record", str(self.record)]
+            command += ["--record", str(self.record), "--timeline", str(work / f"timeline-{latency_ms:g}ms.json")]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         ready = self.process.stdout.readline()
         if "ready" not in ready:
@@ -216,6 +217,19 @@ def prowler_run(manifest: dict, work: pathlib.Path, latency: float) -> dict:
     return total
 
 
+def warm_up(binary: str, config: pathlib.Path, work: pathlib.Path) -> None:
+    """One untimed audit straight to LocalStack. The emulator builds each service's backend for an
+    account and region on its first request (SSM loads AWS's global-infrastructure parameters:
+    1.4 s on this machine); AWS has no such cold start, and the replay, which runs later, finds
+    every backend built. Warming first measures both on the same emulator."""
+    env = {**os.environ, **AWS_ENV, "AWS_ENDPOINT_URL": endpoint(None),
+           "AWS_ACCESS_KEY_ID": json.loads((work / "manifest.json").read_text())["accounts"][0]}
+    warm = subprocess.run([binary, "audit", "--quiet", "--config", str(config), "--format", "json=/dev/null"],
+                          env=env, capture_output=True, text=True)
+    if warm.returncode not in (0, 1):
+        raise SystemExit(f"bench: the warm-up audit exited {warm.returncode}:\n{warm.stderr[-2000:]}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000x1,5000x10,10000x50", help="RESOURCESxACCOUNTS,...")
@@ -252,6 +266,8 @@ def main() -> int:
         config = work / "tomwatch.yaml"
         config_for(manifest, config)
         row = {"resources": manifest["resources"], "accounts": accounts, "regions": manifest["regions"]}
+        print(f"bench: {size}: warm-up audit (untimed)", file=sys.stderr)
+        warm_up(args.binary, config, work)
         # With latency first: its proxy records the requests that both replays send.
         for latency in (args.latency_ms, 0.0):
             print(f"bench: {size} at {latency:g} ms: tomwatch", file=sys.stderr)
