@@ -3,7 +3,7 @@ use crate::caller::{all_pages, Caller};
 use crate::session::AwsSession;
 use aws_sdk_iam::types::SummaryKeyType;
 use aws_sdk_iam::Client;
-use futures::{stream, StreamExt};
+use futures::{future, stream, StreamExt};
 use tomwatch_model::inventory::{
     AccessKey, IamAccountSummary, IamInventory, IamUser, PasswordPolicy,
 };
@@ -94,7 +94,7 @@ pub(crate) async fn collect(client: &Client, caller: &Caller, collected_at: i64)
 }
 
 /// The three reads of a user are independent: sent together, a user costs one round trip (plus
-/// one per access key), not three.
+/// one for its access keys' last use), not three.
 async fn describe_user(client: &Client, caller: &Caller, arn: String, name: String) -> IamUser {
     let console_password = async {
         caller
@@ -122,8 +122,8 @@ async fn describe_user(client: &Client, caller: &Caller, arn: String, name: Stri
             client.list_access_keys().user_name(&name)
         )
         .await?;
-        let mut keys = Vec::new();
-        for key in pages.iter().flat_map(|p| p.access_key_metadata()) {
+        let listed = pages.iter().flat_map(|p| p.access_key_metadata());
+        let keys = listed.map(|key| async move {
             let id = key
                 .access_key_id()
                 .ok_or_else(|| caller.missing("ListAccessKeys", "AccessKeyId"))?;
@@ -142,14 +142,15 @@ async fn describe_user(client: &Client, caller: &Caller, arn: String, name: Stri
                         .and_then(|u| u.last_used_date())
                         .map(|d| d.secs())
                 });
-            keys.push(AccessKey {
+            Ok(AccessKey {
                 id: id.to_string(),
                 active: key.status().is_some_and(|s| s.as_str() == "Active"),
                 created_at,
                 last_used_at,
-            });
-        }
-        Ok(keys)
+            })
+        });
+        // A user holds at most two keys: their last-used reads go out together.
+        future::join_all(keys).await.into_iter().collect()
     };
     let (console_password, mfa_devices, access_keys) =
         tokio::join!(console_password, mfa_devices, access_keys);
