@@ -144,12 +144,17 @@ def endpoint(proxy) -> str:
     return f"http://127.0.0.1:{PROXY_PORT}" if proxy else "http://127.0.0.1:4566"
 
 
+def tomwatch_env(work: pathlib.Path, proxy) -> dict:
+    """tomwatch signs in as the estate's first account; the others are reached by role."""
+    return {**os.environ, **AWS_ENV, "AWS_ENDPOINT_URL": endpoint(proxy),
+            "AWS_ACCESS_KEY_ID": json.loads((work / "manifest.json").read_text())["accounts"][0]}
+
+
 def tomwatch_run(binary: str, config: pathlib.Path, work: pathlib.Path, latency: float) -> dict:
     # With latency, through the proxy, which counts and records the requests for the replay.
     proxy = Proxy(latency, work, record=True) if latency else None
     report_path, calls_path = work / f"report-{latency:g}ms.json", work / f"api-{latency:g}ms.json"
-    env = {**os.environ, **AWS_ENV, "AWS_ENDPOINT_URL": endpoint(proxy),
-           "AWS_ACCESS_KEY_ID": json.loads((work / "manifest.json").read_text())["accounts"][0]}
+    env = tomwatch_env(work, proxy)
     try:
         measured = time_v(
             [binary, "audit", "--quiet", "--config", str(config), "--format", f"json={report_path}",
@@ -222,10 +227,8 @@ def warm_up(binary: str, config: pathlib.Path, work: pathlib.Path) -> None:
     account and region on its first request (SSM loads AWS's global-infrastructure parameters:
     1.4 s on this machine); AWS has no such cold start, and the replay, which runs later, finds
     every backend built. Warming first measures both on the same emulator."""
-    env = {**os.environ, **AWS_ENV, "AWS_ENDPOINT_URL": endpoint(None),
-           "AWS_ACCESS_KEY_ID": json.loads((work / "manifest.json").read_text())["accounts"][0]}
     warm = subprocess.run([binary, "audit", "--quiet", "--config", str(config), "--format", "json=/dev/null"],
-                          env=env, capture_output=True, text=True)
+                          env=tomwatch_env(work, None), capture_output=True, text=True)
     if warm.returncode not in (0, 1):
         raise SystemExit(f"bench: the warm-up audit exited {warm.returncode}:\n{warm.stderr[-2000:]}")
 
