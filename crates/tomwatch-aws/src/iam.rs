@@ -93,27 +93,32 @@ pub(crate) async fn collect(client: &Client, caller: &Caller, collected_at: i64)
     }
 }
 
-/// The three reads of a user are independent: sent together, a user costs one round trip (plus
-/// one for its access keys' last use), not three.
+/// A user's password and access keys are read together; its MFA devices only once it is known
+/// to have a password (the only sign-in MFA guards here), so a machine user costs two calls
+/// and a console user with keys still costs two round trips.
 async fn describe_user(client: &Client, caller: &Caller, arn: String, name: String) -> IamUser {
-    let console_password = async {
-        caller
+    let console_password_and_mfa = async {
+        let console_password = caller
             .call_absent_ok(
                 "GetLoginProfile",
                 client.get_login_profile().user_name(&name).send(),
                 &["NoSuchEntity"],
             )
             .await
-            .map(|profile| profile.is_some())
-    };
-    let mfa_devices = async {
-        all_pages!(
-            caller,
-            "ListMFADevices",
-            client.list_mfa_devices().user_name(&name)
-        )
-        .await
-        .map(|pages| pages.iter().map(|p| p.mfa_devices().len()).sum())
+            .map(|profile| profile.is_some());
+        let mfa_devices = match console_password {
+            Ok(true) => Some(
+                all_pages!(
+                    caller,
+                    "ListMFADevices",
+                    client.list_mfa_devices().user_name(&name)
+                )
+                .await
+                .map(|pages| pages.iter().map(|p| p.mfa_devices().len()).sum()),
+            ),
+            Ok(false) | Err(_) => None,
+        };
+        (console_password, mfa_devices)
     };
     let access_keys = async {
         let pages = all_pages!(
@@ -152,8 +157,8 @@ async fn describe_user(client: &Client, caller: &Caller, arn: String, name: Stri
         // A user holds at most two keys: their last-used reads go out together.
         future::join_all(keys).await.into_iter().collect()
     };
-    let (console_password, mfa_devices, access_keys) =
-        tokio::join!(console_password, mfa_devices, access_keys);
+    let ((console_password, mfa_devices), access_keys) =
+        tokio::join!(console_password_and_mfa, access_keys);
     IamUser {
         arn,
         name: name.clone(),
@@ -170,11 +175,11 @@ mod tests {
     use aws_sdk_iam::operation::get_access_key_last_used::GetAccessKeyLastUsedError;
     use aws_sdk_iam::operation::get_account_password_policy::GetAccountPasswordPolicyError;
     use aws_sdk_iam::operation::get_account_summary::GetAccountSummaryOutput;
-    use aws_sdk_iam::operation::get_login_profile::GetLoginProfileError;
+    use aws_sdk_iam::operation::get_login_profile::{GetLoginProfileError, GetLoginProfileOutput};
     use aws_sdk_iam::operation::list_access_keys::ListAccessKeysOutput;
     use aws_sdk_iam::operation::list_mfa_devices::ListMfaDevicesOutput;
     use aws_sdk_iam::operation::list_users::ListUsersOutput;
-    use aws_sdk_iam::types::{AccessKeyMetadata, StatusType, User};
+    use aws_sdk_iam::types::{AccessKeyMetadata, LoginProfile, MfaDevice, StatusType, User};
     use aws_smithy_mocks::mock;
     use aws_smithy_types::DateTime;
     use tomwatch_model::ErrorKind;
@@ -248,7 +253,10 @@ mod tests {
             Err(ErrorKind::AccessDenied),
             "a denied GetLoginProfile is an error, not `no password`"
         );
-        assert_eq!(alice.mfa_devices, Ok(0));
+        assert_eq!(
+            alice.mfa_devices, None,
+            "whether alice has a password is unknown, so her MFA devices are not asked for"
+        );
         let keys = alice.access_keys.as_ref().expect("listed");
         assert_eq!(keys[0].id, "AKIAOLD");
         assert!(keys[0].active);
@@ -257,6 +265,68 @@ mod tests {
             keys[0].last_used_at.as_ref().map_err(|e| e.kind),
             Err(ErrorKind::Throttled)
         );
+    }
+
+    #[tokio::test]
+    async fn only_a_user_with_a_console_password_has_its_mfa_devices_read() {
+        let devices = mock!(Client::list_mfa_devices)
+            .match_requests(|r| r.user_name() == Some("alice"))
+            .then_output(|| {
+                ListMfaDevicesOutput::builder()
+                    .mfa_devices(
+                        MfaDevice::builder()
+                            .user_name("alice")
+                            .serial_number("arn:aws:iam::111111111111:mfa/alice")
+                            .enable_date(DateTime::from_secs(0))
+                            .build()
+                            .expect("valid device"),
+                    )
+                    .build()
+                    .expect("valid")
+            });
+        let client = mocked_client!(
+            aws_sdk_iam,
+            mock!(Client::get_account_summary)
+                .then_output(|| GetAccountSummaryOutput::builder().build()),
+            mock!(Client::get_account_password_policy).then_error(|| {
+                GetAccountPasswordPolicyError::generic(aws_error("NoSuchEntity"))
+            }),
+            mock!(Client::list_users).then_output(|| ListUsersOutput::builder()
+                .users(user("alice"))
+                .users(user("ci"))
+                .build()
+                .expect("valid")),
+            mock!(Client::get_login_profile)
+                .match_requests(|r| r.user_name() == Some("alice"))
+                .then_output(|| GetLoginProfileOutput::builder()
+                    .login_profile(
+                        LoginProfile::builder()
+                            .user_name("alice")
+                            .create_date(DateTime::from_secs(0))
+                            .build()
+                            .expect("valid profile")
+                    )
+                    .build()),
+            mock!(Client::get_login_profile)
+                .then_error(|| GetLoginProfileError::generic(aws_error("NoSuchEntity"))),
+            devices,
+            mock!(Client::list_access_keys).then_output(|| ListAccessKeysOutput::builder()
+                .set_access_key_metadata(Some(vec![]))
+                .build()
+                .expect("valid")),
+        );
+        let users = collect(&client, &caller(GLOBAL_REGION, "iam"), 5_000)
+            .await
+            .users
+            .expect("listed");
+        assert_eq!(users[0].console_password, Ok(true));
+        assert_eq!(users[0].mfa_devices, Some(Ok(1)));
+        assert_eq!(users[1].console_password, Ok(false));
+        assert_eq!(
+            users[1].mfa_devices, None,
+            "a machine user's devices are not read"
+        );
+        assert_eq!(devices.num_calls(), 1, "ListMFADevices for alice only");
     }
 
     #[tokio::test]

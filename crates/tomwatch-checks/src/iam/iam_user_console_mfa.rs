@@ -22,13 +22,19 @@ fn evaluate(ctx: &EvalContext) -> Vec<Evidence> {
             ));
         }
         match &user.mfa_devices {
-            Err(error) => Verdict::not_collected(error),
-            Ok(0) => Verdict::fail(format!(
+            Some(Err(error)) => Verdict::not_collected(error),
+            Some(Ok(0)) => Verdict::fail(format!(
                 "user {} signs in to the console with a password and no MFA device",
                 user.name
             )),
-            Ok(n) => Verdict::pass(format!(
+            Some(Ok(n)) => Verdict::pass(format!(
                 "user {} has a console password and {n} MFA device(s)",
+                user.name
+            )),
+            // The collector reads the devices of every user with a password; without them
+            // there is no evidence either way.
+            None => Verdict::undecidable(format!(
+                "the MFA devices of user {} were not read",
                 user.name
             )),
         }
@@ -47,16 +53,26 @@ mod tests {
         let mut account = account(&[]);
         let mut with_mfa = user("alice");
         with_mfa.console_password = Ok(true);
-        with_mfa.mfa_devices = Ok(1);
+        with_mfa.mfa_devices = Some(Ok(1));
         let mut without = user("bob");
         without.console_password = Ok(true);
+        without.mfa_devices = Some(Ok(0));
         let api_only = user("ci");
         let mut unknown = user("dora");
         unknown.console_password = Err(denied("iam", "GetLoginProfile", "global"));
         let mut unknown_mfa = user("eve");
         unknown_mfa.console_password = Ok(true);
-        unknown_mfa.mfa_devices = Err(denied("iam", "ListMFADevices", "global"));
-        account.iam.users = Ok(vec![with_mfa, without, api_only, unknown, unknown_mfa]);
+        unknown_mfa.mfa_devices = Some(Err(denied("iam", "ListMFADevices", "global")));
+        let mut unread_mfa = user("finn");
+        unread_mfa.console_password = Ok(true);
+        account.iam.users = Ok(vec![
+            with_mfa,
+            without,
+            api_only,
+            unknown,
+            unknown_mfa,
+            unread_mfa,
+        ]);
         let statuses: Vec<Status> = run(&CHECK, &account).iter().map(|f| f.status).collect();
         assert_eq!(
             statuses,
@@ -64,6 +80,7 @@ mod tests {
                 Status::Pass,
                 Status::Fail,
                 Status::NotApplicable,
+                Status::Unknown,
                 Status::Unknown,
                 Status::Unknown
             ]

@@ -50,7 +50,7 @@ pub(crate) mod fixtures {
             arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
             name: name.into(),
             console_password: Ok(false),
-            mfa_devices: Ok(0),
+            mfa_devices: None,
             access_keys: Ok(vec![]),
         }
     }

@@ -67,7 +67,10 @@ pub struct IamUser {
     pub name: String,
     /// The user can sign in to the console (has a login profile).
     pub console_password: Collected<bool>,
-    pub mfa_devices: Collected<usize>,
+    /// MFA devices, read only for a user with a console password (the sign-in MFA guards
+    /// here): `None` when the user has no password or whether it has one is unknown, so a
+    /// machine user costs no `ListMFADevices` call.
+    pub mfa_devices: Option<Collected<usize>>,
     pub access_keys: Collected<Vec<AccessKey>>,
 }
 
