@@ -78,20 +78,16 @@ pub(crate) async fn collect(
                 }
             }
             let arns: Vec<String> = listed.iter().map(|(arn, ..)| arn.clone()).collect();
+            let albs: Vec<String> = listed
+                .iter()
+                .filter(|(_, kind, ..)| kind == "application")
+                .map(|(arn, ..)| arn.clone())
+                .collect();
             let described = stream::iter(listed)
                 .map(|(arn, kind, internet_facing, lb)| async move {
-                    // Independent reads, sent together: one round trip per load balancer
-                    // (two with HTTP listeners' rules), not three.
-                    let web_acl = async {
-                        if kind == "application" {
-                            Some(waf::web_acl_of(wafv2, waf_caller, &arn).await)
-                        } else {
-                            None
-                        }
-                    };
-                    let (web_acl, listeners) =
-                        tokio::join!(web_acl, listeners(client, caller, &arn));
-                    // Completed with its tags below, from the batched DescribeTags.
+                    let listeners = listeners(client, caller, &arn).await;
+                    // Completed below with its tags, from the batched DescribeTags, and, if it
+                    // is an application load balancer, its web ACL.
                     move |tags| LoadBalancer {
                         name: lb.load_balancer_name().unwrap_or_default().to_string(), // default: display name
                         internet_facing,
@@ -101,7 +97,7 @@ pub(crate) async fn collect(
                             .filter_map(|az| az.zone_name().map(str::to_string))
                             .collect(),
                         listeners,
-                        web_acl,
+                        web_acl: None,
                         tags,
                         kind,
                         arn,
@@ -109,11 +105,23 @@ pub(crate) async fn collect(
                 })
                 .buffered(LOAD_BALANCER_CONCURRENCY)
                 .collect::<Vec<_>>();
-            let (described, tags) = tokio::join!(described, tags_of(client, caller, &arns));
+            // The load balancers' listeners, their tags and the web ACLs are independent reads.
+            let (described, tags, web_acls) = tokio::join!(
+                described,
+                tags_of(client, caller, &arns),
+                waf::web_acls_of(wafv2, waf_caller, &albs)
+            );
+            let mut web_acls = web_acls.into_iter();
             Ok(described
                 .into_iter()
                 .zip(tags)
-                .map(|(complete, tags)| complete(tags))
+                .map(|(complete, tags)| {
+                    let mut lb = complete(tags);
+                    if lb.kind == "application" {
+                        lb.web_acl = web_acls.next();
+                    }
+                    lb
+                })
                 .collect())
         }
     };

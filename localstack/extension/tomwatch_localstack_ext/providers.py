@@ -44,7 +44,9 @@ def elasticache():
 
 @aws_provider()
 def wafv2():
-    return _moto_service("wafv2")
+    from tomwatch_localstack_ext.wafv2_associations import HANDLERS
+
+    return _moto_service("wafv2", own=HANDLERS)
 
 
 @aws_provider()

@@ -25,6 +25,7 @@ use tomwatch_model::ErrorKind;
 
 mod tag_batches;
 mod target_groups;
+mod web_acls;
 
 /// The region's inventory from the mocked clients, as `collect` makes it in eu-central-1.
 async fn collected(elbv2: &Client, wafv2: &aws_sdk_wafv2::Client) -> Elbv2Inventory {
