@@ -8,8 +8,9 @@ resources violate). Proportions follow a typical workload account: per 100 resou
 security groups, 10 instances (each with its encrypted root volume), 20 volumes, 10 buckets,
 8 KMS keys, 7 IAM users, 8 PostgreSQL instances, 5 cache clusters, 5 load balancers (each with
 an HTTP listener); plus, per account, one trail and per region one VPC (two subnets) and one
-WAF web ACL. A known share violates: every 5th security group opens SSH to the world, every 4th
-volume and database is unencrypted, every 2nd bucket has no KMS default encryption. The
+WAF web ACL (XSS, SQLi and rate rules). A known share violates: every 5th security group opens
+SSH to the world, every 4th volume and database is unencrypted, every 2nd bucket has no KMS
+default encryption, every 2nd load balancer has no web ACL. The
 manifest records how many of each were created and how many FAILs each counted check must give.
 
 Accounts: LocalStack takes a 12-digit access key as the account, so A accounts need no
@@ -46,6 +47,7 @@ COUNTED_CHECKS = {
     "ec2_volume_encrypted": "volume",
     "rds_instance_storage_encrypted": "db_instance",
     "s3_bucket_default_encryption_kms": "bucket",
+    "elbv2_load_balancer_waf_attached": "load_balancer",
 }
 
 
@@ -86,7 +88,7 @@ def plan(resources: int, accounts: list, regions: list, rng: random.Random) -> l
     work = []
     for kind, count in counts.items():
         cells = [(a, regions[0]) for a in accounts] if kind in global_kinds else [(a, r) for a in accounts for r in regions]
-        every = {"security_group": 5, "volume": 4, "db_instance": 4, "bucket": 2}.get(kind)
+        every = {"security_group": 5, "volume": 4, "db_instance": 4, "bucket": 2, "load_balancer": 2}.get(kind)
         for (account, region), n in spread(count, cells).items():
             for index in range(n):
                 work.append((kind, account, region, index, bool(every) and index % every == every - 1))
@@ -106,15 +108,21 @@ def network(seeder: Seeder, account: str, region: str, cell: int) -> dict:
     rds.create_db_subnet_group(DBSubnetGroupName="bench", DBSubnetGroupDescription="bench", SubnetIds=subnets)
     cache = seeder.client("elasticache", account, region)
     cache.create_cache_subnet_group(CacheSubnetGroupName="bench", CacheSubnetGroupDescription="bench", SubnetIds=subnets)
-    waf = seeder.client("wafv2", account, region)
-    waf.create_web_acl(
-        Name="bench",
-        Scope="REGIONAL",
-        DefaultAction={"Allow": {}},
-        Rules=[],
-        VisibilityConfig={"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False, "MetricName": "bench"},
-    )
-    return {"vpc": vpc, "subnets": subnets, "image": image}
+    visibility = {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False, "MetricName": "bench"}
+    # What the TOM-WAF checks ask of a web ACL: AWS's common (XSS) and SQLi rule groups, and a rate limit.
+    groups = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesSQLiRuleSet")
+    rules = [
+        {"Name": group, "Priority": priority, "OverrideAction": {"None": {}}, "VisibilityConfig": visibility,
+         "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}}}
+        for priority, group in enumerate(groups)
+    ] + [
+        {"Name": "rate", "Priority": 10, "Action": {"Block": {}}, "VisibilityConfig": visibility,
+         "Statement": {"RateBasedStatement": {"Limit": 2000, "AggregateKeyType": "IP"}}},
+    ]
+    waf = seeder.client("wafv2", account, region).create_web_acl(
+        Name="bench", Scope="REGIONAL", DefaultAction={"Allow": {}}, Rules=rules, VisibilityConfig=visibility
+    )["Summary"]["ARN"]
+    return {"vpc": vpc, "subnets": subnets, "image": image, "waf": waf}
 
 
 def trail(seeder: Seeder, account: str, region: str, key: str) -> None:
@@ -190,6 +198,8 @@ def create(seeder: Seeder, nets: dict, keys: dict, item) -> None:
             LoadBalancerArn=arn, Protocol="HTTP", Port=80,
             DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}],
         )
+        if not violates:
+            seeder.client("wafv2", account, region).associate_web_acl(WebACLArn=net["waf"], ResourceArn=arn)
     else:
         raise ValueError(kind)
 
