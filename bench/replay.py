@@ -1,7 +1,7 @@
 """The emulator's own limit for a call mix: replays recorded requests straight to LocalStack.
 
     python bench/replay.py --requests audit.requests --upstream 127.0.0.1:4566 \
-        --concurrency 4,8,16,32,64 [--latency-ms 40]
+        --concurrency 4,8,16,32,64 [--latency-ms 40 | --through 127.0.0.1:4599]
 
 The requests are the ones tomwatch sent during an audit, as bench/proxy.py --record wrote them
 (LocalStack does not check signatures or their age, so they replay as they were). A minimal
@@ -9,10 +9,15 @@ asyncio client sends them all at each concurrency, each on a connection of its o
 closes every connection after its answer), optionally after the same per-request latency the
 proxy adds, and prints the best wall time as JSON: the emulator-bound wall time of that call
 mix, which no client can beat on this machine.
+
+With `--through`, the requests go instead through a running latency proxy on kept-alive
+connections (one per unit of concurrency), which is how tomwatch's own requests travel when
+latency is added: the proxy's CPU then weighs on LocalStack's two cores in both measurements.
 """
 
 import argparse
 import asyncio
+import collections
 import json
 import sys
 import time
@@ -39,6 +44,43 @@ async def send(upstream, request: bytes, latency: float) -> bool:
     return answer.startswith(b"HTTP/1.1 ")
 
 
+async def read_response(reader: asyncio.StreamReader, head_request: bool) -> bytes:
+    """One response on a kept-alive connection, framed as bench/proxy.py frames it (Content-Length)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    body = b"" if head_request else await reader.readexactly(length)
+    return head + body
+
+
+async def replay_kept_alive(requests: list, proxy, connections: int) -> tuple:
+    """The requests through the latency proxy on `connections` kept-alive connections, as a
+    client of AWS sends them: the proxy adds the latency (and each connection's handshake) and
+    spends its own CPU beside LocalStack's, as it does for tomwatch's requests."""
+    queue = collections.deque(requests)
+    answered = 0
+
+    async def worker():
+        nonlocal answered
+        reader, writer = await asyncio.open_connection(*proxy)
+        try:
+            while queue:
+                request = queue.popleft()
+                writer.write(request)
+                await writer.drain()
+                answer = await read_response(reader, request.startswith(b"HEAD "))
+                answered += answer.startswith(b"HTTP/1.1 ")
+        finally:
+            writer.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker() for _ in range(min(connections, len(requests)))))
+    return time.monotonic() - started, answered
+
+
 async def replay(requests: list, upstream, concurrency: int, latency: float) -> tuple:
     limit = asyncio.Semaphore(concurrency)
     answered = 0
@@ -61,12 +103,18 @@ async def main() -> int:
     parser.add_argument("--upstream", default="127.0.0.1:4566")
     parser.add_argument("--concurrency", default="4,8,16,32,64")
     parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument(
+        "--through", help="HOST:PORT of a running bench/proxy.py: send through it on kept-alive connections"
+    )
     args = parser.parse_args()
-    host, port = args.upstream.rsplit(":", 1)
+    host, port = (args.through or args.upstream).rsplit(":", 1)
     requests = load(args.requests)
     runs = {}
     for concurrency in (int(c) for c in args.concurrency.split(",")):
-        wall, answered = await replay(requests, (host, int(port)), concurrency, args.latency_ms / 1000)
+        if args.through:
+            wall, answered = await replay_kept_alive(requests, (host, int(port)), concurrency)
+        else:
+            wall, answered = await replay(requests, (host, int(port)), concurrency, args.latency_ms / 1000)
         if answered != len(requests):
             print(f"bench/replay.py: {len(requests) - answered} requests unanswered", file=sys.stderr)
             return 1

@@ -84,8 +84,8 @@ def time_v(command: list, env: dict, stdout=subprocess.DEVNULL) -> dict:
 
 
 class Proxy:
-    def __init__(self, latency_ms: float, work: pathlib.Path, *, record: bool) -> None:
-        self.stats = work / f"proxy-{latency_ms:g}ms.json"
+    def __init__(self, latency_ms: float, work: pathlib.Path, *, record: bool, name: str = "proxy") -> None:
+        self.stats = work / f"{name}-{latency_ms:g}ms.json"
         self.record = work / "requests.bin" if record else None
         command = [str(PYTHON), str(BENCH / "proxy.py"), "--listen", f"127.0.0.1:{PROXY_PORT}",
                    "--latency-ms", str(latency_ms), "--stats", str(self.stats)]
@@ -195,6 +195,21 @@ def replay(work: pathlib.Path, latency: float) -> dict:
     return json.loads(out.stdout)
 
 
+def replay_through_proxy(work: pathlib.Path, latency: float) -> dict:
+    """The same requests through the latency proxy on kept-alive connections, as tomwatch's travel:
+    the proxy's own CPU then weighs on the emulator's cores in both measurements."""
+    proxy = Proxy(latency, work, record=False, name="proxy-replay")
+    try:
+        out = subprocess.run(
+            [str(PYTHON), str(BENCH / "replay.py"), "--requests", str(work / "requests.bin"),
+             "--through", f"127.0.0.1:{PROXY_PORT}", "--concurrency", "64,128,256"],
+            capture_output=True, text=True, check=True,
+        )
+    finally:
+        proxy.stop()
+    return json.loads(out.stdout)
+
+
 def prowler_run(manifest: dict, work: pathlib.Path, latency: float) -> dict:
     prowler = BENCH / ".prowler-venv/bin/prowler"
     if not prowler.exists():
@@ -284,6 +299,10 @@ def main() -> int:
             print(f"bench: {size} at {latency:g} ms: replay", file=sys.stderr)
             run["emulator_bound"] = replay(work, latency)
             run["ratio_to_emulator"] = round(run["wall_s"] / run["emulator_bound"]["best_wall"], 2)
+            if latency:
+                print(f"bench: {size} at {latency:g} ms: replay through the proxy", file=sys.stderr)
+                run["emulator_bound_via_proxy"] = replay_through_proxy(work, latency)
+                run["ratio_via_proxy"] = round(run["wall_s"] / run["emulator_bound_via_proxy"]["best_wall"], 2)
             if args.prowler == "all" or size in args.prowler.split(","):
                 print(f"bench: {size} at {latency:g} ms: prowler", file=sys.stderr)
                 run["prowler"] = prowler_run(manifest, work, latency)
@@ -300,18 +319,21 @@ def main() -> int:
 
 def table(results: list, latency: float) -> str:
     lines = [
-        "| Resources × accounts | Latency | tomwatch wall | Emulator-bound wall | Ratio | CPU | CPU/wall | Peak RSS | "
-        "Requests (retries) | Connections | Verdicts exact | Prowler wall | Prowler RSS | Prowler ÷ tomwatch |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Resources × accounts | Latency | tomwatch wall | Emulator-bound wall | Ratio | Through the proxy | Ratio | CPU | "
+        "CPU/wall | Peak RSS | Requests (retries) | Connections | Verdicts exact | Prowler wall | Prowler RSS | "
+        "Prowler ÷ tomwatch |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in results:
         for key in (k for k in row if k.endswith("ms")):
             run = row[key]
-            prowler = run.get("prowler")
+            prowler, via = run.get("prowler"), run.get("emulator_bound_via_proxy")
             lines.append(
                 f"| {row['resources']:,} × {row['accounts']} | {key} | {run['wall_s']} s | "
                 f"{run['emulator_bound']['best_wall']} s (c={run['emulator_bound']['best_concurrency']}) | "
-                f"{run['ratio_to_emulator']}× | {run['cpu_s']} s | {100 * run['cpu_s'] / max(run['wall_s'], 0.01):.0f} % | "
+                f"{run['ratio_to_emulator']}× | "
+                + (f"{via['best_wall']} s (c={via['best_concurrency']}) | {run['ratio_via_proxy']}× | " if via else "– | – | ")
+                + f"{run['cpu_s']} s | {100 * run['cpu_s'] / max(run['wall_s'], 0.01):.0f} % | "
                 f"{run['peak_rss_mib']} MiB | {run['requests']:,} ({run['retries']}) | {run.get('connections', '–')} | "
                 f"{'yes' if run['verdicts_exact'] else 'NO'} | "
                 + (f"{prowler['wall_s']} s | {prowler['peak_rss_mib']} MiB | {run['prowler_ratio']}× |" if prowler else "– | – | – |")

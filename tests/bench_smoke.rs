@@ -49,4 +49,11 @@ fn the_benchmark_runs_at_its_smallest_size_and_its_verdicts_are_exact() {
     }
     // tomwatch's own counters and the proxy count the same requests (AssumeRole aside).
     assert_eq!(row["40ms"]["counters_agree"], true, "{}", row["40ms"]);
+    // With latency, the replay is sent through the proxy as well, every request answered.
+    let via_proxy = &row["40ms"]["emulator_bound_via_proxy"];
+    assert_eq!(
+        via_proxy["requests"], row["40ms"]["proxy_requests"],
+        "{via_proxy}"
+    );
+    assert!(via_proxy["best_wall"].as_f64().is_some_and(|w| w > 0.0));
 }
