@@ -216,7 +216,7 @@ fn reconcile_in(
                 }
                 None => {
                     table
-                        .insert(k.as_str(), (now, finding.control.as_str()))
+                        .insert(k.as_str(), (now, &*finding.control))
                         .map_err(|e| store_error(path, "", e))?;
                     result.first_seen.insert(ids, now);
                     *result.new.entry(finding.control.to_string()).or_default() += 1;

@@ -318,7 +318,7 @@ fn control_records(baseline: &tomwatch_checks::baseline::Baseline) -> Vec<doc::C
             checks: baseline
                 .rules
                 .iter()
-                .filter(|r| r.control == control.id)
+                .filter(|r| *r.control == control.id)
                 .map(|r| doc::CheckRecord {
                     id: r.check.meta.id.to_string(),
                     title: r.check.meta.title.to_string(),

@@ -46,7 +46,7 @@ fn snapshot(account: usize, findings: usize, scan: u64) -> AccountSnapshot {
                 control: control.into(),
                 status,
                 severity: Severity::High,
-                account_id: account_id.clone(),
+                account_id: account_id.as_str().into(),
                 region: REGIONS[i % REGIONS.len()].into(),
                 resource_type: "AWS::EC2::SecurityGroup",
                 resource_id: format!("arn:aws:ec2:eu-central-1:{account_id}:resource/r-{i:06}"),

@@ -122,7 +122,7 @@ impl Metrics {
                     self.findings
                         .with_label_values(&[
                             account,
-                            rule.control.as_str(),
+                            &*rule.control,
                             id,
                             rule.severity.as_str(),
                             status.as_str(),
@@ -132,7 +132,7 @@ impl Metrics {
                 self.findings
                     .with_label_values(&[
                         account,
-                        rule.control.as_str(),
+                        &*rule.control,
                         id,
                         rule.severity.as_str(),
                         "SUPPRESSED",
@@ -141,7 +141,7 @@ impl Metrics {
             }
             for control in &policy.baseline.controls {
                 let compliant = !evaluated.findings.iter().any(|f| {
-                    f.control == control.id
+                    *f.control == control.id
                         && (f.is_actionable_failure() || f.status == Status::Unknown)
                 });
                 self.control_compliant
@@ -170,7 +170,7 @@ impl Metrics {
                     account,
                     environment,
                     finding.region.as_str(),
-                    finding.control.as_str(),
+                    &*finding.control,
                     finding.check_id,
                     finding.severity.as_str(),
                     finding.resource_type,

@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// The verdict of one check on one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -68,10 +69,12 @@ impl fmt::Display for Severity {
 pub struct Finding {
     pub check_id: &'static str,
     /// The control of the baseline the check is placed in (a user's baseline may place it elsewhere).
-    pub control: String,
+    /// Shared with the rule, as `account_id` with the account: an audit holds tens of thousands
+    /// of findings, and these are a few names each.
+    pub control: Arc<str>,
     pub status: Status,
     pub severity: Severity,
-    pub account_id: String,
+    pub account_id: Arc<str>,
     /// The resource's region, or `global` for account-wide findings.
     pub region: String,
     /// CloudFormation-style type, e.g. `AWS::S3::Bucket`.

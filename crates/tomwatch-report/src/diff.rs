@@ -136,9 +136,9 @@ fn change(
     after: Option<&FindingRecord>,
 ) -> Change {
     Change {
-        control: shown.control.clone(),
+        control: shown.control.to_string(),
         check_id: shown.check_id.to_string(),
-        account_id: shown.account_id.clone(),
+        account_id: shown.account_id.to_string(),
         region: shown.region.clone(),
         resource_id: shown.resource_id.clone(),
         before: label(before),

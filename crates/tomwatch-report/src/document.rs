@@ -92,10 +92,11 @@ pub struct FindingRecord {
     /// Borrowed from the check's metadata when made by an audit, owned when read from a file: an
     /// audit holds tens of thousands of records, and most of their text is the same few names.
     pub check_id: Cow<'static, str>,
-    pub control: String,
+    /// Shared with the audit's findings, as `account_id`.
+    pub control: Arc<str>,
     pub status: Status,
     pub severity: Severity,
-    pub account_id: String,
+    pub account_id: Arc<str>,
     /// The resource's region, or `global`.
     pub region: String,
     pub resource_type: Cow<'static, str>,
@@ -249,11 +250,11 @@ impl AuditDocument {
             .map(|c| (c.clone(), Vec::new()))
             .collect();
         for finding in &self.findings {
-            match controls.iter_mut().find(|(c, _)| c.id == finding.control) {
+            match controls.iter_mut().find(|(c, _)| c.id == *finding.control) {
                 Some((_, findings)) => findings.push(finding),
                 None => controls.push((
                     ControlRecord {
-                        id: finding.control.clone(),
+                        id: finding.control.to_string(),
                         title: String::new(),
                         section: String::new(),
                         rationale: String::new(),

@@ -4,10 +4,10 @@ use crate::*;
 pub(crate) fn finding(check: &str, status: Status, resource: &str) -> FindingRecord {
     FindingRecord {
         check_id: check.to_string().into(),
-        control: "TOM-ENC-REST".to_string(),
+        control: "TOM-ENC-REST".into(),
         status,
         severity: Severity::High,
-        account_id: "111111111111".to_string(),
+        account_id: "111111111111".into(),
         region: "eu-central-1".to_string(),
         resource_type: "AWS::S3::Bucket".into(),
         resource_id: format!("arn:aws:s3:::{resource}"),
@@ -37,7 +37,7 @@ pub(crate) fn document(findings: Vec<FindingRecord>) -> AuditDocument {
         started_at: "2026-12-04T10:00:00Z".to_string(),
         finished_at: "2026-12-04T10:00:07Z".to_string(),
         accounts: vec![AccountRecord {
-            account_id: "111111111111".to_string(),
+            account_id: "111111111111".into(),
             environment: Some("production".to_string()),
             regions: vec!["eu-central-1".to_string()],
             regions_not_scanned: Vec::new(),

@@ -12,6 +12,7 @@ use crate::registry::find_check;
 use serde_saphyr::Location;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use tomwatch_model::{AccountInventory, Finding, Severity};
 
 /// The text of the built-in baseline, compiled in so the binary needs no data files.
@@ -72,7 +73,8 @@ pub struct Control {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub check: &'static Check,
-    pub control: String,
+    /// Shared with every finding of the rule.
+    pub control: Arc<str>,
     pub severity: Severity,
     pub remediation: String,
     /// Why this check does not run: the reason the user gave, or `BEYOND_TOM_OFF`.
@@ -88,13 +90,13 @@ impl Rule {
     }
 
     /// A check's evidence as a finding of this rule's control and severity.
-    pub fn finding(&self, account_id: &str, evidence: Evidence) -> Finding {
+    pub fn finding(&self, account_id: &Arc<str>, evidence: Evidence) -> Finding {
         Finding {
             check_id: evidence.check_id,
-            control: self.control.clone(),
+            control: Arc::clone(&self.control),
             status: evidence.status,
             severity: self.severity,
-            account_id: account_id.to_string(),
+            account_id: Arc::clone(account_id),
             region: evidence.region,
             resource_type: evidence.resource_type,
             resource_id: evidence.resource_id,
@@ -228,12 +230,13 @@ impl Baseline {
             account,
             params: &self.params,
         };
+        let account_id: Arc<str> = Arc::from(account.account_id.as_str());
         let mut findings: Vec<Finding> = self
             .enabled_rules()
             .flat_map(|rule| {
                 (rule.check.evaluate)(&ctx)
                     .into_iter()
-                    .map(|evidence| rule.finding(&account.account_id, evidence))
+                    .map(|evidence| rule.finding(&account_id, evidence))
             })
             .collect();
         // Grown by doubling, the buffer can be twice what it holds (11 MB for 7 MB of findings

@@ -141,7 +141,7 @@ pub(super) fn parse(text: &str) -> Result<Baseline, Vec<BaselineError>> {
             }
             rules.push(Rule {
                 check,
-                control: id.clone(),
+                control: id.as_str().into(),
                 severity: rule.severity,
                 remediation: rule.remediation,
                 disabled: rule

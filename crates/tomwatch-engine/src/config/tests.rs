@@ -183,7 +183,7 @@ fn a_baseline_file_of_ones_own_replaces_the_builtin() {
     let rules: Vec<_> = baseline
         .rules
         .iter()
-        .map(|r| (r.check.meta.id, r.control.as_str(), r.severity.as_str()))
+        .map(|r| (r.check.meta.id, &*r.control, r.severity.as_str()))
         .collect();
     assert_eq!(
         rules,

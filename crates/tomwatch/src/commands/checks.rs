@@ -36,7 +36,7 @@ pub fn run(args: ChecksArgs) -> u8 {
     let rules: Vec<_> = baseline
         .rules
         .iter()
-        .filter(|r| control.is_none_or(|c| r.control == c))
+        .filter(|r| control.is_none_or(|c| &*r.control == c))
         .collect();
     match args.format {
         Format::Json => {
@@ -98,7 +98,7 @@ pub fn run(args: ChecksArgs) -> u8 {
                     "\n+ goes beyond the TOM's words: off by default, turn on with `baseline.enable: [<check>]` (`--format json` says what each adds)"
                 );
             }
-            if rules.iter().any(|r| r.control == "TOM-REGION") {
+            if rules.iter().any(|r| &*r.control == "TOM-REGION") {
                 println!(
                     "\n{}",
                     allowed_regions_line(&baseline.params.allowed_regions)

@@ -71,7 +71,7 @@ fn convert(document: &AuditDocument, finding: &FindingRecord, home: &str) -> Sec
     } else {
         finding.region.clone()
     };
-    let mut related = vec![finding.control.clone()];
+    let mut related = vec![finding.control.to_string()];
     related.extend(document.requirement_labels(&finding.control));
     SecurityHubFinding {
         id: format!(
@@ -79,7 +79,7 @@ fn convert(document: &AuditDocument, finding: &FindingRecord, home: &str) -> Sec
             finding.check_id, finding.account_id, finding.region, finding.resource_id
         ),
         generator_id: format!("tomwatch/{}", finding.check_id),
-        account_id: finding.account_id.clone(),
+        account_id: finding.account_id.to_string(),
         partition: tomwatch_aws::partition_of(&region).to_string(),
         region,
         title: format!(

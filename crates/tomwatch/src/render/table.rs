@@ -48,7 +48,7 @@ pub fn report(report: &AuditReport, show_all: bool) -> String {
         for finding in report
             .findings
             .iter()
-            .filter(|f| f.account_id == account.account_id)
+            .filter(|f| *f.account_id == account.account_id)
         {
             let problem = matches!(finding.status, Status::Fail | Status::Unknown);
             if !show_all && !problem {
@@ -208,7 +208,7 @@ fn per_control(out: &mut String, report: &AuditReport) {
     }
     let mut controls: BTreeMap<&str, Counts> = BTreeMap::new();
     for finding in &report.findings {
-        let counts = controls.entry(finding.control.as_str()).or_default();
+        let counts = controls.entry(&*finding.control).or_default();
         match finding.status {
             Status::Fail if finding.suppressed => counts.suppressed += 1,
             Status::Fail => counts.fail += 1,
