@@ -186,28 +186,23 @@ def tomwatch_run(binary: str, config: pathlib.Path, work: pathlib.Path, latency:
     return measured
 
 
-def replay(work: pathlib.Path, latency: float) -> dict:
-    out = subprocess.run(
-        [str(PYTHON), str(BENCH / "replay.py"), "--requests", str(work / "requests.bin"),
-         "--latency-ms", str(latency), "--concurrency", "64,128,256" if latency else "8,16,32"],
-        capture_output=True, text=True, check=True,
-    )
-    return json.loads(out.stdout)
-
-
-def replay_through_proxy(work: pathlib.Path, latency: float) -> dict:
-    """The same requests through the latency proxy on kept-alive connections, as tomwatch's travel:
-    the proxy's own CPU then weighs on the emulator's cores in both measurements."""
+def replay(work: pathlib.Path, latency: float, *, through_proxy: bool = False) -> dict:
+    """The recorded requests replayed at their best concurrency: straight to LocalStack (after the
+    latency, if any), or through the latency proxy on kept-alive connections, as tomwatch's travel,
+    so that the proxy's own CPU weighs on the emulator's cores in both measurements."""
+    command = [str(PYTHON), str(BENCH / "replay.py"), "--requests", str(work / "requests.bin"),
+               "--concurrency", "64,128,256" if latency else "8,16,32"]
+    if not through_proxy:
+        return run_replay(command + ["--latency-ms", str(latency)])
     proxy = Proxy(latency, work, record=False, name="proxy-replay")
     try:
-        out = subprocess.run(
-            [str(PYTHON), str(BENCH / "replay.py"), "--requests", str(work / "requests.bin"),
-             "--through", f"127.0.0.1:{PROXY_PORT}", "--concurrency", "64,128,256"],
-            capture_output=True, text=True, check=True,
-        )
+        return run_replay(command + ["--through", f"127.0.0.1:{PROXY_PORT}"])
     finally:
         proxy.stop()
-    return json.loads(out.stdout)
+
+
+def run_replay(command: list) -> dict:
+    return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def prowler_run(manifest: dict, work: pathlib.Path, latency: float) -> dict:
@@ -301,7 +296,7 @@ def main() -> int:
             run["ratio_to_emulator"] = round(run["wall_s"] / run["emulator_bound"]["best_wall"], 2)
             if latency:
                 print(f"bench: {size} at {latency:g} ms: replay through the proxy", file=sys.stderr)
-                run["emulator_bound_via_proxy"] = replay_through_proxy(work, latency)
+                run["emulator_bound_via_proxy"] = replay(work, latency, through_proxy=True)
                 run["ratio_via_proxy"] = round(run["wall_s"] / run["emulator_bound_via_proxy"]["best_wall"], 2)
             if args.prowler == "all" or size in args.prowler.split(","):
                 print(f"bench: {size} at {latency:g} ms: prowler", file=sys.stderr)

@@ -117,7 +117,7 @@ pub(crate) async fn collect(
                 .zip(tags)
                 .map(|(complete, tags)| {
                     let mut lb = complete(tags);
-                    if lb.kind == "application" {
+                    if lb.is_application() {
                         lb.web_acl = web_acls.next();
                     }
                     lb
