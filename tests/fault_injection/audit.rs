@@ -29,7 +29,7 @@ fn every_fault_class_makes_only_what_it_hides_unknown_and_flips_no_verdict() {
         (
             "sqs",
             "sqs_",
-            Rule::service("sqs", Fault::Delay(Duration::from_secs(8))),
+            Rule::service("sqs", Fault::Delay(Duration::from_secs(25))),
             "timeout",
         ),
         (

@@ -74,8 +74,10 @@ fn clean_audit() -> &'static BTreeMap<Key, (String, String)> {
     })
 }
 
-/// Short attempts and few retries, so that every fault class fails a call within seconds.
-const FAST_FAILURE: &str = "scan:\n  api_attempt_timeout_seconds: 3\n  api_max_attempts: 2\n";
+/// Few retries, so that every fault class fails a call after two attempts. Attempts of 10 s, not
+/// less: LocalStack, queueing the calls of parallel tests on a loaded machine, has been seen to take
+/// over 3 s (and once over 6 s) to answer, which made services UNKNOWN that no fault touched.
+const FAST_FAILURE: &str = "scan:\n  api_attempt_timeout_seconds: 10\n  api_max_attempts: 2\n";
 
 /// Verdicts that need no AWS data: the account's declared environment, and the checks the
 /// baseline's parameters turn off (NOT_APPLICABLE whatever AWS would say).
