@@ -370,10 +370,11 @@ fn ready_only_after_the_first_scan_and_a_hanging_service_is_a_timeout() {
     });
     let estate = Estate::seed_compliant("serve-ready");
     let config = estate.compliant_config(
-        // 15 s, not less: the timeout holds for every service, and LocalStack, queueing the calls
-        // of parallel tests' daemons on a loaded machine, has been seen to take over 3 s for a KMS
-        // call and over 6 s for S3 and IAM calls, which then failed those services too.
-        "regions: [eu-central-1]\nscan:\n  api_attempt_timeout_seconds: 15\n  api_max_attempts: 1\nschedule:\n  interval: 1h\n",
+        // 12 s and two attempts, not less: the timeout holds for every service, and LocalStack,
+        // queueing the calls of parallel tests' daemons on a loaded machine, has been seen to take
+        // over 3 s for a KMS call and over 6 s for S3 and IAM calls (and to fail an AssumeRole
+        // once), which then failed those services too.
+        "regions: [eu-central-1]\nscan:\n  api_attempt_timeout_seconds: 12\n  api_max_attempts: 2\nschedule:\n  interval: 1h\n",
     );
     let endpoint = format!("http://127.0.0.1:{silent_port}");
     let mut daemon = Daemon::start(
