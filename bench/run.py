@@ -4,7 +4,8 @@ optionally, Prowler on the same estate), with and without per-call latency, and 
     bench/run [--sizes 1000x1,5000x10,10000x50] [--latency-ms 40] [--prowler SIZES] [--binary PATH]
 
 Per size (resources x accounts), after one untimed audit that warms the emulator's backends, and
-per latency (0 and --latency-ms), in one run:
+per latency (0 and --latency-ms), in one run of --repeat rounds (3 by default; the table shows the
+medians, and each ratio's range over the rounds):
 - tomwatch's wall time, CPU time and peak RSS (`/usr/bin/time -v`);
 - API requests by service and operation, from tomwatch's own counters (`audit --api-calls`),
   cross-checked against the counting proxy (bench/proxy.py), which also adds the latency;
@@ -23,6 +24,7 @@ import os
 import pathlib
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -186,12 +188,14 @@ def tomwatch_run(binary: str, config: pathlib.Path, work: pathlib.Path, latency:
     return measured
 
 
-def replay(work: pathlib.Path, latency: float, *, through_proxy: bool = False) -> dict:
+def replay(work: pathlib.Path, latency: float, *, through_proxy: bool = False, concurrency: int = 0) -> dict:
     """The recorded requests replayed at their best concurrency: straight to LocalStack (after the
     latency, if any), or through the latency proxy on kept-alive connections, as tomwatch's travel,
-    so that the proxy's own CPU weighs on the emulator's cores in both measurements."""
+    so that the proxy's own CPU weighs on the emulator's cores in both measurements. Without a
+    given concurrency, the best of a sweep."""
+    sweep = str(concurrency) if concurrency else ("64,128,256" if latency else "8,16,32")
     command = [str(PYTHON), str(BENCH / "replay.py"), "--requests", str(work / "requests.bin"),
-               "--concurrency", "64,128,256" if latency else "8,16,32"]
+               "--concurrency", sweep]
     if not through_proxy:
         return run_replay(command + ["--latency-ms", str(latency)])
     proxy = Proxy(latency, work, record=False, name="proxy-replay")
@@ -243,6 +247,53 @@ def warm_up(binary: str, config: pathlib.Path, work: pathlib.Path) -> None:
         raise SystemExit(f"bench: the warm-up audit exited {warm.returncode}:\n{warm.stderr[-2000:]}")
 
 
+def audited(binary: str, config: pathlib.Path, work: pathlib.Path, manifest: dict, latency: float) -> dict:
+    """One timed audit, with its verdicts compared to what the estate planted."""
+    run = tomwatch_run(binary, config, work, latency)
+    report = json.loads(pathlib.Path(run["report"]).read_text())
+    found = failures(report, list(manifest["expected_failures"]))
+    run["verdicts_exact"] = found == manifest["expected_failures"]
+    run["unknown"] = sum(1 for f in report["findings"] if f["status"] == "UNKNOWN")
+    if not run["verdicts_exact"]:
+        print(f"bench: FAIL counts {found} differ from the planted {manifest['expected_failures']}", file=sys.stderr)
+    run.pop("stderr_tail", None)
+    return run
+
+
+def measure_rounds(binary: str, config: pathlib.Path, work: pathlib.Path, manifest: dict, latency: float,
+                   rounds: int, label: str) -> dict:
+    """`rounds` rounds of: tomwatch's audit, then the replays of its requests. The first round
+    sweeps the replay's concurrency, the others replay at the best one found. On a shared machine
+    whose speed drifts by tens of percent over minutes, a ratio of two walls measured back to back
+    is what one round can say; the median of the rounds' ratios is what the run says, with every
+    round kept beside it. Wall, CPU and RSS are the medians of tomwatch's rounds; API calls
+    are the first round's (every round sends the same)."""
+    bounds = [("emulator_bound", "ratio_to_emulator", False)]
+    if latency:
+        bounds.append(("emulator_bound_via_proxy", "ratio_via_proxy", True))
+    history = []
+    for index in range(rounds):
+        print(f"bench: {label}: tomwatch (round {index + 1} of {rounds})", file=sys.stderr)
+        run = audited(binary, config, work, manifest, latency)
+        for key, ratio, through_proxy in bounds:
+            print(f"bench: {label}: replay{' through the proxy' if through_proxy else ''}", file=sys.stderr)
+            best = history[0][key]["best_concurrency"] if history else 0
+            run[key] = replay(work, latency, through_proxy=through_proxy, concurrency=best)
+            run[ratio] = round(run["wall_s"] / run[key]["best_wall"], 2)
+        history.append(run)
+    summary = dict(history[0])
+    for field in ("wall_s", "cpu_s", "peak_rss_mib"):
+        summary[field] = statistics.median(run[field] for run in history)
+    for key, ratio, _ in bounds:
+        summary[key] = dict(history[0][key], best_wall=statistics.median(run[key]["best_wall"] for run in history))
+        summary[ratio] = round(statistics.median(run[ratio] for run in history), 2)
+        summary[f"{ratio}_rounds"] = [run[ratio] for run in history]
+    summary["verdicts_exact"] = all(run["verdicts_exact"] for run in history)
+    summary["unknown"] = max(run["unknown"] for run in history)
+    summary["rounds"] = [{field: run[field] for field in ("wall_s", "cpu_s", "peak_rss_mib", "unknown")} for run in history]
+    return summary
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000x1,5000x10,10000x50", help="RESOURCESxACCOUNTS,...")
@@ -253,6 +304,10 @@ def main() -> int:
         help="also run Prowler on these sizes (RESOURCESxACCOUNTS,...; `all` for every size)",
     )
     parser.add_argument("--binary", required=True)
+    parser.add_argument(
+        "--repeat", type=int, default=3, metavar="N",
+        help="rounds per size and latency (tomwatch, then the replays); the table shows medians",
+    )
     parser.add_argument("--out", default=str(BENCH / "results"))
     parser.add_argument(
         "--account-base", type=int, default=500_000_000_000,
@@ -283,26 +338,11 @@ def main() -> int:
         warm_up(args.binary, config, work)
         # With latency first: its proxy records the requests that both replays send.
         for latency in (args.latency_ms, 0.0):
-            print(f"bench: {size} at {latency:g} ms: tomwatch", file=sys.stderr)
-            run = tomwatch_run(args.binary, config, work, latency)
-            report = json.loads(pathlib.Path(run["report"]).read_text())
-            found = failures(report, list(manifest["expected_failures"]))
-            run["verdicts_exact"] = found == manifest["expected_failures"]
-            run["unknown"] = sum(1 for f in report["findings"] if f["status"] == "UNKNOWN")
-            if not run["verdicts_exact"]:
-                print(f"bench: FAIL counts {found} differ from the planted {manifest['expected_failures']}", file=sys.stderr)
-            print(f"bench: {size} at {latency:g} ms: replay", file=sys.stderr)
-            run["emulator_bound"] = replay(work, latency)
-            run["ratio_to_emulator"] = round(run["wall_s"] / run["emulator_bound"]["best_wall"], 2)
-            if latency:
-                print(f"bench: {size} at {latency:g} ms: replay through the proxy", file=sys.stderr)
-                run["emulator_bound_via_proxy"] = replay(work, latency, through_proxy=True)
-                run["ratio_via_proxy"] = round(run["wall_s"] / run["emulator_bound_via_proxy"]["best_wall"], 2)
+            run = measure_rounds(args.binary, config, work, manifest, latency, args.repeat, f"{size} at {latency:g} ms")
             if args.prowler == "all" or size in args.prowler.split(","):
                 print(f"bench: {size} at {latency:g} ms: prowler", file=sys.stderr)
                 run["prowler"] = prowler_run(manifest, work, latency)
                 run["prowler_ratio"] = round(run["prowler"]["wall_s"] / run["wall_s"], 1)
-            run.pop("stderr_tail", None)
             row[f"{latency:g}ms"] = run
         results.append(row)
         print(json.dumps({k: v for k, v in row.items()}, default=str)[:4000], file=sys.stderr)
@@ -310,6 +350,13 @@ def main() -> int:
     (out / f"{stamp}.json").write_text(json.dumps({"binary": args.binary, "results": results}, indent=1))
     print(table(results, args.latency_ms))
     return 0 if all(r[k]["verdicts_exact"] for r in results for k in r if k.endswith("ms")) else 1
+
+
+def ratio_cell(run: dict, ratio: str) -> str:
+    """The median ratio, and the range of the rounds' ratios when there was more than one."""
+    rounds = run.get(f"{ratio}_rounds", [])
+    spread = f" ({min(rounds)}–{max(rounds)})" if len(rounds) > 1 else ""
+    return f"{run[ratio]}×{spread}"
 
 
 def table(results: list, latency: float) -> str:
@@ -326,8 +373,8 @@ def table(results: list, latency: float) -> str:
             lines.append(
                 f"| {row['resources']:,} × {row['accounts']} | {key} | {run['wall_s']} s | "
                 f"{run['emulator_bound']['best_wall']} s (c={run['emulator_bound']['best_concurrency']}) | "
-                f"{run['ratio_to_emulator']}× | "
-                + (f"{via['best_wall']} s (c={via['best_concurrency']}) | {run['ratio_via_proxy']}× | " if via else "– | – | ")
+                f"{ratio_cell(run, 'ratio_to_emulator')} | "
+                + (f"{via['best_wall']} s (c={via['best_concurrency']}) | {ratio_cell(run, 'ratio_via_proxy')} | " if via else "– | – | ")
                 + f"{run['cpu_s']} s | {100 * run['cpu_s'] / max(run['wall_s'], 0.01):.0f} % | "
                 f"{run['peak_rss_mib']} MiB | {run['requests']:,} ({run['retries']}) | {run.get('connections', '–')} | "
                 f"{'yes' if run['verdicts_exact'] else 'NO'} | "

@@ -17,7 +17,7 @@ fn the_benchmark_runs_at_its_smallest_size_and_its_verdicts_are_exact() {
     let (code, table, stderr) = run(
         Command::new(repo_root().join("localstack/.venv/bin/python"))
             .arg(repo_root().join("bench/run.py"))
-            .args(["--sizes", "1000x1", "--latency-ms", "40"])
+            .args(["--sizes", "1000x1", "--latency-ms", "40", "--repeat", "2"])
             .args(["--binary", env!("CARGO_BIN_EXE_tomwatch")])
             .arg("--out")
             .arg(&out)
@@ -56,4 +56,24 @@ fn the_benchmark_runs_at_its_smallest_size_and_its_verdicts_are_exact() {
         "{via_proxy}"
     );
     assert!(via_proxy["best_wall"].as_f64().is_some_and(|w| w > 0.0));
+    // Two rounds: the table's ratio is the median of the rounds' ratios, each kept beside it.
+    for (latency, ratio) in [
+        ("40ms", "ratio_to_emulator"),
+        ("40ms", "ratio_via_proxy"),
+        ("0ms", "ratio_to_emulator"),
+    ] {
+        let run = &row[latency];
+        let rounds: Vec<f64> = run[format!("{ratio}_rounds")]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        assert_eq!(rounds.len(), 2, "{latency} {ratio}: {run}");
+        let median = (rounds[0] + rounds[1]) / 2.0;
+        let reported = run[ratio].as_f64().expect("a ratio");
+        assert!(
+            (reported - median).abs() < 0.011,
+            "{latency} {ratio}: {run}"
+        );
+        assert_eq!(run["rounds"].as_array().map(Vec::len), Some(2), "{run}");
+    }
 }
