@@ -314,6 +314,8 @@ def main() -> int:
         help="accounts are numbered from here (each size its own range); another base seeds anew",
     )
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat needs at least one round")
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     results = []
