@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(&*manifest_dir())
         .join("../..")
         .canonicalize()
         .expect("repo root")
@@ -263,4 +263,13 @@ impl Estate {
             .env("AWS_REGION", "eu-central-1");
         command
     }
+}
+
+/// The crate's directory as cargo hands it to the running test: `env!` would bake in the path of
+/// the checkout that built the binary, which a target directory shared between checkouts (CI's,
+/// under `$HOME/.cache`) reuses for another checkout without rebuilding.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .into()
 }

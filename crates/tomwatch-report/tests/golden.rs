@@ -9,7 +9,7 @@ const SIGNING_KEY: &str = include_str!("test-signing-key.pem");
 const PUBLIC_KEY: &str = include_str!("test-signing-key.pub.pem");
 
 fn golden_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/demo")
+    PathBuf::from(&*manifest_dir()).join("../../tests/golden/demo")
 }
 
 fn demo() -> AuditDocument {
@@ -115,4 +115,13 @@ fn the_junit_report_is_well_formed_xml_with_a_test_case_per_finding() {
     let document = demo();
     assert_eq!(cases, document.findings.len());
     assert_eq!(suites, document.controls.len());
+}
+
+/// The crate's directory as cargo hands it to the running test: `env!` would bake in the path of
+/// the checkout that built the binary, which a target directory shared between checkouts (CI's,
+/// under `$HOME/.cache`) reuses for another checkout without rebuilding.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .into()
 }
