@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub fn repo_root() -> PathBuf {
-    Path::new(&*manifest_dir())
+    manifest_dir()
         .join("../..")
         .canonicalize()
         .expect("repo root")

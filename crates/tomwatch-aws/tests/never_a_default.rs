@@ -21,7 +21,7 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn every_default_in_a_collector_says_why() {
     let mut files = Vec::new();
-    sources(&Path::new(&*manifest_dir()).join("src"), &mut files);
+    sources(&manifest_dir().join("src"), &mut files);
     assert!(files.len() > 10, "{files:?}");
     let mut unexplained = Vec::new();
     for file in &files {

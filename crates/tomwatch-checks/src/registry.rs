@@ -86,9 +86,8 @@ mod tests {
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
             .join("src");
-        let root = root.as_path();
         let mut files = Vec::new();
-        for service in std::fs::read_dir(root).expect("src is readable") {
+        for service in std::fs::read_dir(&root).expect("src is readable") {
             let service = service.expect("src entry").path();
             let Some(prefix) = service.file_name().and_then(|n| n.to_str()) else {
                 continue;

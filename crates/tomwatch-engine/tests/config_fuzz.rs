@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use tomwatch_engine::config::{Config, ConfigError, Regions};
 
 fn repo() -> PathBuf {
-    Path::new(&*manifest_dir()).join("../..")
+    manifest_dir().join("../..")
 }
 
 /// (path, text) of every seed. The path is the seed's own, so a baseline file it names resolves.
@@ -25,7 +25,7 @@ fn seeds() -> &'static [(PathBuf, String)] {
         let dirs = [
             repo().join("config/fixtures"),
             repo().join("config"),
-            Path::new(&*manifest_dir()).join("tests/config_fuzz/corpus"),
+            manifest_dir().join("tests/config_fuzz/corpus"),
         ];
         let mut seeds: Vec<_> = dirs
             .iter()

@@ -9,7 +9,7 @@ const SIGNING_KEY: &str = include_str!("test-signing-key.pem");
 const PUBLIC_KEY: &str = include_str!("test-signing-key.pub.pem");
 
 fn golden_dir() -> PathBuf {
-    PathBuf::from(&*manifest_dir()).join("../../tests/golden/demo")
+    manifest_dir().join("../../tests/golden/demo")
 }
 
 fn demo() -> AuditDocument {

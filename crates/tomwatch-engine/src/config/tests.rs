@@ -2,7 +2,7 @@ use super::validate::role_account;
 use super::*;
 
 fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(&*manifest_dir()).join("../../config/fixtures");
+    let dir = manifest_dir().join("../../config/fixtures");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("config/fixtures exists")
         .map(|e| e.expect("readable dir entry").path())
@@ -64,9 +64,8 @@ fn bad_fixtures_fail_at_the_expected_place() {
 
 #[test]
 fn account_and_role_fields_are_read() {
-    let config =
-        Config::load(&Path::new(&*manifest_dir()).join("../../config/tomwatch.example.yaml"))
-            .expect("example loads");
+    let config = Config::load(&manifest_dir().join("../../config/tomwatch.example.yaml"))
+        .expect("example loads");
     assert_eq!(config.accounts.len(), 2);
     let dev = &config.accounts[1];
     assert_eq!(dev.id.value, "222222222222");
@@ -115,7 +114,7 @@ fn region_names_and_role_arns_are_validated() {
 
 #[test]
 fn baseline_parameters_disabled_checks_and_suppressions_are_resolved() {
-    let dir = Path::new(&*manifest_dir()).join("../../config/fixtures");
+    let dir = manifest_dir().join("../../config/fixtures");
     let config = Config::load(&dir.join("policy.ok.yaml")).expect("loads");
     let policy = &config.policy;
     let params = &policy.baseline.params;
@@ -175,7 +174,7 @@ fn baseline_parameters_disabled_checks_and_suppressions_are_resolved() {
 
 #[test]
 fn a_baseline_file_of_ones_own_replaces_the_builtin() {
-    let dir = Path::new(&*manifest_dir()).join("../../config/fixtures");
+    let dir = manifest_dir().join("../../config/fixtures");
     let config = Config::load(&dir.join("own-baseline.ok.yaml")).expect("loads");
     let baseline = &config.policy.baseline;
     assert_eq!(baseline.name, "buckets-only");
@@ -212,7 +211,7 @@ fn unquoted_account_ids_keep_their_leading_zeros() {
 /// One run of `config validate` names every problem, each where it is, not only the first.
 #[test]
 fn every_problem_of_a_file_is_reported_in_file_order() {
-    let path = Path::new(&*manifest_dir()).join("../../config/fixtures/several-problems.bad.yaml");
+    let path = manifest_dir().join("../../config/fixtures/several-problems.bad.yaml");
     let problems = Config::load(&path).expect_err("fixture is bad");
     let found: Vec<(Option<u32>, &str)> = problems
         .iter()
@@ -299,9 +298,8 @@ fn keys_of<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
 /// docs/CONFIGURATION.md names every key the config types accept, as `path.to.key`.
 #[test]
 fn config_reference_names_every_key() {
-    let reference =
-        std::fs::read_to_string(Path::new(&*manifest_dir()).join("../../docs/CONFIGURATION.md"))
-            .expect("docs/CONFIGURATION.md");
+    let reference = std::fs::read_to_string(manifest_dir().join("../../docs/CONFIGURATION.md"))
+        .expect("docs/CONFIGURATION.md");
     let sections: [(&str, &[&str]); 9] = [
         ("", keys_of::<Config>()),
         ("accounts[].", keys_of::<AccountConfig>()),
